@@ -1,0 +1,2 @@
+CREATE DATABASE warehouse;
+CREATE DATABASE inventory;

@@ -1,0 +1,245 @@
+"""Availability to reserve (I5), answered from maintained totals (I8).
+
+The SQL layer keeps one totals row per item/variant/location and one per
+item/variant/location/serial/lot, plus one row per demand at both levels. It never scans the
+ledger: every use case hands back the *deltas* to add to those rows, produced here from the
+ledger, reservation, allocation and adjustment-bin changes it made.
+
+Levels: at location level `reserved` counts every reservation; at serial/lot level only specific
+ones, because a nonspecific reservation may follow whatever lot is picked (S3) and so holds no
+particular lot. A specific request must fit both levels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Union
+
+from .demand import Demand
+from .keys import LocationKey, TrackingKey
+from .quantities import ZERO
+
+if TYPE_CHECKING:
+    from .ledger import ItemLedgerEntry
+    from .supply import Reservation
+
+StockKey = Union[LocationKey, TrackingKey]
+
+
+class _Figures:
+    """A row whose Decimal fields add up: stored row + delta = new row."""
+
+    def __add__(self, other):
+        return replace(self, **{name: value + getattr(other, name) for name, value in self._figures()})
+
+    def _figures(self) -> list[tuple[str, Decimal]]:
+        return [(name, value) for name, value in vars(self).items() if isinstance(value, Decimal)]
+
+    @property
+    def is_zero(self) -> bool:
+        return all(value == ZERO for _, value in self._figures())
+
+
+@dataclass(frozen=True)
+class AvailabilityBreakdown(_Figures):
+    """The numbers behind an availability answer, so a refusal explains itself."""
+
+    inventory: Decimal = ZERO
+    on_picks_and_movements: Decimal = ZERO
+    reserved: Decimal = ZERO
+    in_outbound_bins: Decimal = ZERO
+    adjustment_bin_positive: Decimal = ZERO
+    reserved_and_allocated_same_demand: Decimal = ZERO
+    own_allocation_not_reserved: Decimal = ZERO
+
+    @property
+    def available_to_reserve(self) -> Decimal:
+        return (
+            self.inventory
+            - self.on_picks_and_movements
+            - self.reserved
+            - self.in_outbound_bins
+            - self.adjustment_bin_positive
+            + self.reserved_and_allocated_same_demand
+            + self.own_allocation_not_reserved
+        )
+
+    def __str__(self) -> str:
+        text = (
+            f"inventory {self.inventory} - on picks and movements {self.on_picks_and_movements}"
+            f" - reserved {self.reserved} - in outbound bins {self.in_outbound_bins}"
+            f" - adjustment bin {self.adjustment_bin_positive}"
+            f" + reserved and picked for the same demand {self.reserved_and_allocated_same_demand}"
+        )
+        if self.own_allocation_not_reserved:
+            text += f" + already picked for this demand {self.own_allocation_not_reserved}"
+        return text
+
+
+@dataclass(frozen=True)
+class DemandTotals(_Figures):
+    """What one demand holds at one key: reserved (at serial/lot level: specifically reserved) and
+    allocated by the warehouse (on open picks/movements, picked and waiting in outbound bins)."""
+
+    demand: Demand
+    key: StockKey
+    reserved: Decimal = ZERO
+    on_picks_and_movements: Decimal = ZERO
+    in_outbound_bins: Decimal = ZERO
+
+    @property
+    def allocated(self) -> Decimal:
+        return self.on_picks_and_movements + self.in_outbound_bins
+
+    @property
+    def counted_once(self) -> Decimal:
+        """I5: reserved and also picked for this same demand; subtracted once, not twice."""
+        return max(ZERO, min(self.reserved, self.allocated))
+
+    @property
+    def allocated_not_reserved(self) -> Decimal:
+        """Picked for this demand without a reservation: the demand may still reserve it."""
+        return max(ZERO, self.allocated - self.reserved)
+
+
+@dataclass(frozen=True)
+class StockTotals(_Figures):
+    """One maintained totals row, or a delta to add to it (the same shape).
+
+    `adjustment_bin_balance` is signed (lost stock +, found stock -); only its positive part
+    reduces availability, and a lot reclassified inside the warehouse (+A, -B) nets out at
+    location level. `reserved_and_allocated_same_demand` is the sum over demands of
+    `DemandTotals.counted_once`, kept so that I5 needs no per-demand scan.
+    """
+
+    key: StockKey
+    inventory: Decimal = ZERO
+    on_picks_and_movements: Decimal = ZERO
+    reserved: Decimal = ZERO
+    in_outbound_bins: Decimal = ZERO
+    adjustment_bin_balance: Decimal = ZERO
+    reserved_and_allocated_same_demand: Decimal = ZERO
+
+    def breakdown(self, own: DemandTotals | None = None) -> AvailabilityBreakdown:
+        """I5 for anyone, or for the demand `own` (which may reserve what it already picked)."""
+        return AvailabilityBreakdown(
+            self.inventory,
+            self.on_picks_and_movements,
+            self.reserved,
+            self.in_outbound_bins,
+            max(ZERO, self.adjustment_bin_balance),
+            self.reserved_and_allocated_same_demand,
+            own.allocated_not_reserved if own else ZERO,
+        )
+
+    @property
+    def available_to_reserve(self) -> Decimal:
+        return self.breakdown().available_to_reserve
+
+
+@dataclass(frozen=True)
+class AllocationChange:
+    """S2: a signed change to what the warehouse holds for a demand."""
+
+    demand: Demand
+    key: TrackingKey
+    on_picks_and_movements: Decimal = ZERO
+    in_outbound_bins: Decimal = ZERO
+
+    @classmethod
+    def activity_created(cls, demand: Demand, key: TrackingKey, quantity: Decimal) -> AllocationChange:
+        """A pick or movement for the demand was created: its Take quantity is spoken for."""
+        return cls(demand, key, on_picks_and_movements=quantity)
+
+    @classmethod
+    def activity_ended(cls, demand: Demand, key: TrackingKey, quantity: Decimal) -> AllocationChange:
+        """A pick or movement line was cancelled, or a movement was registered (it reached its bin)."""
+        return cls(demand, key, on_picks_and_movements=-quantity)
+
+
+@dataclass(frozen=True)
+class AdjustmentBinChange:
+    """W8/W9: the adjustment bin balance changed (+ stock lost from a real bin, - stock found)."""
+
+    key: TrackingKey
+    quantity: Decimal
+
+
+class TotalsChanges:
+    """Turns every ledger, reservation, allocation and adjustment-bin change into deltas for the
+    maintained rows, including the same-demand overlap, which needs the demand rows as stored."""
+
+    def __init__(self, totals: Iterable[StockTotals] = (), demand_totals: Iterable[DemandTotals] = ()) -> None:
+        self._stored = {row.key: row for row in totals}
+        self._stored_for_demand = {(row.demand, row.key): row for row in demand_totals}
+        self._changes: dict[StockKey, StockTotals] = {}
+        self._demand_changes: dict[tuple[Demand, StockKey], DemandTotals] = {}
+
+    # --- recording changes -----------------------------------------------------------------------
+    def entry_changed(self, before: ItemLedgerEntry | None, after: ItemLedgerEntry) -> None:
+        inventory = after.open_quantity - (before.open_quantity if before else ZERO)
+        self._add(after.key, None, True, inventory=inventory)
+
+    def reservation_changed(self, before: Reservation | None, after: Reservation | None) -> None:
+        row = after or before
+        reserved = (after.quantity if after else ZERO) - (before.quantity if before else ZERO)
+        self._add(row.key, row.demand, row.is_specific, reserved=reserved)
+
+    def allocation_changed(self, change: AllocationChange) -> None:
+        self._add(
+            change.key,
+            change.demand,
+            True,
+            on_picks_and_movements=change.on_picks_and_movements,
+            in_outbound_bins=change.in_outbound_bins,
+        )
+
+    def adjustment_bin_changed(self, change: AdjustmentBinChange) -> None:
+        self._add(change.key, None, True, adjustment_bin_balance=change.quantity)
+
+    def _add(self, key: TrackingKey, demand: Demand | None, at_tracking_level: bool, **figures: Decimal) -> None:
+        for level in (key.location_key, key) if at_tracking_level else (key.location_key,):
+            self._changes[level] = self._changes.get(level, StockTotals(level)) + StockTotals(level, **figures)
+            if demand is not None:
+                zero = DemandTotals(demand, level)
+                self._demand_changes[demand, level] = self._demand_changes.get((demand, level), zero) + DemandTotals(
+                    demand, level, **figures
+                )
+
+    # --- reading the result ----------------------------------------------------------------------
+    def stored(self, key: StockKey) -> StockTotals:
+        return self._stored.get(key, StockTotals(key))
+
+    def stored_for_demand(self, demand: Demand, key: StockKey) -> DemandTotals:
+        return self._stored_for_demand.get((demand, key), DemandTotals(demand, key))
+
+    def after(self, key: StockKey) -> StockTotals:
+        return self.stored(key) + self._delta(key)
+
+    def after_for_demand(self, demand: Demand, key: StockKey) -> DemandTotals:
+        return self.stored_for_demand(demand, key) + self._demand_changes.get((demand, key), DemandTotals(demand, key))
+
+    def deltas(self) -> tuple[StockTotals, ...]:
+        keys = set(self._changes) | {key for _, key in self._demand_changes}
+        deltas = (self._delta(key) for key in sorted(keys, key=_sort_key))
+        return tuple(delta for delta in deltas if not delta.is_zero)
+
+    def demand_deltas(self) -> tuple[DemandTotals, ...]:
+        ordered = sorted(self._demand_changes.items(), key=lambda item: (item[0][0], _sort_key(item[0][1])))
+        return tuple(delta for _, delta in ordered if not delta.is_zero)
+
+    def _delta(self, key: StockKey) -> StockTotals:
+        overlap = ZERO
+        for (demand, level), change in self._demand_changes.items():
+            if level == key:
+                before = self.stored_for_demand(demand, key)
+                overlap += (before + change).counted_once - before.counted_once
+        change = self._changes.get(key, StockTotals(key))
+        return change + StockTotals(key, reserved_and_allocated_same_demand=overlap)
+
+
+def _sort_key(key: StockKey) -> tuple:
+    """Each location row, then its serial/lot rows: a stable order keeps the output deterministic."""
+    return (key.location_key, isinstance(key, TrackingKey), astuple(key))

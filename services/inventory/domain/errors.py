@@ -1,0 +1,153 @@
+"""Named refusals of the inventory domain.
+
+Every refusal carries a stable `reason_code` (it travels in the `command.rejected` fact and never
+changes) and a message a person can act on: which item, location, serial or lot, and what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from .availability import AvailabilityBreakdown
+    from .demand import Demand
+    from .keys import LocationKey, TrackingKey
+
+
+class InventoryError(Exception):
+    reason_code: ClassVar[str] = "inventory_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- items and locations ------------------------------------------------------------------------
+class UnknownTrackingPolicyError(InventoryError):
+    reason_code = "unknown_tracking_policy"
+
+    def __init__(self, policy: str, known: Iterable[str]) -> None:
+        super().__init__(f"Tracking policy '{policy}' is unknown; use one of: {', '.join(known)}.")
+
+
+class InvalidItemDefinitionError(InventoryError):
+    reason_code = "invalid_item_definition"
+
+    def __init__(self, item_no: str, problem: str) -> None:
+        super().__init__(f"Item '{item_no}' cannot be registered: {problem}.")
+
+
+class ItemAlreadyRegisteredError(InventoryError):
+    reason_code = "item_already_registered"
+
+    def __init__(self, item_no: str, differences: Iterable[str]) -> None:
+        super().__init__(
+            f"Item {item_no} is already registered with a different {', '.join(differences)}; "
+            "register the new definition under another item number."
+        )
+
+
+class UnknownItemError(InventoryError):
+    reason_code = "unknown_item"
+
+    def __init__(self, item_no: str) -> None:
+        super().__init__(f"Item {item_no} is not registered; register it before reserving, assigning or posting it.")
+
+
+class UnknownLocationError(InventoryError):
+    reason_code = "unknown_location"
+
+    def __init__(self, location_code: str) -> None:
+        super().__init__(f"Location {location_code} is unknown; configure it in the warehouse first.")
+
+
+# --- tracking numbers and quantities (T1, T3, I1) -----------------------------------------------
+class InvalidQuantityError(InventoryError):
+    reason_code = "invalid_quantity"
+
+    def __init__(self, what: str, quantity: Decimal, expected: str) -> None:
+        super().__init__(f"The {what} must be {expected}, not {quantity}; correct the quantity and send it again.")
+
+
+class TrackingNumberRequiredError(InventoryError):
+    reason_code = "tracking_number_required"
+
+    def __init__(self, item_no: str, number: str) -> None:
+        super().__init__(f"Item {item_no} is tracked by {number}; give the {number} on every line that handles it.")
+
+
+class TrackingNumberNotAllowedError(InventoryError):
+    reason_code = "tracking_number_not_allowed"
+
+    def __init__(self, item_no: str, number: str) -> None:
+        super().__init__(f"Item {item_no} is not tracked by {number}; remove the {number} from the line.")
+
+
+class SerialQuantityMustBeOneError(InventoryError):
+    reason_code = "serial_quantity_must_be_one"
+
+    def __init__(self, item_no: str, serial_no: str, quantity: Decimal) -> None:
+        super().__init__(f"Serial {serial_no} of item {item_no} is a single unit; use quantity 1, not {quantity}.")
+
+
+class ExpirationDateRequiredError(InventoryError):
+    reason_code = "expiration_date_required"
+
+    def __init__(self, key: TrackingKey) -> None:
+        super().__init__(f"Item {key.item_no} requires an expiration date; receive {key} with its expiration date.")
+
+
+# --- ledger (I2) ---------------------------------------------------------------------------------
+class CannotBeFullyAppliedError(InventoryError):
+    reason_code = "cannot_be_fully_applied"
+
+    def __init__(self, key: TrackingKey, needed: Decimal, open_quantity: Decimal) -> None:
+        super().__init__(
+            f"Item {key.item_no} cannot be fully applied: {needed} of {key} must leave inventory but only "
+            f"{open_quantity} is open; post the missing receipt or warehouse adjustment first."
+        )
+        self.key = key
+        self.needed = needed
+        self.open_quantity = open_quantity
+
+
+# --- reservations (I3-I6) ------------------------------------------------------------------------
+class ReservationBelowLocationLevelError(InventoryError):
+    reason_code = "reservation_below_location_level"
+
+    def __init__(self, location: LocationKey, named: str) -> None:
+        super().__init__(
+            f"Reservations live at location level; remove {named} from the request and reserve {location}."
+        )
+
+
+class InsufficientAvailabilityError(InventoryError):
+    reason_code = "insufficient_availability"
+
+    def __init__(self, what: str, requested: Decimal, breakdown: AvailabilityBreakdown) -> None:
+        super().__init__(
+            f"Only {breakdown.available_to_reserve} of the {requested} requested of {what} is available to "
+            f"reserve ({breakdown}); reserve less, allow a partial reservation or wait for supply."
+        )
+        self.requested = requested
+        self.available = breakdown.available_to_reserve
+        self.breakdown = breakdown
+
+
+class ReservationNotFoundError(InventoryError):
+    reason_code = "reservation_not_found"
+
+    def __init__(self, demand: Demand, what: str) -> None:
+        super().__init__(f"{demand} has no reservation of {what}; check the demand line and the item.")
+
+
+class ReductionExceedsReservationError(InventoryError):
+    reason_code = "reduction_exceeds_reservation"
+
+    def __init__(self, demand: Demand, location: LocationKey, reduction: Decimal, reserved: Decimal) -> None:
+        super().__init__(
+            f"{demand} has {reserved} of {location} reserved, less than the reduction of {reduction}; "
+            "reduce by at most that or cancel the reservation."
+        )

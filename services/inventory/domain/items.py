@@ -1,0 +1,108 @@
+"""Items and how their stock is tracked (T1, T3), and registering them."""
+
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from .errors import (
+    ExpirationDateRequiredError,
+    InvalidItemDefinitionError,
+    ItemAlreadyRegisteredError,
+    SerialQuantityMustBeOneError,
+    TrackingNumberNotAllowedError,
+    TrackingNumberRequiredError,
+    UnknownTrackingPolicyError,
+)
+from .events import ItemRegistered
+from .keys import TrackingKey, TrackingNumbers
+
+
+class TrackingPolicy(str, Enum):
+    NONE = "none"
+    LOT = "lot"
+    SERIAL = "serial"
+    LOT_AND_SERIAL = "lot_and_serial"
+
+    @classmethod
+    def parse(cls, value: str) -> "TrackingPolicy":
+        try:
+            return cls(value)
+        except ValueError:
+            raise UnknownTrackingPolicyError(value, [policy.value for policy in cls]) from None
+
+    @property
+    def tracks_lots(self) -> bool:
+        return self in (TrackingPolicy.LOT, TrackingPolicy.LOT_AND_SERIAL)
+
+    @property
+    def tracks_serials(self) -> bool:
+        return self in (TrackingPolicy.SERIAL, TrackingPolicy.LOT_AND_SERIAL)
+
+
+@dataclass(frozen=True)
+class Item:
+    item_no: str
+    base_unit: str
+    tracking_policy: TrackingPolicy
+    expiration_required: bool = False
+    strict_expiration: bool = False
+
+    def check_numbers(self, numbers: TrackingNumbers, *, complete: bool) -> None:
+        """T1: a number the policy does not track is never accepted. Lines that handle stock
+        (`complete`) must carry every tracked number; a reservation request may name fewer
+        (none: nonspecific; only the lot of a lot-and-serial item)."""
+        for number, tracked, given in (
+            ("serial number", self.tracking_policy.tracks_serials, numbers.serial_no),
+            ("lot number", self.tracking_policy.tracks_lots, numbers.lot_no),
+        ):
+            if given and not tracked:
+                raise TrackingNumberNotAllowedError(self.item_no, number)
+            if complete and tracked and not given:
+                raise TrackingNumberRequiredError(self.item_no, number)
+
+    def check_serial_quantity(self, numbers: TrackingNumbers, quantity: Decimal) -> None:
+        """I1/T2: a serial number is one unit, whichever direction it moves."""
+        if numbers.serial_no and abs(quantity) != 1:
+            raise SerialQuantityMustBeOneError(self.item_no, numbers.serial_no, quantity)
+
+    def check_expiration(self, key: TrackingKey, expiration_date: date | None) -> None:
+        """T3: stock of an item that requires expiration cannot enter inventory without one."""
+        if self.expiration_required and expiration_date is None:
+            raise ExpirationDateRequiredError(key)
+
+    def differences_from(self, other: "Item") -> list[str]:
+        return [f.name.replace("_", " ") for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+@dataclass(frozen=True)
+class ItemRegistration:
+    """`is_new` tells the persistence layer whether there is a row to insert."""
+
+    item: Item
+    is_new: bool
+    events: tuple[ItemRegistered, ...]
+
+
+def register_item(
+    item_no: str,
+    base_unit: str,
+    tracking_policy: str,
+    expiration_required: bool = False,
+    strict_expiration: bool = False,
+    *,
+    registered: Item | None = None,
+) -> ItemRegistration:
+    """Define an item. Sending the same definition again is harmless (commands are retried);
+    changing an existing definition is refused, because entries already posted were checked
+    against it."""
+    for field, value in (("item number", item_no), ("base unit of measure", base_unit)):
+        if not value.strip():
+            raise InvalidItemDefinitionError(item_no, f"the {field} is blank")
+    item = Item(item_no, base_unit, TrackingPolicy.parse(tracking_policy), expiration_required, strict_expiration)
+    if registered is None:
+        event = ItemRegistered(item_no, base_unit, item.tracking_policy.value, expiration_required, strict_expiration)
+        return ItemRegistration(item, True, (event,))
+    if registered != item:
+        raise ItemAlreadyRegisteredError(item_no, item.differences_from(registered))
+    return ItemRegistration(registered, False, ())

@@ -1,0 +1,133 @@
+"""The item ledger (I1, I2): append-only entries, one per distinct serial/lot of a posted line,
+and the application of outbound entries to the open inbound entries they take stock from."""
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from .errors import CannotBeFullyAppliedError, InvalidQuantityError
+from .keys import TrackingKey
+from .quantities import ZERO, total
+
+
+class EntryType(str, Enum):
+    PURCHASE = "purchase"
+    SALE = "sale"
+    POSITIVE_ADJUSTMENT = "positive_adjustment"
+    NEGATIVE_ADJUSTMENT = "negative_adjustment"
+    TRANSFER = "transfer"
+
+    @property
+    def is_adjustment(self) -> bool:
+        return self in (EntryType.POSITIVE_ADJUSTMENT, EntryType.NEGATIVE_ADJUSTMENT)
+
+    def check_direction(self, quantity: Decimal) -> None:
+        """Quantities are signed like the ledger (+ in, - out); a purchase that removes stock is a
+        mistake upstream, not something to guess about. Transfers go either way."""
+        direction = _DIRECTIONS.get(self, 0)
+        sign = (quantity > ZERO) - (quantity < ZERO)
+        if sign == 0 or sign == -direction:
+            expected = {1: "greater than zero", -1: "less than zero", 0: "different from zero"}[direction]
+            raise InvalidQuantityError(f"quantity of a {self.value} line", quantity, expected)
+
+
+_DIRECTIONS = {
+    EntryType.PURCHASE: 1,
+    EntryType.POSITIVE_ADJUSTMENT: 1,
+    EntryType.SALE: -1,
+    EntryType.NEGATIVE_ADJUSTMENT: -1,
+}
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    document_type: str
+    document_no: str
+    line_no: int
+
+
+@dataclass(frozen=True)
+class ItemLedgerEntry:
+    """Never deleted or re-keyed; only `remaining_quantity` and `open` of inbound entries change,
+    as outbound entries are applied to them. Outbound entries are applied in full when posted, so
+    they are stored closed with nothing remaining."""
+
+    entry_no: int
+    entry_type: EntryType
+    key: TrackingKey
+    quantity: Decimal
+    remaining_quantity: Decimal
+    open: bool
+    source: SourceDocument
+    expiration_date: date | None = None
+
+    @property
+    def is_inbound(self) -> bool:
+        return self.quantity > ZERO
+
+    @property
+    def open_quantity(self) -> Decimal:
+        """What this entry contributes to inventory (I5): the remaining quantity while open."""
+        return self.remaining_quantity if self.open else ZERO
+
+    def reduced_by(self, quantity: Decimal) -> "ItemLedgerEntry":
+        remaining = self.remaining_quantity - quantity
+        return replace(self, remaining_quantity=remaining, open=remaining > ZERO)
+
+
+@dataclass(frozen=True)
+class Application:
+    """Outbound entry `outbound_entry_no` took `quantity` from inbound entry `inbound_entry_no`."""
+
+    outbound_entry_no: int
+    inbound_entry_no: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class AppliedOutbound:
+    outbound: ItemLedgerEntry
+    inbound: tuple[ItemLedgerEntry, ...]
+    applications: tuple[Application, ...]
+
+
+def new_entry(
+    entry_no: int,
+    entry_type: EntryType,
+    key: TrackingKey,
+    quantity: Decimal,
+    source: SourceDocument,
+    expiration_date: date | None = None,
+) -> ItemLedgerEntry:
+    entry_type.check_direction(quantity)
+    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date)
+
+
+def apply_outbound(
+    outbound: ItemLedgerEntry,
+    open_entries: Iterable[ItemLedgerEntry],
+    reserved_entry_nos: Collection[int] = (),
+) -> AppliedOutbound:
+    """I2: take the outbound quantity from open inbound entries of the same item, variant,
+    location, serial and lot: the entries reserved for the shipped demand first (its promise was
+    made on them), then first in, first out. All or nothing: the ledger never goes negative."""
+    candidates = sorted(
+        (entry for entry in open_entries if entry.open and entry.is_inbound and entry.key == outbound.key),
+        key=lambda entry: (entry.entry_no not in reserved_entry_nos, entry.entry_no),
+    )
+    to_apply = -outbound.remaining_quantity
+    open_quantity = total(entry.remaining_quantity for entry in candidates)
+    if open_quantity < to_apply:
+        raise CannotBeFullyAppliedError(outbound.key, to_apply, open_quantity)
+    inbound, applications = [], []
+    for entry in candidates:
+        if to_apply == ZERO:
+            break
+        quantity = min(entry.remaining_quantity, to_apply)
+        inbound.append(entry.reduced_by(quantity))
+        applications.append(Application(outbound.entry_no, entry.entry_no, quantity))
+        to_apply -= quantity
+    closed = replace(outbound, remaining_quantity=ZERO, open=False)
+    return AppliedOutbound(closed, tuple(inbound), tuple(applications))

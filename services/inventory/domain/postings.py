@@ -1,0 +1,51 @@
+"""Postings from the warehouse (S1, S4, S5) and postings parked until the ledger can take them."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .demand import Demand
+from .keys import TrackingKey
+from .ledger import EntryType, SourceDocument
+
+
+@dataclass(frozen=True)
+class PostedLine:
+    """One serial/lot of a posted warehouse line. `quantity` is signed like the ledger: + for
+    receipts and found stock, - for shipments and lost stock. `demand` is the source line a
+    shipment fulfils; its reservations are synchronized (S5)."""
+
+    entry_type: EntryType
+    key: TrackingKey
+    quantity: Decimal
+    source: SourceDocument
+    expiration_date: date | None = None
+    demand: Demand | None = None
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A posted receipt, shipment or warehouse adjustment; `posting_id` names it while parked."""
+
+    posting_id: str
+    lines: tuple[PostedLine, ...]
+
+
+@dataclass(frozen=True)
+class Shortage:
+    """Why a posting waits: `needed` must leave `key` but only `open_quantity` is on inventory."""
+
+    key: TrackingKey
+    needed: Decimal
+    open_quantity: Decimal
+
+
+@dataclass(frozen=True)
+class ParkedPosting:
+    """S5: a posting the ledger cannot apply yet. Kept (never dropped), visible with its reason,
+    and applied by `retry_parked` as soon as the missing inbound or adjustment arrives."""
+
+    posting: Posting
+    reason_code: str
+    message: str
+    shortages: tuple[Shortage, ...]

@@ -1,0 +1,181 @@
+"""State in, decisions out: what a use case receives and what it hands back.
+
+Persistence loads a `StockState` for every item/variant/location the message touches (one
+transaction per message), calls one use case, and writes the `StockChanges`. Inside, a
+`Workspace` holds a private working copy so that ledger, reservations and totals move together
+and the inputs are never mutated.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .availability import DemandTotals, StockTotals, TotalsChanges
+from .demand import Demand, DemandTracking
+from .errors import UnknownItemError, UnknownLocationError
+from .events import ReservationCancelled, ReservationChanged, ReservedForDemandChanged
+from .items import Item
+from .keys import TrackingKey
+from .ledger import Application, ItemLedgerEntry, apply_outbound, new_entry
+from .postings import ParkedPosting, PostedLine
+from .quantities import ZERO, total
+from .supply import Reservation, SupplyBook
+
+
+@dataclass(frozen=True)
+class StockState:
+    """Load everything for each item/variant/location the message touches: the items, the known
+    location codes, the OPEN item ledger entries, the reservations on them, the maintained totals
+    rows (location and serial/lot level), the per-demand totals rows and the demand tracking rows.
+    `next_entry_no` is the next free item ledger entry number (entries are numbered in posting
+    order; FIFO depends on it)."""
+
+    items: tuple[Item, ...] = ()
+    locations: frozenset[str] = frozenset()
+    open_entries: tuple[ItemLedgerEntry, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+    totals: tuple[StockTotals, ...] = ()
+    demand_totals: tuple[DemandTotals, ...] = ()
+    demand_tracking: tuple[DemandTracking, ...] = ()
+    next_entry_no: int = 1
+
+
+@dataclass(frozen=True)
+class StockChanges:
+    """What to write, all in the message's transaction:
+    - `new_entries`: insert. `updated_entries`: set remaining_quantity and open by entry_no.
+    - `applications`: insert.
+    - `reservations`, `demand_tracking`: the new state of each touched row (upsert); a row whose
+      quantities are all zero is deleted.
+    - `totals`, `demand_totals`: deltas; add them column by column to the stored rows (upsert
+      `col = col + excluded.col`), creating missing rows.
+    - `parked`: insert; `unparked`: delete these posting ids from the parked postings.
+    - `events`: to the outbox, in this order.
+    - `next_entry_no`: store it back.
+    """
+
+    new_entries: tuple[ItemLedgerEntry, ...] = ()
+    updated_entries: tuple[ItemLedgerEntry, ...] = ()
+    applications: tuple[Application, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+    demand_tracking: tuple[DemandTracking, ...] = ()
+    totals: tuple[StockTotals, ...] = ()
+    demand_totals: tuple[DemandTotals, ...] = ()
+    parked: tuple[ParkedPosting, ...] = ()
+    unparked: tuple[str, ...] = ()
+    events: tuple[object, ...] = ()
+    next_entry_no: int = 1
+
+
+class Workspace:
+    """The working copy one message changes."""
+
+    def __init__(self, state: StockState) -> None:
+        self._items = {item.item_no: item for item in state.items}
+        self._locations = state.locations
+        self._entries = {entry.entry_no: entry for entry in state.open_entries}
+        self._new_entry_nos: list[int] = []
+        self._updated_entry_nos: set[int] = set()
+        self._applications: list[Application] = []
+        self._next_entry_no = state.next_entry_no
+        self._tracking = {(row.demand, row.key): row for row in state.demand_tracking}
+        self._stored_tracking = dict(self._tracking)
+        self._events: list[object] = []
+        self._parked: list[ParkedPosting] = []
+        self._unparked: list[str] = []
+        self.totals = TotalsChanges(state.totals, state.demand_totals)
+        self.supply = SupplyBook(self._entries, state.reservations, self.totals)
+
+    # --- master data -----------------------------------------------------------------------------
+    def item(self, item_no: str) -> Item:
+        if item_no not in self._items:
+            raise UnknownItemError(item_no)
+        return self._items[item_no]
+
+    def require_location(self, location_code: str) -> None:
+        if location_code not in self._locations:
+            raise UnknownLocationError(location_code)
+
+    # --- ledger ----------------------------------------------------------------------------------
+    def open_quantity(self, key: TrackingKey) -> Decimal:
+        return total(entry.open_quantity for entry in self._entries.values() if entry.key == key)
+
+    def post_line(self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
+        """Append the line's entry; an outbound one is applied at once (I2)."""
+        entry = new_entry(self._next_entry_no, line.entry_type, line.key, line.quantity, line.source, line.expiration_date)
+        self._next_entry_no += 1
+        self._new_entry_nos.append(entry.entry_no)
+        if entry.is_inbound:
+            self._store(entry)
+            return entry, ()
+        applied = apply_outbound(entry, self._entries.values(), frozenset(reserved_entry_nos))
+        for changed in (applied.outbound, *applied.inbound):
+            self._store(changed)
+        self._applications.extend(applied.applications)
+        return applied.outbound, applied.applications
+
+    def _store(self, entry: ItemLedgerEntry) -> None:
+        self.totals.entry_changed(self._entries.get(entry.entry_no), entry)
+        self._entries[entry.entry_no] = entry
+        if entry.entry_no not in self._new_entry_nos:
+            self._updated_entry_nos.add(entry.entry_no)
+
+    # --- demand lines ----------------------------------------------------------------------------
+    def demand_tracking(self, demand: Demand, key: TrackingKey) -> DemandTracking:
+        return self._tracking.get((demand, key), DemandTracking(demand, key))
+
+    def demand_tracking_of(self, demand: Demand) -> list[DemandTracking]:
+        return [row for (owner, _), row in self._tracking.items() if owner == demand]
+
+    def set_demand_tracking(self, row: DemandTracking) -> None:
+        self._tracking[row.demand, row.key] = row
+
+    # --- reservations ----------------------------------------------------------------------------
+    def cancel(self, cancellations: Iterable[tuple[Reservation, Decimal]], reason: str) -> None:
+        """Cancel these quantities of these rows; one event per demand, location and named numbers."""
+        cancelled: dict[tuple, Decimal] = {}
+        for row, quantity in cancellations:
+            self.supply.take(row, quantity)
+            group = (row.demand, row.key.location_key, row.named)
+            cancelled[group] = cancelled.get(group, ZERO) + quantity
+        for (demand, location, named), quantity in cancelled.items():
+            self.record(ReservationCancelled(demand, location, named, quantity, reason))
+
+    # --- parking ---------------------------------------------------------------------------------
+    def park(self, parked: ParkedPosting) -> None:
+        self._parked.append(parked)
+
+    def unpark(self, posting_id: str) -> None:
+        self._unparked.append(posting_id)
+
+    # --- outcome ---------------------------------------------------------------------------------
+    def record(self, event: object) -> None:
+        self._events.append(event)
+
+    def outcome(self) -> StockChanges:
+        return StockChanges(
+            new_entries=tuple(self._entries[no] for no in self._new_entry_nos),
+            updated_entries=tuple(self._entries[no] for no in sorted(self._updated_entry_nos)),
+            applications=tuple(self._applications),
+            reservations=self.supply.changed_rows(),
+            demand_tracking=tuple(row for key, row in self._tracking.items() if self._stored_tracking.get(key) != row),
+            totals=self.totals.deltas(),
+            demand_totals=self.totals.demand_deltas(),
+            parked=tuple(self._parked),
+            unparked=tuple(self._unparked),
+            events=(*self._events, *self._moves(), *self._reserved_for_demand()),
+            next_entry_no=self._next_entry_no,
+        )
+
+    def _moves(self) -> list[ReservationChanged]:
+        return [
+            ReservationChanged(move.demand, move.from_key, move.to_key, quantity, move.reason)
+            for move, quantity in self.supply.moves.items()
+        ]
+
+    def _reserved_for_demand(self) -> list[ReservedForDemandChanged]:
+        return [
+            ReservedForDemandChanged(delta.demand, delta.key, self.totals.after_for_demand(delta.demand, delta.key).reserved)
+            for delta in self.totals.demand_deltas()
+            if delta.reserved != ZERO
+        ]

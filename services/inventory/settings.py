@@ -1,0 +1,6 @@
+from servicekit.settings import ServiceSettings
+
+
+class InventorySettings(ServiceSettings):
+    database_url: str = "postgresql://postgres@127.0.0.1:15432/inventory"
+    http_port: int = 8082

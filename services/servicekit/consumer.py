@@ -1,0 +1,206 @@
+"""Turns one consumed Kafka record into exactly one committed effect.
+
+Outcomes, each committed with the inbox row in one transaction before the offset is acknowledged:
+- applied: the use case's state change and outbox rows;
+- refused: a business refusal (domain error) becomes a `...command.rejected.v1` event;
+- dead-lettered: undecodable, schema-invalid or unknown messages are copied to `<topic>.dlq`
+  with the original bytes and headers plus the reason, and the consumer moves on.
+Infrastructure errors (database or broker away) are retried with backoff for as long as it
+takes; an unexpected error in a use case is retried a few times, then dead-lettered, so one
+poison message never blocks a partition.
+"""
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import asyncpg
+import structlog
+from aiokafka.structs import ConsumerRecord
+from pydantic import ValidationError
+
+from contracts.base import Message, Rejection
+from contracts.envelope import Envelope
+from contracts.topics import dead_letter_topic
+from servicekit.outbox import OutgoingRecord
+from servicekit.unit_of_work import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+UseCase = Callable[[UnitOfWork, Message, Envelope], Awaitable[None]]
+
+INFRASTRUCTURE_ERRORS = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+)
+_MAX_BACKOFF = 10.0
+_POISON_ATTEMPTS = 3
+
+
+class DeadLetter(Exception):
+    """The message cannot be understood; `reason` says why in a sentence."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Rejections:
+    """Where and how a service publishes its refusals of commands."""
+
+    topic: str
+    model: type[Rejection]
+    source: str
+    refusal_types: tuple[type[Exception], ...]
+
+
+class MessageProcessor:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        consumer: str,
+        use_cases: Mapping[type[Message], UseCase],
+        models: Mapping[str, type[Message]],
+        rejections: Rejections | None = None,
+        ignore_unknown_types: bool = False,
+        crash_after_commit_of: str = "",
+    ) -> None:
+        """`models` maps every `ce_type` the topic may carry; `use_cases` those this consumer acts on.
+
+        Command topics dead-letter unknown types; fact topics (`ignore_unknown_types`) skip the
+        facts this consumer has no interest in, as tolerant readers do.
+        """
+        self._pool = pool
+        self._consumer = consumer
+        self._use_cases = use_cases
+        self._models = models
+        self._rejections = rejections
+        self._ignore_unknown = ignore_unknown_types
+        self._crash_after_commit_of = crash_after_commit_of
+
+    async def process(self, record: ConsumerRecord) -> None:
+        structlog.contextvars.clear_contextvars()
+        try:
+            envelope, payload = self._decode(record)
+        except DeadLetter as letter:
+            log.warning("dead-lettering message", topic=record.topic, offset=record.offset, reason=letter.reason)
+            await self._until_done(lambda: self._dead_letter(record, letter.reason))
+            return
+        if payload is None:
+            return
+        structlog.contextvars.bind_contextvars(
+            correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
+            message_id=envelope.id, message_type=envelope.type,
+        )
+        await self._until_done(lambda: self._apply(envelope, payload), record)
+
+    def _decode(self, record: ConsumerRecord) -> tuple[Envelope | None, Message | None]:
+        try:
+            headers = {k: v.decode() for k, v in record.headers or ()}
+            envelope = Envelope.from_headers(headers)
+        except (UnicodeDecodeError, ValueError, ValidationError) as error:
+            raise DeadLetter(f"invalid CloudEvents headers: {error}") from error
+        model = self._models.get(envelope.type)
+        if model is None or model not in self._use_cases:
+            if self._ignore_unknown:
+                return envelope, None
+            raise DeadLetter(f"unknown message type {envelope.type!r} on {record.topic}")
+        try:
+            return envelope, model.model_validate_json(record.value or b"")
+        except ValidationError as error:
+            raise DeadLetter(f"{envelope.type} does not match its schema: {_short(error)}") from error
+
+    async def _apply(self, envelope: Envelope, payload: Message) -> None:
+        async with UnitOfWork(self._pool) as uow:
+            if not await uow.claim(self._consumer, envelope.id, envelope.type):
+                log.info("duplicate message ignored")
+                return
+            refusal_types = self._rejections.refusal_types if self._rejections else ()
+            try:
+                async with uow.savepoint():
+                    await self._use_cases[type(payload)](uow, payload, envelope)
+            except refusal_types as refusal:
+                self._reject(uow, envelope, refusal)
+            await uow.commit()
+        if envelope.type == self._crash_after_commit_of:
+            _crash_for_fault_drill()
+
+    def _reject(self, uow: UnitOfWork, envelope: Envelope, refusal: Exception) -> None:
+        assert self._rejections is not None
+        reason_code = getattr(refusal, "reason_code", "refused")
+        log.info("command refused", reason_code=reason_code, reason=str(refusal))
+        rejected = self._rejections.model(
+            command_id=envelope.id,
+            command_type=envelope.type,
+            correlation_id=envelope.correlation_id,
+            reason_code=reason_code,
+            message=str(refusal),
+            details={k: str(v) for k, v in getattr(refusal, "details", {}).items()},
+        )
+        uow.outbox.publish(
+            self._rejections.topic,
+            rejected,
+            envelope.caused(rejected.TYPE, self._rejections.source, subject=envelope.subject),
+        )
+
+    async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
+        message_id = f"{record.topic}/{record.partition}/{record.offset}"
+        async with UnitOfWork(self._pool) as uow:
+            if await uow.claim(self._consumer, message_id, "dead-letter"):
+                uow.outbox.forward(
+                    OutgoingRecord(
+                        topic=dead_letter_topic(record.topic),
+                        key=record.key,
+                        value=record.value or b"",
+                        headers=list(record.headers or ())
+                        + [
+                            ("dlq_reason", reason.encode()),
+                            ("dlq_consumer", self._consumer.encode()),
+                            ("dlq_original_topic", record.topic.encode()),
+                            ("dlq_original_partition", str(record.partition).encode()),
+                            ("dlq_original_offset", str(record.offset).encode()),
+                        ],
+                    )
+                )
+            await uow.commit()
+
+    async def _until_done(
+        self, attempt: Callable[[], Awaitable[None]], record: ConsumerRecord | None = None
+    ) -> None:
+        """Retry infrastructure errors forever with backoff; dead-letter a poison message."""
+        backoff, failures = 0.1, 0
+        while True:
+            try:
+                await attempt()
+                return
+            except INFRASTRUCTURE_ERRORS as error:
+                log.warning("infrastructure error, retrying", error=repr(error), retry_in=backoff)
+            except Exception as error:
+                failures += 1
+                log.exception("message failed", attempt=failures)
+                if record is not None and failures >= _POISON_ATTEMPTS:
+                    attempt = lambda: self._dead_letter(record, f"processing failed: {error!r}")  # noqa: E731
+                    record = None
+                    continue
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, _MAX_BACKOFF)
+
+
+def _crash_for_fault_drill() -> None:
+    """Die like `kill -9` between commit and acknowledgement (fault drills only)."""
+    log.warning("fault drill: crashing after commit, before acknowledgement")
+    os._exit(137)
+
+
+def _short(error: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5]
+    )

@@ -1,0 +1,139 @@
+"""The lifecycle both services share: pool, migrations, broker, outbox relay, health endpoints.
+
+Each service's composition root (`app.py`) calls `build_app` with its own settings, migrations,
+subscriptions and read API. Start order: database, migrations, relay, consumers. Stop order is
+the reverse: consumers first (in-flight messages finish), then the relay, then the pool.
+"""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from contracts.base import Message
+from servicekit.consumer import MessageProcessor, Rejections, UseCase
+from servicekit.database import create_pool, migrate_service
+from servicekit.logs import configure_logging
+from servicekit.relay import OutboxRelay, idempotent_producer
+from servicekit.settings import ServiceSettings
+from servicekit.subscription import subscribe
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What the use cases and queries of a running service share; stored on `app.state.runtime`."""
+
+    settings: ServiceSettings
+    pool: asyncpg.Pool
+    broker: KafkaBroker
+    relay: OutboxRelay
+
+    def consume(
+        self,
+        topic: str,
+        group_id: str,
+        use_cases: Mapping[type[Message], UseCase],
+        models: Mapping[str, type[Message]],
+        rejections: Rejections | None = None,
+    ) -> None:
+        """Subscribe `group_id` to `topic`; command topics pass `rejections`, fact topics do not."""
+        processor = MessageProcessor(
+            self.pool,
+            consumer=group_id,
+            use_cases=use_cases,
+            models=models,
+            rejections=rejections,
+            ignore_unknown_types=rejections is None,
+            crash_after_commit_of=self.settings.fault_crash_after_commit,
+        )
+        subscribe(self.broker, topic, group_id, processor)
+
+
+Wiring = Callable[[Runtime], None]
+
+
+async def _with_retries(what: str, attempt: Callable) -> object:
+    backoff = 0.2
+    while True:
+        try:
+            return await attempt()
+        except Exception as error:  # at startup, wait for the database and broker to come up
+            log.warning(f"{what} not reachable yet", error=repr(error), retry_in=backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+
+def build_app(
+    settings: ServiceSettings,
+    service: str,
+    migrations: Path,
+    subscribe: Wiring,
+    api: APIRouter,
+) -> FastAPI:
+    configure_logging(settings.log_level, service)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = await _with_retries("database", lambda: create_pool(settings.database_url, settings.db_pool_max_size))
+        await migrate_service(pool, service, migrations)
+        producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{service}-relay-{settings.instance_id}")
+        await _with_retries("kafka", producer.start)
+        relay = OutboxRelay(settings.database_url, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size)
+        runtime = Runtime(settings, pool, broker, relay)
+        app.state.runtime = runtime
+        subscribe(runtime)
+        await relay.start()
+        await _with_retries("kafka consumers", broker.start)
+        log.info("service started", http=f"http://{settings.http_host}:{settings.http_port}")
+        try:
+            yield
+        finally:
+            await broker.stop()
+            await relay.stop()
+            await producer.stop()
+            await pool.close()
+            log.info("service stopped")
+
+    app = FastAPI(title=f"{service} service", lifespan=lifespan)
+    app.include_router(_operations_router(service, broker))
+    app.include_router(api)
+    return app
+
+
+def _operations_router(service: str, broker: KafkaBroker) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok", "service": service}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+        checks = {"database": False, "kafka": False}
+        if runtime is not None:
+            try:
+                checks["database"] = await runtime.pool.fetchval("SELECT 1", timeout=2) == 1
+            except Exception:
+                pass
+            checks["kafka"] = await runtime.broker.ping(timeout=2)
+        ready = all(checks.values())
+        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+
+    @router.get("/asyncapi.json")
+    async def asyncapi() -> JSONResponse:
+        document = AsyncAPI(broker, title=f"{service} service", schema_version="3.0.0")
+        return JSONResponse(document.to_jsonable())
+
+    return router

@@ -1,0 +1,51 @@
+"""One message = one transaction: the inbox row, the state change and the outbox rows."""
+
+from types import TracebackType
+
+import asyncpg
+
+from servicekit.outbox import OutboxWriter
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(pool) as uow: ...; await uow.commit()`; leaving without commit rolls back."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.conn: asyncpg.Connection = await self._pool.acquire()
+        self._transaction = self.conn.transaction()
+        await self._transaction.start()
+        self.outbox = OutboxWriter(self.conn)
+        self._done = False
+        return self
+
+    async def claim(self, consumer: str, message_id: str, message_type: str) -> bool:
+        """Record the message in the inbox; False when this consumer already processed it."""
+        status = await self.conn.execute(
+            "INSERT INTO inbox (consumer, message_id, message_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            consumer, message_id, message_type,
+        )
+        return status == "INSERT 0 1"
+
+    def savepoint(self) -> asyncpg.transaction.Transaction:
+        """A nested transaction: a refused command rolls back its partial writes, not the inbox row."""
+        return self.conn.transaction()
+
+    async def commit(self) -> None:
+        await self.outbox.flush()
+        await self._transaction.commit()
+        self._done = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._done:
+                await self._transaction.rollback()
+        finally:
+            await self._pool.release(self.conn)

@@ -1,0 +1,189 @@
+"""Warehouse adjustments and physical counts (W9), and calculating the warehouse adjustment (W10, S4).
+
+The adjustment bin is virtual: it balances every correction so that, per item/variant/serial/lot,
+real bins + adjustment bin == item ledger (S7). Found stock leaves a negative balance there, lost
+stock a positive one, until the calculation hands the balance to the item ledger and zeroes the bin.
+"""
+
+from collections.abc import Collection, Container, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from warehouse.domain.documents import ZERO, DocumentType, TrackedQuantity
+from warehouse.domain.errors import NegativeCountError, QuantityNotPositiveError
+from warehouse.domain.events import (
+    AdjustedLine,
+    AdjustmentPostingLine,
+    Outcome,
+    WarehouseAdjustmentPosted,
+    WarehouseAdjustmentRegistered,
+)
+from warehouse.domain.location import Location
+from warehouse.domain.stock import ContentRow, EntryBook, StockKey, locate
+from warehouse.domain.tracking import (
+    ItemTracking,
+    LotKey,
+    SerialKey,
+    Tracking,
+    check_lot_expirations,
+    check_serials_not_in_stock,
+    describe_item,
+    item_tracking,
+    with_lot_expiration,
+)
+
+
+@dataclass(frozen=True)
+class AdjustmentLine:
+    """Stock found (signed quantity > 0) or lost (< 0) in a real bin. Lost stock is named by serial/lot;
+    its expiration date comes from the stock."""
+
+    bin_code: str
+    item_no: str
+    quantity: Decimal
+    variant: str = ""
+    tracking: Tracking = Tracking()
+
+
+def register_warehouse_adjustment(
+    document_no: str,
+    lines: Sequence[AdjustmentLine],
+    *,
+    location: Location,
+    items: Mapping[str, ItemTracking],
+    content: Sequence[ContentRow],
+    serials_in_stock: Container[SerialKey],
+    lot_expirations: Mapping[LotKey, date | None],
+) -> Outcome:
+    """W9: credit or debit the real bin and balance the opposite quantity in the adjustment bin.
+
+    Decision: adjustments record reality, so they ignore bin blocks and lot/serial blocks. Found stock
+    obeys T1-T3 like received stock: a found serial may not be in stock elsewhere (unless this same
+    adjustment loses it there), and found stock of a known lot takes the lot's expiration date.
+    """
+    book = EntryBook(location.bin_content(content), DocumentType.ADJUSTMENT, document_no)
+    facts = []
+    for line_no, line in enumerate(lines, start=1):
+        key = _adjusted_key(location, item_tracking(items, line.item_no), line, content, lot_expirations)
+        book.write(key, line.quantity, line_no)
+        book.write(key.in_bin(location.adjustment_bin), -line.quantity, line_no)
+        facts.append(AdjustedLine(line_no, line.item_no, line.variant, key.bin_code, key.tracking, line.quantity))
+    found = [f for f in facts if f.quantity > ZERO]
+    lost = {(f.item_no, f.variant, f.tracking.serial) for f in facts if f.quantity < ZERO}
+    found_serials = [(f.item_no, f.variant, f.tracking.serial) for f in found if f.tracking.serial]
+    check_serials_not_in_stock(found_serials, serials_in_stock, leaving=lost)
+    check_lot_expirations(((f.item_no, f.tracking) for f in found), lot_expirations)
+    event = WarehouseAdjustmentRegistered(document_no, location.code, tuple(facts))
+    return Outcome(entries=book.entries, events=(event,))
+
+
+def _adjusted_key(location: Location, item: ItemTracking, line: AdjustmentLine, content: Sequence[ContentRow],
+                  lot_expirations: Mapping[LotKey, date | None]) -> StockKey:
+    if line.quantity == ZERO:
+        raise QuantityNotPositiveError(
+            f"The adjustment of {describe_item(line.item_no, line.variant)} in bin {line.bin_code} is zero: enter "
+            "the quantity found (positive) or lost (negative)."
+        )
+    item.check_line(line.tracking, line.quantity, line.variant)
+    key = StockKey(location.code, location.real_bin(line.bin_code).code, line.item_no, line.variant, line.tracking)
+    if line.quantity < ZERO:
+        return locate(content, key)
+    tracking = with_lot_expiration(line.item_no, line.tracking, lot_expirations)
+    item.check_new_stock(tracking, line.variant)
+    return StockKey(key.location_code, key.bin_code, key.item_no, key.variant, tracking)
+
+
+@dataclass(frozen=True)
+class PhysicalCount:
+    """What was counted of one item (and variant) in one bin. Whatever of it the bin holds that is not
+    listed was not found: counting nothing means the bin holds none of the item."""
+
+    bin_code: str
+    item_no: str
+    counted: tuple[TrackedQuantity, ...] = ()
+    variant: str = ""
+
+
+def register_physical_count(
+    document_no: str,
+    counts: Sequence[PhysicalCount],
+    *,
+    location: Location,
+    items: Mapping[str, ItemTracking],
+    content: Sequence[ContentRow],
+    serials_in_stock: Container[SerialKey],
+    lot_expirations: Mapping[LotKey, date | None],
+) -> Outcome:
+    """W9: the difference between counted and expected content becomes a warehouse adjustment."""
+    lines = [line for count in counts for line in _differences(location, count, content)]
+    return register_warehouse_adjustment(document_no, lines, location=location, items=items, content=content,
+                                         serials_in_stock=serials_in_stock, lot_expirations=lot_expirations)
+
+
+def _differences(location: Location, count: PhysicalCount, content: Sequence[ContentRow]) -> list[AdjustmentLine]:
+    """Counted minus expected per serial/lot; content already in the bin keeps its own expiration date."""
+    scope = (location.code, count.bin_code, count.item_no, count.variant)
+    expected = {_numbers(r.key.tracking): r for r in content
+                if (r.key.location_code, r.key.bin_code, r.key.item_no, r.key.variant) == scope and r.quantity}
+    counted: dict[tuple[str, str], TrackedQuantity] = {}
+    for c in count.counted:
+        if c.quantity < ZERO:
+            raise NegativeCountError(
+                f"The count of {describe_item(count.item_no, count.variant)} ({c.tracking.describe()}) in bin "
+                f"{count.bin_code} is {c.quantity}: a count cannot be negative."
+            )
+        earlier = counted.get(_numbers(c.tracking), TrackedQuantity(c.tracking, ZERO))
+        counted[_numbers(c.tracking)] = TrackedQuantity(earlier.tracking, earlier.quantity + c.quantity)
+    lines = []
+    for numbers in [*expected, *(n for n in counted if n not in expected)]:
+        row, found = expected.get(numbers), counted.get(numbers)
+        difference = (found.quantity if found else ZERO) - (row.quantity if row else ZERO)
+        if difference:
+            tracking = row.key.tracking if row else found.tracking
+            lines.append(AdjustmentLine(count.bin_code, count.item_no, difference, count.variant, tracking))
+    return lines
+
+
+def _numbers(tracking: Tracking) -> tuple[str, str]:
+    return (tracking.serial, tracking.lot)
+
+
+def calculate_warehouse_adjustment(
+    document_no: str,
+    *,
+    location: Location,
+    content: Sequence[ContentRow],
+    today: date,
+    items: Collection[str] | None = None,
+) -> Outcome:
+    """W10: hand every adjustment-bin balance (all items, or `items`) to the item ledger and zero the bin.
+
+    content: the adjustment bin's content at the location. The item ledger must post the opposite of the
+    balance: lost stock (positive balance) a negative adjustment, found stock a positive one. One event
+    per item, so each travels on its item's key.
+    """
+    book = EntryBook(location.bin_content(content), DocumentType.ADJUSTMENT_POSTING, document_no)
+    per_item: dict[str, list[AdjustmentPostingLine]] = {}
+    for line_no, row in enumerate(_balances(location, content, items), start=1):
+        book.write(row.key, -row.quantity, line_no)
+        per_item.setdefault(row.key.item_no, []).append(
+            AdjustmentPostingLine(row.key.variant, row.key.tracking, -row.quantity))
+    events = tuple(WarehouseAdjustmentPosted(document_no, location.code, today, item_no, tuple(lines))
+                   for item_no, lines in per_item.items())
+    return Outcome(entries=book.entries, events=events)
+
+
+def pending_adjustments_for(items: Collection[str], *, document_no: str, location: Location,
+                            content: Sequence[ContentRow], today: date) -> Outcome:
+    """S4: before a shipment of `items` is published, their tracking changes made in the warehouse
+    (reclassifications, adjustments) reach the item ledger, so it holds the serials/lots that leave."""
+    return calculate_warehouse_adjustment(document_no, location=location, content=content, today=today, items=items)
+
+
+def _balances(location: Location, content: Sequence[ContentRow], items: Collection[str] | None) -> list[ContentRow]:
+    rows = [r for r in content
+            if (r.key.location_code, r.key.bin_code) == (location.code, location.adjustment_bin) and r.quantity
+            and (items is None or r.key.item_no in items)]
+    return sorted(rows, key=lambda r: (r.key.item_no, r.key.variant, r.key.tracking.lot, r.key.tracking.serial,
+                                       r.key.tracking.expiration or date.max))

@@ -1,0 +1,240 @@
+"""Domain events (facts, named in past tense) and the outcome every use case returns.
+
+Quantities in events are positive unless a field says "signed". Events carry only values, so the
+messages module can map them to contract models without knowing the domain's rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from warehouse.domain.documents import Activity, Receipt, Shipment, SourceLine
+from typing import TYPE_CHECKING
+
+from warehouse.domain.stock import WarehouseEntry
+from warehouse.domain.tracking import Tracking
+
+if TYPE_CHECKING:
+    from warehouse.domain.location import Location
+
+
+class DomainEvent:
+    """Marker base of every warehouse fact."""
+
+
+# --- event lines -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReleasedLine:
+    line_no: int
+    source: SourceLine
+    item_no: str
+    variant: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class PostedLine:
+    """A posted quantity of one serial/lot: becomes one item ledger entry (S1, S5)."""
+
+    document_line_no: int
+    source: SourceLine
+    item_no: str
+    variant: str
+    bin_code: str
+    tracking: Tracking
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class AllocatedLine:
+    """Stock allocated to (or released from) a demand by a pick line (S2)."""
+
+    line_no: int
+    source: SourceLine | None
+    item_no: str
+    variant: str
+    take_bin: str
+    tracking: Tracking
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class RegisteredLine:
+    """A registered Take/Place. `proposed_tracking` is what the line carried; `tracking` is what was really
+    handled. They differ only when a picker scanned another serial/lot (W6, S3)."""
+
+    line_no: int
+    source: SourceLine | None
+    item_no: str
+    variant: str
+    take_bin: str
+    place_bin: str
+    proposed_tracking: Tracking
+    tracking: Tracking
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class ReclassifiedLine:
+    line_no: int
+    item_no: str
+    variant: str
+    from_bin: str
+    to_bin: str
+    from_tracking: Tracking
+    to_tracking: Tracking
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class AdjustedLine:
+    """Found (signed quantity > 0) or lost (< 0) stock in a real bin (W9)."""
+
+    line_no: int
+    item_no: str
+    variant: str
+    bin_code: str
+    tracking: Tracking
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class AdjustmentPostingLine:
+    """What the item ledger must post (W10): signed quantity > 0 is a positive adjustment, < 0 a negative one."""
+
+    variant: str
+    tracking: Tracking
+    quantity: Decimal
+
+
+# --- events ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LocationConfigured(DomainEvent):
+    location: Location
+
+
+@dataclass(frozen=True)
+class ReceiptReleased(DomainEvent):
+    receipt_no: str
+    location_code: str
+    lines: tuple[ReleasedLine, ...]
+
+
+@dataclass(frozen=True)
+class ReceiptPosted(DomainEvent):
+    receipt_no: str
+    location_code: str
+    posting_date: date
+    put_away_no: str
+    lines: tuple[PostedLine, ...]
+
+
+@dataclass(frozen=True)
+class PutAwayRegistered(DomainEvent):
+    put_away_no: str
+    location_code: str
+    lines: tuple[RegisteredLine, ...]
+
+
+@dataclass(frozen=True)
+class ShipmentReleased(DomainEvent):
+    shipment_no: str
+    location_code: str
+    lines: tuple[ReleasedLine, ...]
+
+
+@dataclass(frozen=True)
+class PickCreated(DomainEvent):
+    pick_no: str
+    shipment_no: str
+    location_code: str
+    lines: tuple[AllocatedLine, ...]
+
+
+@dataclass(frozen=True)
+class PickRegistered(DomainEvent):
+    pick_no: str
+    shipment_no: str
+    location_code: str
+    lines: tuple[RegisteredLine, ...]
+
+
+@dataclass(frozen=True)
+class PickCancelled(DomainEvent):
+    pick_no: str
+    shipment_no: str
+    location_code: str
+    lines: tuple[AllocatedLine, ...]
+
+
+@dataclass(frozen=True)
+class ShipmentPosted(DomainEvent):
+    shipment_no: str
+    location_code: str
+    posting_date: date
+    lines: tuple[PostedLine, ...]
+
+
+@dataclass(frozen=True)
+class MovementRegistered(DomainEvent):
+    movement_no: str
+    location_code: str
+    lines: tuple[RegisteredLine, ...]
+
+
+@dataclass(frozen=True)
+class ReclassificationRegistered(DomainEvent):
+    document_no: str
+    location_code: str
+    lines: tuple[ReclassifiedLine, ...]
+
+
+@dataclass(frozen=True)
+class WarehouseAdjustmentRegistered(DomainEvent):
+    document_no: str
+    location_code: str
+    lines: tuple[AdjustedLine, ...]
+
+
+@dataclass(frozen=True)
+class WarehouseAdjustmentPosted(DomainEvent):
+    """One per item, so it travels on the item's key ahead of that item's shipment (S4)."""
+
+    document_no: str
+    location_code: str
+    posting_date: date
+    item_no: str
+    lines: tuple[AdjustmentPostingLine, ...]
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What a use case decided: entries to append (in order) and facts to publish (in order)."""
+
+    entries: tuple[WarehouseEntry, ...] = ()
+    events: tuple[DomainEvent, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocationOutcome(Outcome):
+    location: Location
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptOutcome(Outcome):
+    receipt: Receipt
+    put_away: Activity | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivityOutcome(Outcome):
+    activity: Activity
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShipmentOutcome(Outcome):
+    shipment: Shipment
+    pick: Activity | None = None

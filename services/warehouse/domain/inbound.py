@@ -1,0 +1,109 @@
+"""Inbound flow (W2): post a receipt into the receive bin, then register the put-away that empties it."""
+
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from warehouse.domain.activities import PlaceHandling, register_placements
+from warehouse.domain.documents import Activity, ActivityLine, DocumentType, Receipt, ReceiptLine
+from warehouse.domain.errors import NothingToReceiveError
+from warehouse.domain.events import ActivityOutcome, PostedLine, PutAwayRegistered, ReceiptOutcome, ReceiptPosted
+from warehouse.domain.location import Location
+from warehouse.domain.stock import ContentRow, EntryBook, StockKey
+from warehouse.domain.tracking import (
+    ItemTracking,
+    LotKey,
+    SerialKey,
+    Tracking,
+    check_lot_expirations,
+    check_serials_not_in_stock,
+    item_tracking,
+)
+
+
+@dataclass(frozen=True)
+class ReceivedQuantity:
+    """One tracking line of a receipt posting: how much of a receipt line arrived, with which numbers."""
+
+    line_no: int
+    quantity: Decimal
+    tracking: Tracking = Tracking()
+
+
+def post_receipt(
+    receipt: Receipt,
+    received: Sequence[ReceivedQuantity],
+    *,
+    location: Location,
+    items: Mapping[str, ItemTracking],
+    content: Sequence[ContentRow],
+    serials_in_stock: Container[SerialKey],
+    lot_expirations: Mapping[LotKey, date | None],
+    put_away_no: str,
+    today: date,
+) -> ReceiptOutcome:
+    """W2: the received quantities enter the receive bin and a put-away is created to store them.
+
+    content: the received items' bin content at the location (put-away bins are proposed from it).
+    serials_in_stock: serials already in stock anywhere in the company (T2); only the received ones matter.
+    lot_expirations: the known expiration date of each received lot, company-wide (T3).
+    """
+    if not received:
+        raise NothingToReceiveError(f"Nothing was entered to receive on {receipt.no}: enter the quantities received.")
+    book = EntryBook(location.bin_content(content), DocumentType.RECEIPT, receipt.no)
+    posted, put_away_lines = [], []
+    for r in received:
+        receipt = receipt.handled(r.line_no, r.quantity)
+        line = receipt.line(r.line_no)
+        _check_tracking(item_tracking(items, line.item_no), line, r)
+        key = StockKey(location.code, location.place_bin(line.bin_code).code, line.item_no, line.variant, r.tracking)
+        book.write(key, r.quantity, line.line_no, line.source)
+        posted.append(PostedLine(line.line_no, line.source, line.item_no, line.variant, key.bin_code, r.tracking,
+                                 r.quantity))
+        put_away_lines.append(ActivityLine(
+            line_no=len(put_away_lines) + 1, item_no=line.item_no, variant=line.variant, quantity=r.quantity,
+            tracking=r.tracking, take_bin=key.bin_code, place_bin=propose_put_away_bin(location, key, content),
+            source=line.source, document_line_no=line.line_no))
+    check_serials_not_in_stock(
+        ((p.item_no, p.variant, p.tracking.serial) for p in posted if p.tracking.serial), serials_in_stock)
+    check_lot_expirations(((p.item_no, p.tracking) for p in posted), lot_expirations)
+    put_away = Activity(no=put_away_no, location_code=location.code, lines=tuple(put_away_lines),
+                        type=DocumentType.PUT_AWAY, document_no=receipt.no)
+    event = ReceiptPosted(receipt.no, location.code, today, put_away_no, tuple(posted))
+    return ReceiptOutcome(receipt=receipt, put_away=put_away, entries=book.entries, events=(event,))
+
+
+def _check_tracking(item: ItemTracking, line: ReceiptLine, received: ReceivedQuantity) -> None:
+    item.check_line(received.tracking, received.quantity, line.variant)
+    item.check_new_stock(received.tracking, line.variant)
+
+
+def propose_put_away_bin(location: Location, received: StockKey, content: Sequence[ContentRow]) -> str | None:
+    """Decision: a bin that already holds the same item and variant first (keeps an item together), then
+    the highest ranking, then the bin code. Only Put-away bins that accept stock and are not dedicated
+    qualify; None leaves the choice to the person registering the put-away."""
+    holding = {r.key.bin_code for r in content
+               if r.quantity > 0 and (r.key.item_no, r.key.variant) == (received.item_no, received.variant)}
+    targets = [b for b in location.bins.values() if b.is_put_away_target]
+    if not targets:
+        return None
+    return min(targets, key=lambda b: (b.code not in holding, -b.ranking, b.code)).code
+
+
+def register_put_away(
+    put_away: Activity,
+    handled: Sequence[PlaceHandling],
+    *,
+    location: Location,
+    content: Sequence[ContentRow],
+) -> ActivityOutcome:
+    """W2: moves received stock from the receive bin into storage; only then is it pickable. Partial
+    registration leaves the rest open (W11). content: the put-away's items' bin content at the location.
+
+    Decision: blocked lots/serials are put away too: they must leave the dock even if no one may pick them.
+    """
+    put_away, entries, lines = register_placements(put_away, handled, location=location, content=content,
+                                                   take_bin=location.take_bin)
+    event = PutAwayRegistered(put_away.no, location.code, lines)
+    return ActivityOutcome(activity=put_away, entries=entries, events=(event,))

@@ -1,0 +1,216 @@
+"""Internal flows: movements between bins (W7) and reclassification of bin and tracking numbers (W8).
+
+Both take only stored stock (W3: received stock is put away first; picked stock belongs to its
+shipment) that is free, i.e. not already held by an open pick or movement, and never blocked
+serials/lots (T4). Both are registered as warehouse entries only: the item ledger hears about a
+reclassification through the adjustment bin, when it is calculated or before a shipment (S4).
+"""
+
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from warehouse.domain.activities import PlaceHandling, register_placements
+from warehouse.domain.documents import ZERO, Activity, ActivityLine, DocumentType, check_positive
+from warehouse.domain.errors import ExpirationMismatchError, InsufficientBinContentError
+from warehouse.domain.events import (
+    ActivityOutcome,
+    MovementRegistered,
+    Outcome,
+    ReclassificationRegistered,
+    ReclassifiedLine,
+)
+from warehouse.domain.location import Location
+from warehouse.domain.stock import BinContent, ContentRow, EntryBook, StockKey, locate
+from warehouse.domain.tracking import (
+    BlockedTracking,
+    ItemTracking,
+    LotKey,
+    SerialKey,
+    Tracking,
+    check_lot_expirations,
+    check_serials_not_in_stock,
+    item_tracking,
+)
+
+
+@dataclass(frozen=True)
+class MovementRequest:
+    """Move `quantity` of an item, named by its serial/lot, from one bin to another."""
+
+    item_no: str
+    quantity: Decimal
+    from_bin: str
+    to_bin: str
+    variant: str = ""
+    serial: str = ""
+    lot: str = ""
+
+
+def create_movement(
+    movement_no: str,
+    requests: Sequence[MovementRequest],
+    *,
+    location: Location,
+    items: Mapping[str, ItemTracking],
+    content: Sequence[ContentRow],
+    on_activities: Mapping[StockKey, Decimal],
+    blocked: BlockedTracking,
+) -> ActivityOutcome:
+    """W7: an open movement sets its stock aside, so picks and other movements no longer count on it (W5).
+
+    content: the items' bin content at the location; on_activities: outstanding Take quantities of open
+    picks and movements per stock key.
+    """
+    held = dict(on_activities)
+    lines = []
+    for line_no, r in enumerate(requests, start=1):
+        check_positive(r.quantity, f"the movement of item {r.item_no} from bin {r.from_bin}")
+        location.storage_place_bin(r.to_bin)
+        named = StockKey(location.code, r.from_bin, r.item_no, r.variant, Tracking(r.serial, r.lot))
+        _check_stock(item_tracking(items, r.item_no), blocked, named, r.quantity)
+        take = _free_stock(location, content, held, named, r.quantity)
+        held[take] = held.get(take, ZERO) + r.quantity
+        lines.append(ActivityLine(line_no=line_no, item_no=r.item_no, variant=r.variant, quantity=r.quantity,
+                                  tracking=take.tracking, take_bin=r.from_bin, place_bin=r.to_bin))
+    movement = Activity(no=movement_no, location_code=location.code, lines=tuple(lines), type=DocumentType.MOVEMENT)
+    return ActivityOutcome(activity=movement)
+
+
+def register_movement(movement: Activity, handled: Sequence[PlaceHandling], *, location: Location,
+                      content: Sequence[ContentRow]) -> ActivityOutcome:
+    """W7: the moved stock leaves one bin and enters the other; partial registration leaves the rest open
+    (W11). Blocked bins refuse the blocked direction at registration too. content: the movement's items'
+    bin content at the location."""
+    movement, entries, lines = register_placements(movement, handled, location=location, content=content,
+                                                   take_bin=location.storage_take_bin)
+    event = MovementRegistered(movement.no, location.code, lines)
+    return ActivityOutcome(activity=movement, entries=entries, events=(event,))
+
+
+@dataclass(frozen=True)
+class ReclassificationLine:
+    """Change the bin and/or the serial, lot or expiration date of stored stock (W8). A `new_` field left
+    None keeps the current value; a new lot that is already known takes that lot's expiration date."""
+
+    bin_code: str
+    item_no: str
+    quantity: Decimal
+    variant: str = ""
+    serial: str = ""
+    lot: str = ""
+    new_bin: str | None = None
+    new_serial: str | None = None
+    new_lot: str | None = None
+    new_expiration: date | None = None
+
+
+def register_reclassification(
+    document_no: str,
+    lines: Sequence[ReclassificationLine],
+    *,
+    location: Location,
+    items: Mapping[str, ItemTracking],
+    content: Sequence[ContentRow],
+    on_activities: Mapping[StockKey, Decimal],
+    blocked: BlockedTracking,
+    serials_in_stock: Container[SerialKey],
+    lot_expirations: Mapping[LotKey, date | None],
+    lot_quantities: Mapping[LotKey, Decimal],
+) -> Outcome:
+    """W8: old tracking leaves the bin and new tracking enters it; when the tracking changes, the adjustment
+    bin gets + old tracking and - new tracking, so real bins + adjustment bin still equal the item ledger
+    (S7) until the adjustment is calculated.
+
+    serials_in_stock, lot_expirations, lot_quantities: company-wide facts about the new serials and the
+    lots on the lines (lot_quantities: stock of each lot in real bins, to prove a re-dating covers the
+    whole lot, T3).
+    """
+    book = EntryBook(location.bin_content(content), DocumentType.RECLASSIFICATION, document_no)
+    held = dict(on_activities)
+    facts = []
+    for line_no, line in enumerate(lines, start=1):
+        item = item_tracking(items, line.item_no)
+        check_positive(line.quantity, f"the reclassification of item {line.item_no} in bin {line.bin_code}")
+        to_bin = location.storage_place_bin(line.new_bin or line.bin_code).code
+        named = StockKey(location.code, line.bin_code, line.item_no, line.variant, Tracking(line.serial, line.lot))
+        _check_stock(item, blocked, named, line.quantity)
+        old = _free_stock(location, content, held, named, line.quantity)
+        held[old] = held.get(old, ZERO) + line.quantity
+        new = StockKey(location.code, to_bin, line.item_no, line.variant, _new_tracking(line, old, lot_expirations))
+        item.check_line(new.tracking, line.quantity, line.variant)
+        book.move(old, new, line.quantity, line_no)
+        if new.tracking != old.tracking:
+            item.check_new_stock(new.tracking, line.variant)
+            book.write(old.in_bin(location.adjustment_bin), line.quantity, line_no)
+            book.write(new.in_bin(location.adjustment_bin), -line.quantity, line_no)
+        facts.append(ReclassifiedLine(line_no, line.item_no, line.variant, old.bin_code, to_bin, old.tracking,
+                                      new.tracking, line.quantity))
+    _check_new_serials(facts, serials_in_stock)
+    _check_expirations(facts, lot_expirations, lot_quantities)
+    event = ReclassificationRegistered(document_no, location.code, tuple(facts))
+    return Outcome(entries=book.entries, events=(event,))
+
+
+def _free_stock(location: Location, content: Sequence[ContentRow], held: Mapping[StockKey, Decimal],
+                named: StockKey, quantity: Decimal) -> StockKey:
+    """The stored content named by bin and serial/lot, if enough of it is free of open picks/movements."""
+    location.storage_take_bin(named.bin_code)
+    key = locate(content, named)
+    in_bin = BinContent(content).quantity(key)
+    free = in_bin - held.get(key, ZERO)
+    if quantity > free:
+        raise InsufficientBinContentError(
+            f"Bin {key.bin_code} holds {in_bin} of {key.describe()}, of which {max(free, ZERO)} is free "
+            f"(the rest is on open picks or movements), not {quantity}: take less or choose another bin."
+        )
+    return key
+
+
+def _check_stock(item: ItemTracking, blocked: BlockedTracking, key: StockKey, quantity: Decimal) -> None:
+    """T1, T2 and T4 for stock named by serial/lot."""
+    item.check_line(key.tracking, quantity, key.variant)
+    blocked.check(item.item_no, key.tracking)
+
+
+def _new_tracking(line: ReclassificationLine, old: StockKey, lot_expirations: Mapping[LotKey, date | None]) -> Tracking:
+    serial = old.tracking.serial if line.new_serial is None else line.new_serial
+    lot = old.tracking.lot if line.new_lot is None else line.new_lot
+    if line.new_expiration is not None:
+        expiration = line.new_expiration
+    elif lot != old.tracking.lot:
+        expiration = lot_expirations.get((line.item_no, lot), old.tracking.expiration)
+    else:
+        expiration = old.tracking.expiration
+    return Tracking(serial, lot, expiration)
+
+
+def _check_new_serials(facts: Sequence[ReclassifiedLine], serials_in_stock: Container[SerialKey]) -> None:
+    """T2: a serial given to a unit may not be in stock elsewhere, unless this journal relabels that unit."""
+    relabelled = [f for f in facts if f.to_tracking.serial != f.from_tracking.serial]
+    check_serials_not_in_stock(
+        [(f.item_no, f.variant, f.to_tracking.serial) for f in relabelled if f.to_tracking.serial],
+        serials_in_stock,
+        leaving={(f.item_no, f.variant, f.from_tracking.serial) for f in relabelled},
+    )
+
+
+def _check_expirations(facts: Sequence[ReclassifiedLine], lot_expirations: Mapping[LotKey, date | None],
+                       lot_quantities: Mapping[LotKey, Decimal]) -> None:
+    """T3: a lot's expiration date changes only for the whole lot at once; every other line keeps to the
+    date of the lot it ends up in."""
+    redated: dict[LotKey, Decimal] = {}
+    for f in facts:
+        lot = f.to_tracking.lot
+        if lot and lot == f.from_tracking.lot and f.to_tracking.expiration != f.from_tracking.expiration:
+            redated[(f.item_no, lot)] = redated.get((f.item_no, lot), ZERO) + f.quantity
+    for (item_no, lot), quantity in redated.items():
+        in_stock = lot_quantities.get((item_no, lot), ZERO)
+        if quantity != in_stock:
+            raise ExpirationMismatchError(
+                f"Lot {lot} of item {item_no} has {in_stock} in stock and this reclassification re-dates "
+                f"{quantity}: a new expiration date must cover the whole lot, so add the rest of it."
+            )
+    known = {lot: expiration for lot, expiration in lot_expirations.items() if lot not in redated}
+    check_lot_expirations(((f.item_no, f.to_tracking) for f in facts), known)

@@ -1,0 +1,215 @@
+"""Outbound flow (W4): pick stock for a shipment into the ship bin, then post the shipment."""
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from warehouse.domain.activities import record
+from warehouse.domain.adjustments import pending_adjustments_for
+from warehouse.domain.documents import (
+    ZERO,
+    Activity,
+    ActivityLine,
+    DocumentType,
+    Shipment,
+    ShipmentLine,
+    TrackedQuantity,
+)
+from warehouse.domain.errors import NothingToPickError, NothingToShipError, ShipmentExceedsPickedError
+from warehouse.domain.events import (
+    AllocatedLine,
+    PickCancelled,
+    PickCreated,
+    PickRegistered,
+    PostedLine,
+    ShipmentOutcome,
+    ShipmentPosted,
+)
+from warehouse.domain.location import Location
+from warehouse.domain.picking import PickingState, check_picked_tracking, propose_pick
+from warehouse.domain.stock import ContentRow, EntryBook, StockKey, locate
+from warehouse.domain.tracking import ItemTracking, Tracking, item_tracking
+
+
+def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> ShipmentOutcome:
+    """W4, W5: allocate what can be picked for every shipment line still to pick: Take lines from pickable
+    bins, Place lines to the shipment's ship bin. A line that cannot be fully allocated keeps the rest to
+    pick; only a pick with nothing at all is refused."""
+    lines: list[ActivityLine] = []
+    changed: list[ShipmentLine] = []
+    for demand_line in shipment.lines:
+        if demand_line.quantity_to_pick <= ZERO:
+            continue
+        state.location.place_bin(demand_line.bin_code)
+        item = item_tracking(state.items, demand_line.item_no)
+        proposals = propose_pick(demand_line.source, item, demand_line.variant, demand_line.quantity_to_pick, state)
+        state = state.with_allocated(demand_line.source, proposals)
+        for p in proposals:
+            lines.append(ActivityLine(
+                line_no=len(lines) + 1, item_no=p.key.item_no, variant=p.key.variant, quantity=p.quantity,
+                tracking=p.key.tracking, take_bin=p.key.bin_code, place_bin=demand_line.bin_code,
+                source=demand_line.source, document_line_no=demand_line.line_no))
+        allocated = sum((p.quantity for p in proposals), ZERO)
+        if allocated:
+            changed.append(replace(demand_line, quantity_on_pick=demand_line.quantity_on_pick + allocated))
+    if not lines:
+        raise NothingToPickError(
+            f"Nothing can be picked for shipment {shipment.no} at location {state.location.code}: no free stock in "
+            "pick bins beyond open picks, movements and other orders' reservations. Put stock away into a pick "
+            "bin, or wait for it."
+        )
+    pick = Activity(no=pick_no, location_code=shipment.location_code, lines=tuple(lines), type=DocumentType.PICK,
+                    document_no=shipment.no)
+    event = PickCreated(pick_no, shipment.no, shipment.location_code, tuple(_allocated(line, line.quantity)
+                                                                           for line in lines))
+    return ShipmentOutcome(shipment=shipment.with_lines(changed), pick=pick, events=(event,))
+
+
+@dataclass(frozen=True)
+class PickHandling:
+    """A picker's report on a pick line: the quantity taken and, when it differs from the proposal, the
+    serial and/or lot really taken (W6)."""
+
+    line_no: int
+    quantity: Decimal
+    serial: str | None = None
+    lot: str | None = None
+
+
+def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHandling],
+                  state: PickingState) -> ShipmentOutcome:
+    """W4, W6: move what was really picked into the ship bin; partial registration leaves the rest open.
+
+    Decision: every registered serial/lot is checked again for blocks (T4) and strict expiry (T5): the
+    stock is on its way to a customer. Only a swapped serial/lot is checked for being free in the take
+    bin and not specifically reserved for other demand, because the proposal already was.
+    """
+    location = state.location
+    book = EntryBook(location.bin_content(state.content), DocumentType.PICK, pick.no)
+    registered = []
+    for h in handled:
+        pick = pick.handled(h.line_no, h.quantity)
+        line = pick.line(h.line_no)
+        item = item_tracking(state.items, line.item_no)
+        location.take_bin(line.take_bin)
+        take = _taken(state, line, h)
+        _check_taken(state, item, line, take, h.quantity)
+        registered.append(record(book, line, h.quantity, take, location.place_bin(line.place_bin).code))
+        shipment = _picked(shipment, line, take.tracking, h.quantity)
+    event = PickRegistered(pick.no, shipment.no, location.code, tuple(registered))
+    return ShipmentOutcome(shipment=shipment, pick=pick, entries=book.entries, events=(event,))
+
+
+def _taken(state: PickingState, line: ActivityLine, handling: PickHandling) -> StockKey:
+    proposed = StockKey(state.location.code, line.take_bin, line.item_no, line.variant, line.tracking)
+    if handling.serial is None and handling.lot is None:
+        return proposed
+    scanned = Tracking(_or(handling.serial, line.tracking.serial), _or(handling.lot, line.tracking.lot))
+    return locate(state.content, replace(proposed, tracking=scanned))
+
+
+def _or(scanned: str | None, proposed: str) -> str:
+    return proposed if scanned is None else scanned
+
+
+def _check_taken(state: PickingState, item: ItemTracking, line: ActivityLine, take: StockKey,
+                 quantity: Decimal) -> None:
+    item.check_line(take.tracking, quantity, line.variant)
+    state.blocked.check(item.item_no, take.tracking)
+    item.check_not_expired(take.tracking, state.today, line.variant)
+    if take.tracking != line.tracking:
+        check_picked_tracking(state, item, line.source, take, quantity)
+
+
+def _picked(shipment: Shipment, line: ActivityLine, tracking: Tracking, quantity: Decimal) -> Shipment:
+    demand_line = shipment.line(line.document_line_no)
+    demand_line = replace(demand_line.with_picked(tracking, quantity),
+                          quantity_on_pick=demand_line.quantity_on_pick - quantity)
+    return shipment.with_lines([demand_line])
+
+
+def cancel_pick(pick: Activity, shipment: Shipment, line_nos: Collection[int] | None = None) -> ShipmentOutcome:
+    """Cancel what is still outstanding on the given pick lines (all lines by default): the stock is free
+    again and the shipment lines may be picked anew (S2)."""
+    released = []
+    for line in pick.lines:
+        if line.is_closed or (line_nos is not None and line.line_no not in line_nos):
+            continue
+        pick = pick.cancelled(line.line_no)
+        demand_line = shipment.line(line.document_line_no)
+        shipment = shipment.with_lines([replace(demand_line,
+                                                quantity_on_pick=demand_line.quantity_on_pick - line.outstanding)])
+        released.append(_allocated(line, line.outstanding))
+    event = PickCancelled(pick.no, shipment.no, shipment.location_code, tuple(released))
+    return ShipmentOutcome(shipment=shipment, pick=pick, events=(event,) if released else ())
+
+
+def _allocated(line: ActivityLine, quantity: Decimal) -> AllocatedLine:
+    return AllocatedLine(line.line_no, line.source, line.item_no, line.variant, line.take_bin, line.tracking, quantity)
+
+
+def post_shipment(
+    shipment: Shipment,
+    *,
+    location: Location,
+    items: Mapping[str, ItemTracking],
+    content: Sequence[ContentRow],
+    adjustment_no: str,
+    today: date,
+    quantities: Mapping[int, Decimal] | None = None,
+) -> ShipmentOutcome:
+    """W4: ship what was picked (all of it, or `quantities` per shipment line) out of the ship bin.
+
+    content: the shipment's items' bin content at the location, the ship bin and the adjustment bin
+    included. S4: pending adjustment-bin balances of these items are posted first (same transaction,
+    events ahead of ShipmentPosted), so the item ledger knows the serials/lots that physically leave.
+    """
+    for line_no in quantities or ():
+        shipment.line(line_no)
+    book = EntryBook(location.bin_content(content), DocumentType.SHIPMENT, shipment.no)
+    posted = []
+    for line in shipment.lines:
+        quantity = line.quantity_picked if quantities is None else quantities.get(line.line_no, ZERO)
+        if quantity == ZERO:
+            continue
+        item = item_tracking(items, line.item_no)
+        shipment = shipment.handled(line.line_no, quantity)
+        ship_bin = location.take_bin(line.bin_code).code
+        for part in _shipped_parts(shipment.no, item, line, quantity, today):
+            key = StockKey(location.code, ship_bin, line.item_no, line.variant, part.tracking)
+            book.write(key, -part.quantity, line.line_no, line.source)
+            posted.append(PostedLine(line.line_no, line.source, line.item_no, line.variant, ship_bin, part.tracking,
+                                     part.quantity))
+            shipment = shipment.with_lines([shipment.line(line.line_no).with_picked(part.tracking, -part.quantity)])
+    if not posted:
+        raise NothingToShipError(f"Nothing has been picked for shipment {shipment.no}: register its picks first.")
+    adjustments = pending_adjustments_for({p.item_no for p in posted}, document_no=adjustment_no, location=location,
+                                          content=content, today=today)
+    event = ShipmentPosted(shipment.no, location.code, today, tuple(posted))
+    return ShipmentOutcome(shipment=shipment, entries=adjustments.entries + book.entries,
+                           events=(*adjustments.events, event))
+
+
+def _shipped_parts(shipment_no: str, item: ItemTracking, line: ShipmentLine, quantity: Decimal,
+                   today: date) -> list[TrackedQuantity]:
+    """W4: never more than was picked. T5: with strict expiration no expired stock leaves, so unexpired
+    stock ships first and a quantity that needs expired stock is refused."""
+    if quantity > line.quantity_picked:
+        raise ShipmentExceedsPickedError(
+            f"Line {line.line_no} of shipment {shipment_no} ({line.describe()}) has {line.quantity_picked} picked, "
+            f"not {quantity}: pick the rest first or ship less."
+        )
+    parts = []
+    for picked in sorted(line.picked, key=lambda p: _shipping_order(item, p.tracking, today)):
+        if quantity <= ZERO:
+            break
+        item.check_not_expired(picked.tracking, today, line.variant)
+        parts.append(TrackedQuantity(picked.tracking, min(quantity, picked.quantity)))
+        quantity -= parts[-1].quantity
+    return parts
+
+
+def _shipping_order(item: ItemTracking, tracking: Tracking, today: date) -> tuple:
+    expired = item.strict_expiration and tracking.is_expired(today)
+    return (expired, tracking.expiration or date.max, tracking.lot, tracking.serial)

@@ -1,0 +1,242 @@
+"""Which stock a pick may take for a demand (W5, W6, T4-T6, I7).
+
+Available to pick = quantity in pickable bins - quantity on open picks and movements - quantity
+reserved for OTHER demand (I7). Reservations live in the inventory service; the warehouse sees a
+replica of them (which may be empty) plus what each demand already holds on picks or in the ship
+bin, so that a reservation already served by a pick is not subtracted a second time (as in I5).
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+
+from warehouse.domain.documents import ZERO, SourceLine
+from warehouse.domain.errors import InsufficientBinContentError, ReservedForOtherDemandError
+from warehouse.domain.location import Location
+from warehouse.domain.stock import ContentRow, StockKey
+from warehouse.domain.tracking import BlockedTracking, ItemTracking, Tracking, describe_item
+
+TrackingGroup = tuple[str, str]
+"""(serial, lot) as a specific reservation names them; a blank part matches any number."""
+
+
+def covers(group: TrackingGroup, tracking: Tracking) -> bool:
+    serial, lot = group
+    return (not serial or serial == tracking.serial) and (not lot or lot == tracking.lot)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reservation:
+    """Replicated from inventory: a quantity promised to one demand at this location (I3).
+    Specific when it names a serial and/or lot."""
+
+    demand: SourceLine
+    item_no: str
+    variant: str = ""
+    quantity: Decimal
+    serial: str = ""
+    lot: str = ""
+
+    @property
+    def group(self) -> TrackingGroup:
+        return (self.serial, self.lot)
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.serial or self.lot)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DemandAllocation:
+    """What a demand already holds in the warehouse: outstanding on open picks, or picked into the ship
+    bin and not yet shipped."""
+
+    demand: SourceLine
+    item_no: str
+    variant: str = ""
+    tracking: Tracking = Tracking()
+    quantity: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class PickingState:
+    """What picking needs to know about the shipment's items at its location.
+
+    content: bin content rows of the items at the location (all bins).
+    on_activities: outstanding Take quantity of open picks and movements per stock key.
+    reservations, allocations: for the items at the location, all demands.
+    blocked: blocked lots and serials (T4).
+    """
+
+    location: Location
+    items: Mapping[str, ItemTracking]
+    content: Sequence[ContentRow]
+    on_activities: Mapping[StockKey, Decimal] = field(default_factory=dict)
+    reservations: Sequence[Reservation] = ()
+    allocations: Sequence[DemandAllocation] = ()
+    blocked: BlockedTracking = BlockedTracking()
+    today: date
+
+    def free(self, row: ContentRow) -> Decimal:
+        return row.quantity - self.on_activities.get(row.key, ZERO)
+
+    def rows_of(self, item_no: str, variant: str) -> list[ContentRow]:
+        return [r for r in self.content if r.key.item_no == item_no and r.key.variant == variant and r.quantity > 0]
+
+    def reserved_for_others(
+        self, demand: SourceLine, item_no: str, variant: str, group: TrackingGroup | None = None
+    ) -> Decimal:
+        """What other demands still need from stock: their reservations (all of them, or the specific ones
+        naming `group`) less what they already hold on picks or in the ship bin, counted once."""
+
+        def mine(entry: Reservation | DemandAllocation) -> bool:
+            return entry.item_no == item_no and entry.variant == variant
+
+        reserved: dict[SourceLine, Decimal] = {}
+        for r in filter(mine, self.reservations):
+            if r.demand != demand and (group is None or r.group == group):
+                reserved[r.demand] = reserved.get(r.demand, ZERO) + r.quantity
+        for a in filter(mine, self.allocations):
+            if a.demand in reserved and (group is None or covers(group, a.tracking)):
+                reserved[a.demand] -= a.quantity
+        return sum((max(ZERO, q) for q in reserved.values()), ZERO)
+
+    def with_allocated(self, demand: SourceLine, proposals: Iterable["PickProposal"]) -> "PickingState":
+        """The state after a pick line allocated `proposals`: the next line of the same pick sees them."""
+        on_activities = dict(self.on_activities)
+        allocations = list(self.allocations)
+        for p in proposals:
+            on_activities[p.key] = on_activities.get(p.key, ZERO) + p.quantity
+            allocations.append(DemandAllocation(demand=demand, item_no=p.key.item_no, variant=p.key.variant,
+                                                tracking=p.key.tracking, quantity=p.quantity))
+        return replace(self, on_activities=on_activities, allocations=tuple(allocations))
+
+
+@dataclass(frozen=True)
+class PickProposal:
+    """Take `quantity` of `key` (a bin and a serial/lot) for the demand."""
+
+    key: StockKey
+    quantity: Decimal
+
+
+@dataclass
+class _Limit:
+    applies_to: Callable[[Tracking], bool]
+    remaining: Decimal
+
+
+def propose_pick(demand: SourceLine, item: ItemTracking, variant: str, quantity: Decimal,
+                 state: PickingState) -> list[PickProposal]:
+    """W5: up to `quantity` from pickable stock, the demand's own serials/lots first, then FEFO or ranking."""
+    candidates = _candidates(state, item, variant)
+    supply = [(row.key.tracking, state.free(row)) for row in candidates]
+    limits = [_Limit(lambda t: True, sum((q for _, q in supply), ZERO)
+                     - state.reserved_for_others(demand, item.item_no, variant))]
+    limits += _specific_limits(state, demand, item.item_no, variant, supply)
+    allocator = _Allocator(candidates, state, limits)
+    for group, wanted in _requested(state, demand, item.item_no, variant):
+        allocator.take(min(wanted, quantity - allocator.total), lambda t, g=group: covers(g, t))
+    allocator.take(quantity - allocator.total, lambda t: True)
+    return allocator.proposals()
+
+
+def check_picked_tracking(state: PickingState, item: ItemTracking, demand: SourceLine, take: StockKey,
+                          quantity: Decimal) -> None:
+    """W6: a picker may take another serial/lot than proposed if it is free in the take bin and not
+    specifically reserved for other demand (counted like a proposal: over free pickable stock)."""
+    free = sum((state.free(r) for r in state.content if r.key == take), ZERO)
+    if quantity > free:
+        raise InsufficientBinContentError(
+            f"Bin {take.bin_code} has {free} of {take.describe()} free to pick, not {quantity}: scan the "
+            "serial/lot you really took, or pick it from another bin."
+        )
+    supply = [(row.key.tracking, state.free(row)) for row in _candidates(state, item, take.variant)]
+    for limit in _specific_limits(state, demand, item.item_no, take.variant, supply):
+        if limit.applies_to(take.tracking) and quantity > limit.remaining:
+            raise ReservedForOtherDemandError(
+                f"{take.tracking.describe().capitalize()} of {describe_item(take.item_no, take.variant)} is "
+                "reserved for another order: put it back and take the proposed serial/lot instead."
+            )
+
+
+def _candidates(state: PickingState, item: ItemTracking, variant: str) -> list[ContentRow]:
+    """Pickable content in pick order: Pick bins only, never blocked or dedicated bins (W5), never blocked
+    serials/lots (T4), never expired stock when the item's expiration is strict (T5)."""
+    location = state.location
+
+    def pickable(row: ContentRow) -> bool:
+        bin_ = location.bins.get(row.key.bin_code)
+        tracking = row.key.tracking
+        return (bin_ is not None and bin_.is_pickable and state.free(row) > ZERO
+                and not state.blocked.blocks(item.item_no, tracking)
+                and not (item.strict_expiration and tracking.is_expired(state.today)))
+
+    return sorted(filter(pickable, state.rows_of(item.item_no, variant)), key=lambda r: _pick_order(location, r))
+
+
+def _pick_order(location: Location, row: ContentRow) -> tuple:
+    """T6 when the location picks by FEFO: earliest expiration, then lowest lot and serial, then the content
+    registered first. Stock without an expiration date (and every location not picking by FEFO) follows
+    bin ranking, highest first. Decision: at a FEFO location, dated stock goes before undated stock."""
+    tracking, bin_code = row.key.tracking, row.key.bin_code
+    if location.pick_by_fefo and tracking.expiration:
+        return (0, tracking.expiration, tracking.lot, tracking.serial, row.first_entry_no, bin_code)
+    return (1, -location.bins[bin_code].ranking, bin_code, row.first_entry_no, tracking.lot, tracking.serial)
+
+
+def _specific_limits(state: PickingState, demand: SourceLine, item_no: str, variant: str,
+                     supply: Sequence[tuple[Tracking, Decimal]]) -> list[_Limit]:
+    """A serial/lot that other demand reserved specifically is available only beyond what they still need."""
+    groups = {r.group for r in state.reservations
+              if r.specific and r.demand != demand and r.item_no == item_no and r.variant == variant}
+    return [
+        _Limit(lambda t, g=group: covers(g, t),
+               sum((q for t, q in supply if covers(group, t)), ZERO)
+               - state.reserved_for_others(demand, item_no, variant, group))
+        for group in groups
+    ]
+
+
+def _requested(state: PickingState, demand: SourceLine, item_no: str, variant: str) -> list[tuple[TrackingGroup, Decimal]]:
+    """The serials/lots the demand asks for (its specific reservations), less what it already holds of them."""
+    requested: list[tuple[TrackingGroup, Decimal]] = []
+    for r in state.reservations:
+        if r.demand == demand and r.specific and r.item_no == item_no and r.variant == variant:
+            held = sum((a.quantity for a in state.allocations
+                        if a.demand == demand and a.item_no == item_no and covers(r.group, a.tracking)), ZERO)
+            requested.append((r.group, r.quantity - held))
+    return [(g, q) for g, q in requested if q > ZERO]
+
+
+class _Allocator:
+    """Draws from candidates in order, never beyond a candidate's free quantity or any limit."""
+
+    def __init__(self, candidates: Sequence[ContentRow], state: PickingState, limits: list[_Limit]) -> None:
+        self._free = {row.key: state.free(row) for row in candidates}
+        self._limits = limits
+        self._taken: dict[StockKey, Decimal] = {}
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self._taken.values(), ZERO)
+
+    def take(self, wanted: Decimal, wanted_tracking: Callable[[Tracking], bool]) -> None:
+        for key, free in self._free.items():
+            if wanted <= ZERO:
+                return
+            if not wanted_tracking(key.tracking):
+                continue
+            limits = [limit for limit in self._limits if limit.applies_to(key.tracking)]
+            quantity = min([wanted, free, *(limit.remaining for limit in limits)])
+            if quantity <= ZERO:
+                continue
+            self._free[key] -= quantity
+            for limit in limits:
+                limit.remaining -= quantity
+            self._taken[key] = self._taken.get(key, ZERO) + quantity
+            wanted -= quantity
+
+    def proposals(self) -> list[PickProposal]:
+        return [PickProposal(key, quantity) for key, quantity in self._taken.items()]

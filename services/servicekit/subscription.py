@@ -1,5 +1,9 @@
 """Binds a MessageProcessor to a Kafka topic through FastStream, acknowledging after commit."""
 
+import dataclasses
+from collections.abc import Awaitable, Callable
+
+from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -13,12 +17,33 @@ async def _raw_body(message: StreamMessage) -> bytes:
     return message.body
 
 
+async def _tolerant_parser(
+    record: ConsumerRecord, original: Callable[[ConsumerRecord], Awaitable[StreamMessage]]
+) -> StreamMessage:
+    """FastStream decodes headers as UTF-8; a hostile header must reach the DLQ, not crash the consumer.
+
+    The parsed message then carries the untouched record, so the dead letter keeps the original bytes.
+    """
+    try:
+        return await original(record)
+    except UnicodeDecodeError:
+        readable = dataclasses.replace(
+            record, headers=[(k, v.decode(errors="replace").encode()) for k, v in record.headers]
+        )
+        if hasattr(record, "consumer"):  # the consumer that acknowledges this record
+            readable.consumer = record.consumer
+        message = await original(readable)
+        message.raw_message = record
+        return message
+
+
 def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor) -> None:
     @broker.subscriber(
         topic,
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        parser=_tolerant_parser,
         decoder=_raw_body,
         title=f"{group_id}:{topic}",
     )

@@ -159,3 +159,14 @@ async def test_duplicate_bin_and_receive_pick_bin_are_rejected(stack, kafka):
     assert bad_type.json()["reason_code"] == "invalid_bin_type" and "R-01" in bad_type.json()["message"]
     async with httpx.AsyncClient() as client:
         assert (await client.get(f"{stack.warehouse.url}/locations/{code}")).status_code == 404
+
+
+async def test_invalid_utf8_in_headers_and_body_is_dead_lettered_and_consumer_moves_on(stack, kafka):
+    item_no = unique("ITEM")
+    key = unique("BADBYTES").encode()
+    await kafka.send(INVENTORY_COMMANDS, b"\xff\xfe{", [("ce_id", b"\xff\xfe"), ("ce_type", b"x")], key=key)
+    good = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register_item(item_no), key=item_no)
+    await kafka.wait_for(type=inv.ItemRegistered.TYPE, causation_id=good)
+    [letter] = [m for m in kafka.matching(topic=dead_letter_topic(INVENTORY_COMMANDS)) if m.key == key]
+    assert letter.value == b"\xff\xfe{"
+    assert "invalid CloudEvents headers" in letter.headers["dlq_reason"]

@@ -215,6 +215,10 @@ class TotalsChanges:
     def stored_for_demand(self, demand: Demand, key: StockKey) -> DemandTotals:
         return self._stored_for_demand.get((demand, key), DemandTotals(demand, key))
 
+    def tracking_keys(self, location: LocationKey) -> set[TrackingKey]:
+        """The serial/lot rows known at the location, stored or touched by this message."""
+        return {key for key in (*self._stored, *self._changes) if isinstance(key, TrackingKey) and key.location_key == location}
+
     def after(self, key: StockKey) -> StockTotals:
         return self.stored(key) + self._delta(key)
 

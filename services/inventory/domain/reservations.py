@@ -217,14 +217,13 @@ def _reservations_of(workspace: Workspace, demand: Demand, location: LocationKey
     return rows
 
 
-def _reserved_by_entry(workspace: Workspace, demand: Demand, location: LocationKey) -> dict[int, Reservation]:
-    return {row.entry_no: row for row in workspace.supply.rows(demand=demand, location=location)}
+def _reserved_by_entry(workspace: Workspace, demand: Demand, location: LocationKey) -> dict[tuple, Reservation]:
+    return {row.identity: row for row in workspace.supply.rows(demand=demand, location=location)}
 
 
-def _added_supply(before: dict[int, Reservation], after: dict[int, Reservation]) -> tuple[ReservedSupply, ...]:
-    return tuple(
-        ReservedSupply(entry_no, row.key, row.quantity - (before[entry_no].quantity if entry_no in before else ZERO))
-        for entry_no, row in sorted(after.items())
-        if entry_no not in before or row.quantity != before[entry_no].quantity
+def _added_supply(before: dict[tuple, Reservation], after: dict[tuple, Reservation]) -> tuple[ReservedSupply, ...]:
+    added = (
+        (row, row.quantity - (before[identity].quantity if identity in before else ZERO))
+        for identity, row in sorted(after.items())
     )
-
+    return tuple(ReservedSupply(row.entry_no, row.key, quantity) for row, quantity in added if quantity > ZERO)

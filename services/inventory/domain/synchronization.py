@@ -1,0 +1,239 @@
+"""Keeping the item ledger and reservations in step with the warehouse (S1-S6).
+
+The warehouse's facts arrive here: postings (receipts S1, adjustments S4, shipments S5) become
+item ledger entries; allocation changes (S2) and registered picks (S3) adjust what can be
+reserved and re-point reservations at what was really picked.
+
+S6 (exactly once) belongs to the persistence layer's inbox; everything here is deterministic, so
+a redelivered message that slipped past it would decide exactly the same.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from .availability import AdjustmentBinChange, AllocationChange, StockTotals
+from .demand import Demand
+from .errors import CannotBeFullyAppliedError
+from .events import (
+    LedgerEntriesPosted,
+    PickedTrackingRecorded,
+    PostingApplied,
+    PostingParked,
+    ReservationConflict,
+    ReservationsSynchronized,
+)
+from .keys import TrackingKey
+from .postings import ParkedPosting, PostedLine, Posting, Shortage
+from .quantities import ZERO, require_positive, total
+from .workspace import StockChanges, StockState, Workspace
+
+
+@dataclass(frozen=True)
+class RegisteredPick:
+    """One registered pick line: `quantity` of `picked` now waits in the ship bin for `demand`.
+    `proposed` is the serial/lot the pick line had allocated, when the picker scanned another (W6)."""
+
+    demand: Demand
+    picked: TrackingKey
+    quantity: Decimal
+    proposed: TrackingKey | None = None
+
+
+# --- postings (S1, S4, S5) -----------------------------------------------------------------------
+def post(posting: Posting, state: StockState, parked: Sequence[ParkedPosting] = ()) -> StockChanges:
+    """Turn a warehouse posting into item ledger entries, or park it if the ledger cannot take it
+    yet; then retry `parked` (postings parked earlier for the same items), since new supply may
+    be what they wait for."""
+    workspace = Workspace(state)
+    _check_lines(workspace, posting.lines)
+    shortages = _shortages(workspace, posting)
+    if shortages:
+        _park(workspace, posting, shortages)
+    else:
+        _apply(workspace, posting)
+    _retry(workspace, parked)
+    return workspace.outcome()
+
+
+def retry_parked(parked: Sequence[ParkedPosting], state: StockState) -> StockChanges:
+    """Apply, in the order given (oldest first), every parked posting the ledger can now take."""
+    workspace = Workspace(state)
+    _retry(workspace, parked)
+    return workspace.outcome()
+
+
+def _check_lines(workspace: Workspace, lines: Iterable[PostedLine]) -> None:
+    """T1, T3, I1: a posting that breaks them is a defect upstream, refused rather than parked."""
+    for line in lines:
+        item = workspace.item(line.key.item_no)
+        line.entry_type.check_direction(line.quantity)
+        item.check_numbers(line.key.numbers, complete=True)
+        item.check_serial_quantity(line.key.numbers, line.quantity)
+        if line.quantity > ZERO:
+            item.check_expiration(line.key, line.expiration_date)
+
+
+def _shortages(workspace: Workspace, posting: Posting) -> list[Shortage]:
+    """What the posting must take from inventory beyond what is open (counting its own inbound lines)."""
+    needed: dict[TrackingKey, Decimal] = {}
+    for line in posting.lines:
+        needed[line.key] = needed.get(line.key, ZERO) - line.quantity
+    return [
+        Shortage(key, outflow, open_quantity)
+        for key, outflow in needed.items()
+        if outflow > (open_quantity := workspace.open_quantity(key))
+    ]
+
+
+def _park(workspace: Workspace, posting: Posting, shortages: list[Shortage]) -> None:
+    message = " ".join(CannotBeFullyAppliedError(s.key, s.needed, s.open_quantity).message for s in shortages)
+    parked = ParkedPosting(posting, CannotBeFullyAppliedError.reason_code, message, tuple(shortages))
+    workspace.park(parked)
+    workspace.record(PostingParked(posting.posting_id, parked.reason_code, message, parked.shortages))
+
+
+def _retry(workspace: Workspace, parked: Sequence[ParkedPosting]) -> None:
+    for waiting in parked:
+        if not _shortages(workspace, waiting.posting):
+            _apply(workspace, waiting.posting)
+            workspace.unpark(waiting.posting.posting_id)
+            workspace.record(PostingApplied(waiting.posting.posting_id))
+
+
+def _apply(workspace: Workspace, posting: Posting) -> None:
+    """Inbound lines first, so stock found or received by the same posting can be taken by it."""
+    entries, applications = [], []
+    for line in sorted(posting.lines, key=lambda line: line.quantity < ZERO):
+        entry, applied = _post_line(workspace, line)
+        entries.append(entry)
+        applications.extend(applied)
+    workspace.record(LedgerEntriesPosted(posting.posting_id, tuple(entries), tuple(applications)))
+
+
+def _post_line(workspace: Workspace, line: PostedLine):
+    reserved = [row.entry_no for row in workspace.supply.rows(demand=line.demand)] if line.demand else []
+    entry, applications = workspace.post_line(line, reserved)
+    if line.entry_type.is_adjustment:
+        # W10: posting the calculated adjustment empties the adjustment bin by what it posts.
+        workspace.totals.adjustment_bin_changed(AdjustmentBinChange(line.key, line.quantity))
+    applied = {application.inbound_entry_no for application in applications}
+    if line.demand and applied:
+        _synchronize_reservations(workspace, line, applied)
+    workspace.cancel(workspace.supply.resettle(applied, "supply_left_inventory"), "supply_left_inventory")
+    return entry, applications
+
+
+def _synchronize_reservations(workspace: Workspace, line: PostedLine, applied: set[int]) -> None:
+    """S5: the shipped quantity fulfils the demand, so that much of its reservations is consumed:
+    the promises on the shipped entries first, then on the shipped serial/lot, then the rest.
+    The picked stock also leaves the outbound bin."""
+    demand, location, shipped = line.demand, line.key.location_key, -line.quantity
+    rows = sorted(
+        workspace.supply.rows(demand=demand, location=location),
+        key=lambda row: (row.entry_no not in applied, row.key != line.key, row.entry_no),
+    )
+    consumed = ZERO
+    for row in rows:
+        quantity = min(row.quantity, shipped - consumed)
+        if quantity > ZERO:
+            workspace.supply.take(row, quantity)
+            consumed += quantity
+    waiting = workspace.totals.after_for_demand(demand, line.key).in_outbound_bins
+    if waiting > ZERO:
+        workspace.totals.allocation_changed(AllocationChange(demand, line.key, in_outbound_bins=-min(shipped, waiting)))
+    still_reserved = total(row.quantity for row in workspace.supply.rows(demand=demand, location=location))
+    workspace.record(ReservationsSynchronized(demand, line.key, shipped, consumed, still_reserved))
+
+
+# --- warehouse activities (S2, S3) ---------------------------------------------------------------
+def record_allocation_changes(changes: Sequence[AllocationChange], state: StockState) -> StockChanges:
+    """S2: picks and movements for demand, created/cancelled/registered, change what can be reserved."""
+    workspace = Workspace(state)
+    for change in changes:
+        before = workspace.totals.after(change.key)
+        workspace.totals.allocation_changed(change)
+        _report_conflicts(workspace, change.demand, change.key, before)
+    return workspace.outcome()
+
+
+def record_adjustment_bin_changes(changes: Sequence[AdjustmentBinChange], state: StockState) -> StockChanges:
+    """I5: lost stock waiting in the adjustment bin is no longer available, though still on the ledger."""
+    workspace = Workspace(state)
+    for change in changes:
+        workspace.totals.adjustment_bin_changed(change)
+    return workspace.outcome()
+
+
+def register_pick(lines: Sequence[RegisteredPick], state: StockState) -> StockChanges:
+    """S3: picked stock moves from "on pick" to "in outbound bin", the picked serial/lot is
+    written on the demand, and the demand's reservations follow what was really picked."""
+    workspace = Workspace(state)
+    for line in lines:
+        _register_pick_line(workspace, line)
+    return workspace.outcome()
+
+
+def _register_pick_line(workspace: Workspace, line: RegisteredPick) -> None:
+    item = workspace.item(line.picked.item_no)
+    item.check_numbers(line.picked.numbers, complete=True)
+    item.check_serial_quantity(line.picked.numbers, line.quantity)
+    require_positive(line.quantity, "picked quantity")
+    before = workspace.totals.after(line.picked)
+    proposed = line.proposed or line.picked
+    workspace.totals.allocation_changed(AllocationChange(line.demand, proposed, on_picks_and_movements=-line.quantity))
+    workspace.totals.allocation_changed(AllocationChange(line.demand, line.picked, in_outbound_bins=line.quantity))
+    if not line.picked.numbers.is_blank:
+        _write_picked_tracking(workspace, line)
+    _follow_picked_lot(workspace, line.demand, line.picked)
+    _report_conflicts(workspace, line.demand, line.picked, before)
+
+
+def _write_picked_tracking(workspace: Workspace, line: RegisteredPick) -> None:
+    row = workspace.demand_tracking(line.demand, line.picked)
+    row = replace(row, picked_quantity=row.picked_quantity + line.quantity)
+    workspace.set_demand_tracking(row)
+    workspace.record(PickedTrackingRecorded(line.demand, line.picked, line.quantity, row.picked_quantity))
+
+
+def _follow_picked_lot(workspace: Workspace, demand: Demand, picked: TrackingKey) -> None:
+    """Late binding: the demand's reservations that may move (nonspecific ones, and specific ones
+    whose named numbers cover the picked key) move onto the picked serial/lot until they cover
+    what waits in the ship bin. Room on the picked lot comes from its free quantity, then from
+    nonspecific reservations of other demand, which take over the lot just freed (a swap)."""
+    supply = workspace.supply
+    rows = supply.rows(demand=demand, location=picked.location_key)
+    waiting = workspace.totals.after_for_demand(demand, picked).in_outbound_bins
+    to_move = waiting - total(row.quantity for row in rows if row.key == picked)
+    movable = sorted(
+        (row for row in rows if row.key != picked and row.named.matches(picked)),
+        key=lambda row: (not row.is_specific, row.entry_no),
+    )
+    targets = [entry for entry in supply.open_entries(picked.location_key, picked.numbers) if entry.key == picked]
+    for row in movable:
+        quantity = min(row.quantity, to_move)
+        if quantity <= ZERO:
+            return
+        freed = supply.entry(row.entry_no)
+        supply.take(row, quantity)
+        placed = supply.reserve_on(demand, row.named, quantity, targets, "swapped_for_picked_lot", prefer=[freed])
+        if placed < quantity:
+            supply.add(demand, freed, row.named, quantity - placed)
+        supply.note_move(row, picked, placed, "late_binding")
+        to_move -= placed
+
+
+def _report_conflicts(workspace: Workspace, demand: Demand, key: TrackingKey, before: StockTotals) -> None:
+    """S3: if this allocation left the serial/lot over-committed while other demand holds it
+    specifically, the warehouse took a promised unit (a race past W6). Both facts are kept; the
+    conflict is published for a person to resolve."""
+    caused = max(ZERO, -workspace.totals.after(key).available_to_reserve) - max(ZERO, -before.available_to_reserve)
+    holders: dict[Demand, Decimal] = {}
+    for row in workspace.supply.rows(location=key.location_key):
+        if row.is_specific and row.key == key and row.demand != demand:
+            holders[row.demand] = holders.get(row.demand, ZERO) + row.quantity
+    for holder, reserved in holders.items():
+        quantity = min(reserved, caused)
+        if quantity > ZERO:
+            workspace.record(ReservationConflict(demand, holder, key, quantity))
+            caused -= quantity

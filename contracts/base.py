@@ -1,17 +1,25 @@
 """Base class of every message on the wire."""
 
-from typing import ClassVar
+from decimal import Decimal
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False,
+                                    description="exact decimal in the item's base unit; JSON string or number")]
+"""Quantities are exact decimals; values PostgreSQL's numeric(18,6) cannot hold are invalid on the wire."""
+Code = Annotated[str, Field(max_length=50)]
 
 
-class Message(BaseModel):
-    """A frozen payload; `TYPE` is its versioned `ce_type`, `KEY` names the fields of its Kafka key.
-
-    Readers tolerate unknown fields (ignored), so producers may add optional fields within v1.
-    """
+class Part(BaseModel):
+    """A frozen piece of a message. Readers tolerate unknown fields (ignored), so producers may add
+    optional fields within v1."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Message(Part):
+    """A whole payload; `TYPE` is its versioned `ce_type`, `KEY` names the fields of its Kafka key."""
 
     TYPE: ClassVar[str]
     KEY: ClassVar[tuple[str, ...]] = ()
@@ -30,6 +38,7 @@ class Rejection(Message):
     reason_code: str
     message: str
     details: dict[str, str] = {}
+
 
 
 def by_type(*models: type[Message]) -> dict[str, type[Message]]:

@@ -1,10 +1,78 @@
-"""Messages of the inventory/reservation service: `inventory.commands.v1` and `inventory.events.v1`."""
+"""Messages of the inventory/reservation service: `inventory.commands.v1` and `inventory.events.v1`.
+
+Reservations and item tracking live at location level (I3, I4): a request naming a bin or zone is
+refused. Stock facts are keyed `item_no|location_code`, items and tracking blocks `item_no`.
+A demand is the order line a reservation serves: (source_type, source_no, source_line_no).
+"""
+
+from datetime import date
 
 from pydantic import Field
 
-from contracts.base import Message, Rejection, by_type
+from contracts.base import Code, Message, Part, Quantity, Rejection, by_type
 
 TRACKING_POLICIES = ("none", "lot", "serial", "lot_and_serial")
+STOCK_KEY = ("item_no", "location_code")
+
+
+# --- parts ------------------------------------------------------------------------------------
+class DemandFields(Part):
+    source_type: Code = "sales_order"
+    source_no: Code
+    source_line_no: int
+
+
+class DemandRef(DemandFields):
+    """A demand named inside a fact about two demands (a conflict)."""
+
+
+class StockFields(Part):
+    item_no: Code
+    variant: Code = ""
+    location_code: Code
+
+
+class Breakdown(Part):
+    """I5: how available to reserve was computed."""
+
+    inventory: Quantity
+    on_picks_and_movements: Quantity
+    reserved: Quantity
+    in_outbound_bins: Quantity
+    adjustment_bin_positive: Quantity
+    reserved_and_allocated_same_demand: Quantity = Field(description="subtracted once, not twice")
+    available_to_reserve: Quantity
+
+
+class LedgerEntry(Part):
+    entry_no: int
+    entry_type: str = Field(description="purchase, sale, positive_adjustment, negative_adjustment, transfer")
+    variant: str
+    serial: str
+    lot: str
+    expiration: date | None
+    quantity: Quantity
+    remaining_quantity: Quantity
+    open: bool
+    document_type: str
+    document_no: str
+    document_line_no: int
+    source_type: str = ""
+    source_no: str = ""
+    source_line_no: int = 0
+
+
+class Application(Part):
+    outbound_entry_no: int
+    inbound_entry_no: int
+    quantity: Quantity
+
+
+class Shortage(Part):
+    variant: str
+    serial: str
+    lot: str
+    missing_quantity: Quantity
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -14,11 +82,95 @@ class RegisterItem(Message):
     TYPE = "inventory.item.register.v1"
     KEY = ("item_no",)
 
-    item_no: str = Field(min_length=1, max_length=50)
-    base_unit: str = Field(min_length=1, max_length=10)
+    item_no: Code = Field(min_length=1)
+    base_unit: Code = Field(min_length=1, max_length=10)
     tracking_policy: str = Field(description="one of: none, lot, serial, lot_and_serial")
     expiration_required: bool = False
     strict_expiration: bool = False
+
+
+class Reserve(DemandFields, StockFields, Message):
+    """Reserve for a demand; naming a serial and/or lot makes it specific (I3). Bin/zone are refused (I4)."""
+
+    TYPE = "inventory.reservation.reserve.v1"
+    KEY = STOCK_KEY
+
+    quantity: Quantity
+    serial: Code = ""
+    lot: Code = ""
+    bin_code: Code = Field(default="", description="must stay blank: reservations live at location level")
+    zone_code: Code = Field(default="", description="must stay blank: reservations live at location level")
+    allow_partial: bool = False
+
+
+class CancelReservation(DemandFields, StockFields, Message):
+    """Cancel the demand's reservations of the item (only those naming `serial`/`lot`, when given)."""
+
+    TYPE = "inventory.reservation.cancel.v1"
+    KEY = STOCK_KEY
+
+    serial: Code = ""
+    lot: Code = ""
+
+
+class ReduceReservation(DemandFields, StockFields, Message):
+    TYPE = "inventory.reservation.reduce.v1"
+    KEY = STOCK_KEY
+
+    quantity: Quantity = Field(description="how much less to reserve")
+
+
+class ChangeReservationTracking(DemandFields, StockFields, Message):
+    """I6: move a specific reservation to another serial/lot; cancelled if the new one is not available."""
+
+    TYPE = "inventory.reservation.change_tracking.v1"
+    KEY = STOCK_KEY
+
+    serial: Code = ""
+    lot: Code = ""
+    new_serial: Code = ""
+    new_lot: Code = ""
+
+
+class DeleteDemandLine(DemandFields, StockFields, Message):
+    """The order line is gone: its reservations and tracking assignments are cancelled (I6)."""
+
+    TYPE = "inventory.demand_line.delete.v1"
+    KEY = STOCK_KEY
+
+
+class AssignTracking(DemandFields, StockFields, Message):
+    """Write a serial/lot onto a demand line without reserving it."""
+
+    TYPE = "inventory.tracking.assign.v1"
+    KEY = STOCK_KEY
+
+    serial: Code = ""
+    lot: Code = ""
+    quantity: Quantity
+
+
+class BlockTracking(Message):
+    """T4: a blocked serial/lot takes part in no pick, movement or reservation."""
+
+    TYPE = "inventory.tracking.block.v1"
+    KEY = ("item_no",)
+
+    item_no: Code
+    variant: Code = ""
+    serial: Code = ""
+    lot: Code = ""
+    reason: str = ""
+
+
+class UnblockTracking(Message):
+    TYPE = "inventory.tracking.unblock.v1"
+    KEY = ("item_no",)
+
+    item_no: Code
+    variant: Code = ""
+    serial: Code = ""
+    lot: Code = ""
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -33,10 +185,184 @@ class ItemRegistered(Message):
     strict_expiration: bool
 
 
+class LedgerEntriesPosted(Message):
+    """I1, I2: entries a posting created (one per serial/lot) and how its outbound entries were applied."""
+
+    TYPE = "inventory.ledger.entries_posted.v1"
+    KEY = STOCK_KEY
+
+    posting_id: str
+    item_no: str
+    location_code: str
+    entries: tuple[LedgerEntry, ...]
+    applications: tuple[Application, ...] = ()
+
+
+class ReservationCreated(DemandFields, StockFields, Message):
+    TYPE = "inventory.reservation.created.v1"
+    KEY = STOCK_KEY
+
+    serial: str = Field(description="named by the demand (specific); blank = nonspecific")
+    lot: str
+    quantity: Quantity = Field(description="granted; below requested_quantity only when allow_partial")
+    requested_quantity: Quantity
+
+
+class ReservationChanged(DemandFields, StockFields, Message):
+    """Part of a reservation moved to another serial/lot (late binding S3, I6, ...)."""
+
+    TYPE = "inventory.reservation.changed.v1"
+    KEY = STOCK_KEY
+
+    from_serial: str
+    from_lot: str
+    to_serial: str
+    to_lot: str
+    quantity: Quantity
+    reason: str
+
+
+class ReservationCancelled(DemandFields, StockFields, Message):
+    TYPE = "inventory.reservation.cancelled.v1"
+    KEY = STOCK_KEY
+
+    serial: str
+    lot: str
+    quantity: Quantity
+    reason: str
+
+
+class ReservationRejected(DemandFields, StockFields, Message):
+    """I5: a refused reservation with the numbers that explain why."""
+
+    TYPE = "inventory.reservation.rejected.v1"
+    KEY = STOCK_KEY
+
+    command_id: str
+    serial: str
+    lot: str
+    requested_quantity: Quantity
+    available_quantity: Quantity | None = None
+    reason_code: str
+    message: str
+    breakdown: Breakdown | None = None
+
+
+class ReservationConflict(StockFields, Message):
+    """S3: stock specifically reserved for one demand was picked for another; both facts stay."""
+
+    TYPE = "inventory.reservation.conflict.v1"
+    KEY = STOCK_KEY
+
+    picked_for: DemandRef
+    reserved_for: DemandRef
+    serial: str
+    lot: str
+    quantity: Quantity
+
+
+class DemandReservationChanged(DemandFields, StockFields, Message):
+    """What the demand now has reserved (absolute): all its reservations when serial and lot are blank,
+    its specific ones on that serial/lot otherwise. The warehouse replicates it for I7."""
+
+    TYPE = "inventory.demand.reservation_changed.v1"
+    KEY = STOCK_KEY
+
+    serial: str = ""
+    lot: str = ""
+    reserved: Quantity
+
+
+class TrackingAssigned(DemandFields, StockFields, Message):
+    TYPE = "inventory.tracking.assigned.v1"
+    KEY = STOCK_KEY
+
+    serial: str
+    lot: str
+    quantity: Quantity
+
+
+class PickedTrackingRecorded(DemandFields, StockFields, Message):
+    """S3: the serial/lot really picked is written on the demand line."""
+
+    TYPE = "inventory.tracking.picked_recorded.v1"
+    KEY = STOCK_KEY
+
+    serial: str
+    lot: str
+    quantity: Quantity
+    picked_quantity: Quantity
+
+
+class ReservationsSynchronized(DemandFields, StockFields, Message):
+    """S5: a shipment consumed the demand's reservations by the shipped quantity."""
+
+    TYPE = "inventory.reservations.synchronized.v1"
+    KEY = STOCK_KEY
+
+    shipment_no: str = ""
+    serial: str
+    lot: str
+    shipped_quantity: Quantity
+    consumed_reservation: Quantity
+    still_reserved: Quantity
+
+
+class PostingParked(Message):
+    """S5: a posting the ledger cannot apply yet; applied automatically when the missing supply arrives."""
+
+    TYPE = "inventory.posting.parked.v1"
+    KEY = STOCK_KEY
+
+    posting_id: str
+    item_no: str
+    location_code: str
+    reason_code: str
+    message: str
+    shortages: tuple[Shortage, ...]
+
+
+class PostingApplied(Message):
+    TYPE = "inventory.posting.applied.v1"
+    KEY = STOCK_KEY
+
+    posting_id: str
+    item_no: str
+    location_code: str
+
+
+class TrackingBlocked(Message):
+    TYPE = "inventory.tracking.blocked.v1"
+    KEY = ("item_no",)
+
+    item_no: str
+    variant: str = ""
+    serial: str = ""
+    lot: str = ""
+    reason: str = ""
+
+
+class TrackingUnblocked(Message):
+    TYPE = "inventory.tracking.unblocked.v1"
+    KEY = ("item_no",)
+
+    item_no: str
+    variant: str = ""
+    serial: str = ""
+    lot: str = ""
+
+
 class CommandRejected(Rejection):
     TYPE = "inventory.command.rejected.v1"
     KEY = ("command_id",)
 
 
-COMMANDS = by_type(RegisterItem)
-EVENTS = by_type(ItemRegistered, CommandRejected)
+COMMANDS = by_type(
+    RegisterItem, Reserve, CancelReservation, ReduceReservation, ChangeReservationTracking, DeleteDemandLine,
+    AssignTracking, BlockTracking, UnblockTracking,
+)
+EVENTS = by_type(
+    ItemRegistered, LedgerEntriesPosted, ReservationCreated, ReservationChanged, ReservationCancelled,
+    ReservationRejected, ReservationConflict, DemandReservationChanged, TrackingAssigned, PickedTrackingRecorded,
+    ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked, CommandRejected,
+)

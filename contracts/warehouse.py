@@ -1,25 +1,121 @@
-"""Messages of the warehouse-tracking service: `warehouse.commands.v1` and `warehouse.events.v1`."""
+"""Messages of the warehouse-tracking service: `warehouse.commands.v1` and `warehouse.events.v1`.
+
+Document numbers (receipt, shipment, pick, put-away, movement, journal) are chosen by the sender:
+they make commands idempotent and let a client refer to what it created without a round trip.
+Stock facts are split per item and keyed `item_no|location_code`, so the inventory service sees
+each item's facts at a location in the order they happened (architecture.md, "Ordering").
+"""
+
+from datetime import date
 
 from pydantic import Field
 
-from contracts.base import Message, Rejection, by_type
+from contracts.base import Code, Message, Part, Quantity, Rejection, by_type
 
 BIN_TYPES = ("receive", "ship", "put_away", "pick")
 BLOCK_MOVEMENTS = ("none", "inbound", "outbound", "all")
+STOCK_KEY = ("item_no", "location_code")
 
 
-class Zone(Message):
-    code: str = Field(min_length=1, max_length=20)
+# --- parts ------------------------------------------------------------------------------------
+class Zone(Part):
+    code: Code = Field(min_length=1)
     description: str = ""
 
 
-class Bin(Message):
-    code: str = Field(min_length=1, max_length=20)
-    zone: str
+class Bin(Part):
+    code: Code = Field(min_length=1)
+    zone: Code
     types: tuple[str, ...] = Field(default=(), description=f"subset of {', '.join(BIN_TYPES)}; empty = QC-like")
     ranking: int = 0
     block_movement: str = Field(default="none", description=f"one of: {', '.join(BLOCK_MOVEMENTS)}")
     dedicated: bool = False
+
+
+class TrackedFields(Part):
+    serial: Code = ""
+    lot: Code = ""
+    expiration: date | None = None
+
+
+class RequestLine(Part):
+    """A line of an inbound or outbound request: which order line, which item, how much."""
+
+    line_no: int = Field(gt=0)
+    source_line_no: int
+    item_no: Code
+    variant: Code = ""
+    quantity: Quantity
+    bin_code: Code = Field(default="", description="default: the location's receive (inbound) or ship (outbound) bin")
+
+
+class ReceivedLine(TrackedFields):
+    """One tracking line of a receipt posting: quantity of a receipt line with its serial/lot/expiration."""
+
+    line_no: int
+    quantity: Quantity
+
+
+class HandledLine(Part):
+    """A registered activity line; `place_bin` overrides the proposed Place bin (put-aways, movements)."""
+
+    line_no: int
+    quantity: Quantity
+    place_bin: Code = ""
+
+
+class PickedLine(Part):
+    """A registered pick line; `serial`/`lot` name what was really taken when it differs from the proposal (W6)."""
+
+    line_no: int
+    quantity: Quantity
+    serial: Code | None = None
+    lot: Code | None = None
+
+
+class ShipLine(Part):
+    line_no: int
+    quantity: Quantity
+
+
+class MovementLine(TrackedFields):
+    item_no: Code
+    variant: Code = ""
+    from_bin: Code
+    to_bin: Code
+    quantity: Quantity
+
+
+class ReclassificationLine(TrackedFields):
+    """Change bin and/or serial, lot, expiration of content already in the warehouse (W8).
+    `serial`/`lot`/`expiration` name the current content; blank `new_*` fields keep the current value."""
+
+    item_no: Code
+    variant: Code = ""
+    from_bin: Code
+    to_bin: Code = ""
+    quantity: Quantity
+    new_serial: Code = ""
+    new_lot: Code = ""
+    new_expiration: date | None = None
+
+
+class AdjustmentLine(TrackedFields):
+    """Found (quantity > 0) or lost (quantity < 0) stock in a real bin (W9)."""
+
+    item_no: Code
+    variant: Code = ""
+    bin_code: Code
+    quantity: Quantity
+
+
+class CountLine(TrackedFields):
+    """A physical count: what is really in the bin; the difference to the bin content is adjusted (W9)."""
+
+    item_no: Code
+    variant: Code = ""
+    bin_code: Code
+    counted_quantity: Quantity = Field(ge=0)
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -29,13 +125,226 @@ class ConfigureLocation(Message):
     TYPE = "warehouse.location.configure.v1"
     KEY = ("location_code",)
 
-    location_code: str = Field(min_length=1, max_length=20)
+    location_code: Code = Field(min_length=1)
     zones: tuple[Zone, ...] = ()
     bins: tuple[Bin, ...] = ()
-    receive_bin: str
-    ship_bin: str
-    adjustment_bin: str
+    receive_bin: Code
+    ship_bin: Code
+    adjustment_bin: Code
     pick_by_fefo: bool = False
+
+
+class ReleaseInboundRequest(Message):
+    """A released inbound request (e.g. purchase order lines) becomes warehouse receipt `receipt_no` (W2)."""
+
+    TYPE = "warehouse.inbound_request.release.v1"
+    KEY = ("receipt_no",)
+
+    receipt_no: Code = Field(min_length=1)
+    location_code: Code
+    source_type: Code = "purchase_order"
+    source_no: Code
+    lines: tuple[RequestLine, ...] = Field(min_length=1)
+
+
+class PostReceipt(Message):
+    """Post what arrived, per serial/lot (T1-T3); creates put-away `put_away_no` (default `<receipt_no>-PA<n>`)."""
+
+    TYPE = "warehouse.receipt.post.v1"
+    KEY = ("receipt_no",)
+
+    receipt_no: Code
+    put_away_no: Code = ""
+    lines: tuple[ReceivedLine, ...] = Field(min_length=1)
+
+
+class RegisterPutAway(Message):
+    TYPE = "warehouse.put_away.register.v1"
+    KEY = ("put_away_no",)
+
+    put_away_no: Code
+    lines: tuple[HandledLine, ...] = Field(min_length=1)
+
+
+class ReleaseOutboundRequest(Message):
+    """A released outbound request (e.g. sales order lines) becomes warehouse shipment `shipment_no` (W4)."""
+
+    TYPE = "warehouse.outbound_request.release.v1"
+    KEY = ("shipment_no",)
+
+    shipment_no: Code = Field(min_length=1)
+    location_code: Code
+    source_type: Code = "sales_order"
+    source_no: Code
+    lines: tuple[RequestLine, ...] = Field(min_length=1)
+
+
+class CreatePick(Message):
+    """Allocate stock for every shipment line still to pick (W5, I7)."""
+
+    TYPE = "warehouse.pick.create.v1"
+    KEY = ("shipment_no",)
+
+    pick_no: Code = Field(min_length=1)
+    shipment_no: Code
+
+
+class RegisterPick(Message):
+    TYPE = "warehouse.pick.register.v1"
+    KEY = ("pick_no",)
+
+    pick_no: Code
+    lines: tuple[PickedLine, ...] = Field(min_length=1)
+
+
+class CancelPick(Message):
+    """Cancel open pick lines (all of them when `line_nos` is empty); their allocation is released."""
+
+    TYPE = "warehouse.pick.cancel.v1"
+    KEY = ("pick_no",)
+
+    pick_no: Code
+    line_nos: tuple[int, ...] = ()
+
+
+class PostShipment(Message):
+    """Ship what was picked (all of it, or `lines`); pending adjustments of its items are posted first (S4)."""
+
+    TYPE = "warehouse.shipment.post.v1"
+    KEY = ("shipment_no",)
+
+    shipment_no: Code
+    lines: tuple[ShipLine, ...] = ()
+
+
+class CreateMovement(Message):
+    TYPE = "warehouse.movement.create.v1"
+    KEY = ("movement_no",)
+
+    movement_no: Code = Field(min_length=1)
+    location_code: Code
+    lines: tuple[MovementLine, ...] = Field(min_length=1)
+
+
+class RegisterMovement(Message):
+    TYPE = "warehouse.movement.register.v1"
+    KEY = ("movement_no",)
+
+    movement_no: Code
+    lines: tuple[HandledLine, ...] = Field(min_length=1)
+
+
+class RegisterReclassification(Message):
+    TYPE = "warehouse.reclassification.register.v1"
+    KEY = ("document_no",)
+
+    document_no: Code = Field(min_length=1)
+    location_code: Code
+    lines: tuple[ReclassificationLine, ...] = Field(min_length=1)
+
+
+class RegisterWarehouseAdjustment(Message):
+    TYPE = "warehouse.adjustment.register.v1"
+    KEY = ("document_no",)
+
+    document_no: Code = Field(min_length=1)
+    location_code: Code
+    lines: tuple[AdjustmentLine, ...] = Field(min_length=1)
+
+
+class RegisterPhysicalCount(Message):
+    TYPE = "warehouse.physical_count.register.v1"
+    KEY = ("document_no",)
+
+    document_no: Code = Field(min_length=1)
+    location_code: Code
+    lines: tuple[CountLine, ...] = Field(min_length=1)
+
+
+class CalculateWarehouseAdjustment(Message):
+    """Publish the adjustment-bin balances (all items, or `item_nos`) so inventory posts them (W10)."""
+
+    TYPE = "warehouse.adjustment.calculate.v1"
+    KEY = ("location_code",)
+
+    document_no: Code = Field(min_length=1)
+    location_code: Code
+    item_nos: tuple[Code, ...] = ()
+
+
+# --- fact lines -------------------------------------------------------------------------------
+class ReleasedLineFact(Part):
+    line_no: int
+    source_line_no: int
+    item_no: str
+    variant: str
+    quantity: Quantity
+    bin_code: str
+
+
+class PostedLineFact(TrackedFields):
+    """A posted quantity of one serial/lot: becomes one item ledger entry (S1, S5)."""
+
+    document_line_no: int
+    source_type: str
+    source_no: str
+    source_line_no: int
+    variant: str
+    bin_code: str
+    quantity: Quantity
+
+
+class AllocatedLineFact(TrackedFields):
+    """Stock allocated to (created) or released from (cancelled) a demand by a pick line (S2)."""
+
+    line_no: int
+    source_type: str
+    source_no: str
+    source_line_no: int
+    variant: str
+    take_bin: str
+    quantity: Quantity
+
+
+class RegisteredLineFact(TrackedFields):
+    """A registered Take/Place; `proposed_*` is what the line proposed, the tracking fields what was handled."""
+
+    line_no: int
+    source_type: str = ""
+    source_no: str = ""
+    source_line_no: int = 0
+    variant: str
+    take_bin: str
+    place_bin: str
+    proposed_serial: str = ""
+    proposed_lot: str = ""
+    quantity: Quantity
+
+
+class ReclassifiedLineFact(Part):
+    line_no: int
+    variant: str
+    from_bin: str
+    to_bin: str
+    from_serial: str
+    from_lot: str
+    from_expiration: date | None
+    to_serial: str
+    to_lot: str
+    to_expiration: date | None
+    quantity: Quantity
+
+
+class AdjustedLineFact(TrackedFields):
+    line_no: int
+    variant: str
+    bin_code: str
+    quantity: Quantity = Field(description="signed: > 0 found, < 0 lost")
+
+
+class AdjustmentPostingLineFact(TrackedFields):
+    variant: str
+    quantity: Quantity = Field(description="signed: > 0 positive adjustment, < 0 negative adjustment")
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -52,10 +361,155 @@ class LocationConfigured(Message):
     pick_by_fefo: bool
 
 
+class ReceiptReleased(Message):
+    TYPE = "warehouse.receipt.released.v1"
+    KEY = ("receipt_no",)
+
+    receipt_no: str
+    location_code: str
+    source_type: str
+    source_no: str
+    lines: tuple[ReleasedLineFact, ...]
+
+
+class ShipmentReleased(Message):
+    TYPE = "warehouse.shipment.released.v1"
+    KEY = ("shipment_no",)
+
+    shipment_no: str
+    location_code: str
+    source_type: str
+    source_no: str
+    lines: tuple[ReleasedLineFact, ...]
+
+
+class ReceiptPosted(Message):
+    """The inbound posting of one item: becomes positive item ledger entries (S1)."""
+
+    TYPE = "warehouse.receipt.posted.v1"
+    KEY = STOCK_KEY
+
+    receipt_no: str
+    put_away_no: str
+    location_code: str
+    item_no: str
+    posting_date: date
+    lines: tuple[PostedLineFact, ...]
+
+
+class PutAwayRegistered(Message):
+    TYPE = "warehouse.put_away.registered.v1"
+    KEY = STOCK_KEY
+
+    put_away_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[RegisteredLineFact, ...]
+
+
+class PickCreated(Message):
+    TYPE = "warehouse.pick.created.v1"
+    KEY = STOCK_KEY
+
+    pick_no: str
+    shipment_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[AllocatedLineFact, ...]
+
+
+class PickRegistered(Message):
+    """Picked stock moved to the ship bin (picked, not shipped); tracking fields are what was really picked (S3)."""
+
+    TYPE = "warehouse.pick.registered.v1"
+    KEY = STOCK_KEY
+
+    pick_no: str
+    shipment_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[RegisteredLineFact, ...]
+
+
+class PickCancelled(Message):
+    TYPE = "warehouse.pick.cancelled.v1"
+    KEY = STOCK_KEY
+
+    pick_no: str
+    shipment_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[AllocatedLineFact, ...]
+
+
+class ShipmentPosted(Message):
+    """The outbound posting of one item: negative entries, reservations synchronized (S5)."""
+
+    TYPE = "warehouse.shipment.posted.v1"
+    KEY = STOCK_KEY
+
+    shipment_no: str
+    location_code: str
+    item_no: str
+    posting_date: date
+    lines: tuple[PostedLineFact, ...]
+
+
+class MovementRegistered(Message):
+    TYPE = "warehouse.movement.registered.v1"
+    KEY = STOCK_KEY
+
+    movement_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[RegisteredLineFact, ...]
+
+
+class ReclassificationRegistered(Message):
+    TYPE = "warehouse.reclassification.registered.v1"
+    KEY = STOCK_KEY
+
+    document_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[ReclassifiedLineFact, ...]
+
+
+class WarehouseAdjustmentRegistered(Message):
+    TYPE = "warehouse.adjustment.registered.v1"
+    KEY = STOCK_KEY
+
+    document_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[AdjustedLineFact, ...]
+
+
+class WarehouseAdjustmentPosted(Message):
+    """Adjustment-bin balances of one item, to be posted as adjustment entries (W10, S4)."""
+
+    TYPE = "warehouse.adjustment.posted.v1"
+    KEY = STOCK_KEY
+
+    document_no: str
+    location_code: str
+    item_no: str
+    posting_date: date
+    lines: tuple[AdjustmentPostingLineFact, ...]
+
+
 class CommandRejected(Rejection):
     TYPE = "warehouse.command.rejected.v1"
     KEY = ("command_id",)
 
 
-COMMANDS = by_type(ConfigureLocation)
-EVENTS = by_type(LocationConfigured, CommandRejected)
+COMMANDS = by_type(
+    ConfigureLocation, ReleaseInboundRequest, PostReceipt, RegisterPutAway, ReleaseOutboundRequest, CreatePick,
+    RegisterPick, CancelPick, PostShipment, CreateMovement, RegisterMovement, RegisterReclassification,
+    RegisterWarehouseAdjustment, RegisterPhysicalCount, CalculateWarehouseAdjustment,
+)
+EVENTS = by_type(
+    LocationConfigured, ReceiptReleased, ShipmentReleased, ReceiptPosted, PutAwayRegistered, PickCreated,
+    PickRegistered, PickCancelled, ShipmentPosted, MovementRegistered, ReclassificationRegistered,
+    WarehouseAdjustmentRegistered, WarehouseAdjustmentPosted, CommandRejected,
+)

@@ -24,6 +24,7 @@ from .events import (
     ReservationsSynchronized,
 )
 from .keys import TrackingKey
+from .ledger import Application, ItemLedgerEntry
 from .postings import ParkedPosting, PostedLine, Posting, Shortage
 from .quantities import ZERO, require_positive, total
 from .workspace import StockChanges, StockState, Workspace
@@ -111,7 +112,7 @@ def _apply(workspace: Workspace, posting: Posting) -> None:
     workspace.record(LedgerEntriesPosted(posting.posting_id, tuple(entries), tuple(applications)))
 
 
-def _post_line(workspace: Workspace, line: PostedLine):
+def _post_line(workspace: Workspace, line: PostedLine) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
     reserved = [row.entry_no for row in workspace.supply.rows(demand=line.demand)] if line.demand else []
     entry, applications = workspace.post_line(line, reserved)
     if line.entry_type.is_adjustment:

@@ -166,7 +166,7 @@ class SupplyBook:
 
     def resettle(self, entry_nos: Iterable[int], reason: str) -> list[tuple[Reservation, Decimal]]:
         """After stock left `entry_nos`, move the promises they can no longer keep to other
-        entries the promise allows; return what could not be moved (now cancelled)."""
+        entries the promise allows; return what could not be moved, for the caller to cancel."""
         cancelled = []
         for entry_no in sorted(set(entry_nos)):
             entry = self._entries[entry_no]
@@ -178,7 +178,6 @@ class SupplyBook:
                 destinations = [other for other in self.open_entries(entry.key.location_key, row.named) if other != entry]
                 unplaced = quantity - self._spread(row, quantity, destinations, reason)
                 if unplaced > ZERO:
-                    self.take(row, unplaced)
                     cancelled.append((row, unplaced))
                 excess -= quantity
         return cancelled

@@ -161,7 +161,7 @@ def test_S5_shipment_consumes_the_demands_reservation_and_closes_it():
     assert books.reserved_lots(demand("SO-1")) == {"": d(2)}
     assert (books.at(at()).inventory, books.at(at()).in_outbound_bins, books.available(at())) == (d(6), d(0), d(4))
 
-    books.run(register_pick, [RegisteredPick(demand("SO-1"), key(), d(2))])
+    pick(books, demand("SO-1"), proposed=key(), picked=key(), quantity=2)
     books.post(shipment("S-2", demand("SO-1"), (key(), 2)))
     assert books.reservations == {} and books.available(at()) == d(4)
 

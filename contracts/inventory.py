@@ -352,6 +352,28 @@ class TrackingUnblocked(Message):
     lot: str = ""
 
 
+class Difference(Part):
+    variant: str
+    serial: str
+    lot: str
+    real_bins: Quantity
+    adjustment_bin: Quantity
+    ledger_inventory: Quantity
+    difference: Quantity = Field(description="real_bins + adjustment_bin - ledger_inventory")
+
+
+class ReconciliationReported(Message):
+    """S7: the warehouse's bin totals of one item compared with the item ledger; empty `differences` = agreed."""
+
+    TYPE = "inventory.reconciliation.reported.v1"
+    KEY = STOCK_KEY
+
+    request_id: str
+    item_no: str
+    location_code: str
+    differences: tuple[Difference, ...]
+
+
 class CommandRejected(Rejection):
     TYPE = "inventory.command.rejected.v1"
     KEY = ("command_id",)
@@ -364,5 +386,6 @@ COMMANDS = by_type(
 EVENTS = by_type(
     ItemRegistered, LedgerEntriesPosted, ReservationCreated, ReservationChanged, ReservationCancelled,
     ReservationRejected, ReservationConflict, DemandReservationChanged, TrackingAssigned, PickedTrackingRecorded,
-    ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked, CommandRejected,
+    ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked,
+    ReconciliationReported, CommandRejected,
 )

@@ -272,6 +272,18 @@ class CalculateWarehouseAdjustment(Message):
     item_nos: tuple[Code, ...] = ()
 
 
+class ReportBinTotals(Message):
+    """S7: publish the bin totals (real bins and adjustment bin) per item/variant/serial/lot, one fact per item,
+    so inventory can reconcile them with its ledger in order with the item's other facts."""
+
+    TYPE = "warehouse.bin_totals.report.v1"
+    KEY = ("location_code",)
+
+    request_id: Code = Field(min_length=1)
+    location_code: Code
+    item_nos: tuple[Code, ...] = Field(default=(), description="empty = every item with entries at the location")
+
+
 # --- fact lines -------------------------------------------------------------------------------
 class ReleasedLineFact(Part):
     line_no: int
@@ -498,6 +510,28 @@ class WarehouseAdjustmentPosted(Message):
     lines: tuple[AdjustmentPostingLineFact, ...]
 
 
+class BinTotalLine(Part):
+    variant: str
+    serial: str
+    lot: str
+    real_bins: Quantity
+    adjustment_bin: Quantity
+
+
+class BinTotalsReported(Message):
+    """S7: what the warehouse holds of one item at a location; `items_in_report` lets a reader know when
+    a multi-item report is complete."""
+
+    TYPE = "warehouse.bin_totals.reported.v1"
+    KEY = STOCK_KEY
+
+    request_id: str
+    location_code: str
+    item_no: str
+    items_in_report: int
+    lines: tuple[BinTotalLine, ...]
+
+
 class CommandRejected(Rejection):
     TYPE = "warehouse.command.rejected.v1"
     KEY = ("command_id",)
@@ -506,10 +540,10 @@ class CommandRejected(Rejection):
 COMMANDS = by_type(
     ConfigureLocation, ReleaseInboundRequest, PostReceipt, RegisterPutAway, ReleaseOutboundRequest, CreatePick,
     RegisterPick, CancelPick, PostShipment, CreateMovement, RegisterMovement, RegisterReclassification,
-    RegisterWarehouseAdjustment, RegisterPhysicalCount, CalculateWarehouseAdjustment,
+    RegisterWarehouseAdjustment, RegisterPhysicalCount, CalculateWarehouseAdjustment, ReportBinTotals,
 )
 EVENTS = by_type(
     LocationConfigured, ReceiptReleased, ShipmentReleased, ReceiptPosted, PutAwayRegistered, PickCreated,
     PickRegistered, PickCancelled, ShipmentPosted, MovementRegistered, ReclassificationRegistered,
-    WarehouseAdjustmentRegistered, WarehouseAdjustmentPosted, CommandRejected,
+    WarehouseAdjustmentRegistered, WarehouseAdjustmentPosted, BinTotalsReported, CommandRejected,
 )

@@ -1,0 +1,12 @@
+"""The inventory/reservation domain: pure, synchronous, standard library only.
+
+- `items`: items and their tracking policy; `register_item`.
+- `ledger`: item ledger entries and applying outbound to inbound (I1, I2).
+- `reservations`: reserve, cancel, reduce, delete demand line, change tracking, assign tracking (I3-I6).
+- `availability`: maintained totals, available to reserve, deltas (I5, I7, I8).
+- `synchronization`: postings, allocations, registered picks, parked postings (S1-S6).
+- `reconciliation`: warehouse counts against the ledger (S7).
+- `workspace`: `StockState` in, `StockChanges` out; `supply`: reservations on entries.
+
+Decisions beyond domain.md are in RULES.md.
+"""

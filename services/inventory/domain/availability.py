@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from .demand import Demand
 from .keys import LocationKey, TrackingKey
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .ledger import ItemLedgerEntry
     from .supply import Reservation
 
-StockKey = Union[LocationKey, TrackingKey]
+StockKey = LocationKey | TrackingKey
 
 
 class _Figures:
@@ -201,12 +201,9 @@ class TotalsChanges:
 
     def _add(self, key: TrackingKey, demand: Demand | None, at_tracking_level: bool, **figures: Decimal) -> None:
         for level in (key.location_key, key) if at_tracking_level else (key.location_key,):
-            self._changes[level] = self._changes.get(level, StockTotals(level)) + StockTotals(level, **figures)
+            _accumulate(self._changes, level, StockTotals(level, **figures))
             if demand is not None:
-                zero = DemandTotals(demand, level)
-                self._demand_changes[demand, level] = self._demand_changes.get((demand, level), zero) + DemandTotals(
-                    demand, level, **figures
-                )
+                _accumulate(self._demand_changes, (demand, level), DemandTotals(demand, level, **figures))
 
     # --- reading the result ----------------------------------------------------------------------
     def stored(self, key: StockKey) -> StockTotals:
@@ -217,7 +214,11 @@ class TotalsChanges:
 
     def tracking_keys(self, location: LocationKey) -> set[TrackingKey]:
         """The serial/lot rows known at the location, stored or touched by this message."""
-        return {key for key in (*self._stored, *self._changes) if isinstance(key, TrackingKey) and key.location_key == location}
+        return {
+            key
+            for key in (*self._stored, *self._changes)
+            if isinstance(key, TrackingKey) and key.location_key == location
+        }
 
     def after(self, key: StockKey) -> StockTotals:
         return self.stored(key) + self._delta(key)
@@ -242,6 +243,10 @@ class TotalsChanges:
                 overlap += (before + change).counted_once - before.counted_once
         change = self._changes.get(key, StockTotals(key))
         return change + StockTotals(key, reserved_and_allocated_same_demand=overlap)
+
+
+def _accumulate(changes: dict, slot, delta: _Figures) -> None:
+    changes[slot] = changes[slot] + delta if slot in changes else delta
 
 
 def _sort_key(key: StockKey) -> tuple:

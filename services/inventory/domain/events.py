@@ -104,7 +104,7 @@ class ReservationConflict:
 
 
 @dataclass(frozen=True)
-class ReservedForDemandChanged:
+class DemandReservationChanged:
     """Published so the warehouse can compute I7 (reservations win over picking). `reserved` is
     the demand's new total at `key`: all its reservations at a LocationKey, its specific ones at
     a TrackingKey. Absolute, so a replica can apply it idempotently."""
@@ -138,6 +138,7 @@ class ReservationsSynchronized:
     """S5: a shipment consumed the demand's reservations by the shipped quantity."""
 
     demand: Demand
+    posting_id: str
     shipped_key: TrackingKey
     shipped_quantity: Decimal
     consumed_reservation: Decimal
@@ -147,6 +148,7 @@ class ReservationsSynchronized:
 @dataclass(frozen=True)
 class PostingParked:
     posting_id: str
+    locations: tuple[LocationKey, ...]
     reason_code: str
     message: str
     shortages: tuple[Shortage, ...]
@@ -157,3 +159,4 @@ class PostingApplied:
     """A parked posting was applied after the supply it waited for arrived."""
 
     posting_id: str
+    locations: tuple[LocationKey, ...]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from .errors import (
     ExpirationDateRequiredError,
@@ -18,7 +18,7 @@ from .events import ItemRegistered
 from .keys import TrackingKey, TrackingNumbers
 
 
-class TrackingPolicy(str, Enum):
+class TrackingPolicy(StrEnum):
     NONE = "none"
     LOT = "lot"
     SERIAL = "serial"

@@ -5,14 +5,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
+from .demand import Demand
 from .errors import CannotBeFullyAppliedError, InvalidQuantityError
 from .keys import TrackingKey
 from .quantities import ZERO, total
 
 
-class EntryType(str, Enum):
+class EntryType(StrEnum):
     PURCHASE = "purchase"
     SALE = "sale"
     POSITIVE_ADJUSTMENT = "positive_adjustment"
@@ -28,7 +29,7 @@ class EntryType(str, Enum):
         mistake upstream, not something to guess about. Transfers go either way."""
         direction = _DIRECTIONS.get(self, 0)
         sign = (quantity > ZERO) - (quantity < ZERO)
-        if sign == 0 or sign == -direction:
+        if sign in (0, -direction):
             expected = {1: "greater than zero", -1: "less than zero", 0: "different from zero"}[direction]
             raise InvalidQuantityError(f"quantity of a {self.value} line", quantity, expected)
 
@@ -62,6 +63,7 @@ class ItemLedgerEntry:
     open: bool
     source: SourceDocument
     expiration_date: date | None = None
+    demand: Demand | None = None
 
     @property
     def is_inbound(self) -> bool:
@@ -100,9 +102,10 @@ def new_entry(
     quantity: Decimal,
     source: SourceDocument,
     expiration_date: date | None = None,
+    demand: Demand | None = None,
 ) -> ItemLedgerEntry:
     entry_type.check_direction(quantity)
-    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date)
+    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand)
 
 
 def apply_outbound(

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from .demand import Demand
-from .keys import TrackingKey
+from .keys import LocationKey, TrackingKey
 from .ledger import EntryType, SourceDocument
 
 
@@ -30,6 +30,11 @@ class Posting:
     posting_id: str
     lines: tuple[PostedLine, ...]
 
+    @property
+    def locations(self) -> tuple[LocationKey, ...]:
+        """The item/variant/locations the posting touches: load their state to apply it."""
+        return tuple(sorted({line.key.location_key for line in self.lines}))
+
 
 @dataclass(frozen=True)
 class Shortage:
@@ -38,6 +43,10 @@ class Shortage:
     key: TrackingKey
     needed: Decimal
     open_quantity: Decimal
+
+    @property
+    def missing_quantity(self) -> Decimal:
+        return self.needed - self.open_quantity
 
 
 @dataclass(frozen=True)

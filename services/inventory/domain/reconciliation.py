@@ -48,12 +48,11 @@ def reconcile(
     counts zero there. Empty means the two ledgers agree."""
     counted = {count.key: count for count in warehouse}
     differences = (
-        ReconciliationDifference(
-            key,
-            counted.get(key, WarehouseCount(key)).real_bins,
-            counted.get(key, WarehouseCount(key)).adjustment_bin,
-            ledger_inventory.get(key, ZERO),
-        )
+        _compare(counted.get(key) or WarehouseCount(key), ledger_inventory.get(key, ZERO))
         for key in sorted(counted.keys() | ledger_inventory.keys())
     )
     return tuple(difference for difference in differences if difference.difference != ZERO)
+
+
+def _compare(count: WarehouseCount, ledger_inventory: Decimal) -> ReconciliationDifference:
+    return ReconciliationDifference(count.key, count.real_bins, count.adjustment_bin, ledger_inventory)

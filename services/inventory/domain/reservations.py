@@ -20,11 +20,17 @@ from .errors import (
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
 )
-from .events import ReservationChanged, ReservationCreated, ReservationRejected, ReservedSupply, TrackingAssigned
+from .events import (
+    ReservationChanged,
+    ReservationCreated,
+    ReservationRejected,
+    ReservedSupply,
+    TrackingAssigned,
+)
 from .items import Item, TrackingPolicy
 from .keys import LocationKey, TrackingKey, TrackingNumbers
 from .quantities import ZERO, require_positive, total
-from .supply import Reservation
+from .supply import Reservation, portions
 from .workspace import StockChanges, StockState, Workspace
 
 
@@ -72,9 +78,12 @@ def reservation_rejected(request: ReservationRequest, error: InventoryError) -> 
     )
 
 
-def cancel_reservation(demand: Demand, location: LocationKey, state: StockState) -> StockChanges:
+def cancel_reservation(
+    demand: Demand, location: LocationKey, named: TrackingNumbers, state: StockState
+) -> StockChanges:
+    """Cancel the demand's reservations at the location; only those naming `named`, unless blank."""
     workspace = Workspace(state)
-    rows = _reservations_of(workspace, demand, location)
+    rows = _reservations_of(workspace, demand, location, None if named.is_blank else named)
     workspace.cancel(((row, row.quantity) for row in rows), "cancelled")
     return workspace.outcome()
 
@@ -88,13 +97,7 @@ def reduce_reservation(demand: Demand, location: LocationKey, reduction: Decimal
     reserved = total(row.quantity for row in rows)
     if reduction > reserved:
         raise ReductionExceedsReservationError(demand, location, reduction, reserved)
-    cancellations, left = [], reduction
-    for row in rows:
-        quantity = min(row.quantity, left)
-        if quantity > ZERO:
-            cancellations.append((row, quantity))
-            left -= quantity
-    workspace.cancel(cancellations, "reduced")
+    workspace.cancel(portions(rows, reduction), "reduced")
     return workspace.outcome()
 
 
@@ -119,9 +122,7 @@ def change_reservation_tracking(
     if new.is_blank:
         raise TrackingNumberRequiredError(item.item_no, "serial or lot number")
     item.check_numbers(new, complete=False)
-    rows = [row for row in _reservations_of(workspace, demand, location) if row.named == old]
-    if not rows:
-        raise ReservationNotFoundError(demand, str(location.tracked(old)))
+    rows = _reservations_of(workspace, demand, location, old)
     quantity = total(row.quantity for row in rows)
     item.check_serial_quantity(new, quantity)
     if new == old:
@@ -134,7 +135,9 @@ def change_reservation_tracking(
         workspace.supply.take(row, row.quantity)
     entries = workspace.supply.open_entries(location, new)
     placed = workspace.supply.reserve_on(demand, new, quantity, entries, "made_room_for_specific", prefer=freed)
-    workspace.record(ReservationChanged(demand, location.tracked(old), location.tracked(new), placed, "tracking_changed"))
+    workspace.record(
+        ReservationChanged(demand, location.tracked(old), location.tracked(new), placed, "tracking_changed")
+    )
     return workspace.outcome()
 
 
@@ -155,7 +158,10 @@ def assign_tracking(demand: Demand, key: TrackingKey, quantity: Decimal, state: 
 def _check_request(request: ReservationRequest, workspace: Workspace) -> None:
     item = workspace.item(request.location.item_no)
     workspace.require_location(request.location.location_code)
-    named_levels = [f"bin {request.bin_code}" if request.bin_code else "", f"zone {request.zone_code}" if request.zone_code else ""]
+    named_levels = [
+        f"bin {request.bin_code}" if request.bin_code else "",
+        f"zone {request.zone_code}" if request.zone_code else "",
+    ]
     if any(named_levels):
         raise ReservationBelowLocationLevelError(request.location, " and ".join(filter(None, named_levels)))
     require_positive(request.quantity, "reservation quantity")
@@ -201,19 +207,20 @@ def _specific_availability(
 ) -> AvailabilityBreakdown:
     """Summed over every serial/lot row the named numbers cover (a lot of a lot-and-serial item
     spans one row per serial)."""
-    keys = {location.tracked(named)} | {
-        key for key in workspace.totals.tracking_keys(location) if named.matches(key)
-    }
+    keys = {location.tracked(named)} | {key for key in workspace.totals.tracking_keys(location) if named.matches(key)}
     return sum(
         (workspace.totals.after(key).breakdown(workspace.totals.after_for_demand(demand, key)) for key in keys),
         AvailabilityBreakdown(),
     )
 
 
-def _reservations_of(workspace: Workspace, demand: Demand, location: LocationKey) -> list[Reservation]:
-    rows = workspace.supply.rows(demand=demand, location=location)
+def _reservations_of(
+    workspace: Workspace, demand: Demand, location: LocationKey, named: TrackingNumbers | None = None
+) -> list[Reservation]:
+    """The demand's reservations at the location (only those naming `named`, when given)."""
+    rows = [row for row in workspace.supply.rows(demand=demand, location=location) if named in (None, row.named)]
     if not rows:
-        raise ReservationNotFoundError(demand, str(location))
+        raise ReservationNotFoundError(demand, str(location.tracked(named or TrackingNumbers())))
     return rows
 
 

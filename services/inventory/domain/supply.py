@@ -53,6 +53,17 @@ class Move:
     reason: str
 
 
+def portions(rows: Iterable[Reservation], quantity: Decimal) -> list[tuple[Reservation, Decimal]]:
+    """Split `quantity` over `rows` in their order, each giving at most what it holds."""
+    split, left = [], quantity
+    for row in rows:
+        portion = min(row.quantity, left)
+        if portion > ZERO:
+            split.append((row, portion))
+            left -= portion
+    return split
+
+
 class SupplyBook:
     """The reservations of the loaded locations on their open entries. Every change keeps the
     invariant that no entry carries more reservations than it has remaining, and is reported to
@@ -86,10 +97,15 @@ class SupplyBook:
         return self._entries[entry_no]
 
     def free(self, entry: ItemLedgerEntry) -> Decimal:
-        return entry.open_quantity - self._reserved_on[entry.entry_no]
+        """What of the entry is not yet promised (read from the current entry, not the copy given)."""
+        return self._entries[entry.entry_no].open_quantity - self._reserved_on[entry.entry_no]
 
     def rows(
-        self, *, demand: Demand | None = None, location: LocationKey | None = None, entry_nos: Iterable[int] | None = None
+        self,
+        *,
+        demand: Demand | None = None,
+        location: LocationKey | None = None,
+        entry_nos: Iterable[int] | None = None,
     ) -> list[Reservation]:
         wanted_entries = None if entry_nos is None else set(entry_nos)
         return sorted(
@@ -102,10 +118,6 @@ class SupplyBook:
             ),
             key=lambda row: (row.entry_no, row.demand, row.named),
         )
-
-    def quantity(self, row: Reservation) -> Decimal:
-        current = self._rows.get(row.identity)
-        return current.quantity if current else ZERO
 
     def changed_rows(self) -> tuple[Reservation, ...]:
         """The new state of every row this message touched; quantity zero means delete it."""
@@ -137,7 +149,9 @@ class SupplyBook:
             move = Move(row.demand, row.key, to, reason)
             self.moves[move] = self.moves.get(move, ZERO) + quantity
 
-    def fill(self, demand: Demand, named: TrackingNumbers, quantity: Decimal, entries: Iterable[ItemLedgerEntry]) -> Decimal:
+    def fill(
+        self, demand: Demand, named: TrackingNumbers, quantity: Decimal, entries: Iterable[ItemLedgerEntry]
+    ) -> Decimal:
         """Reserve up to `quantity` from the free part of `entries`, in their order; returns how much."""
         left = quantity
         for entry in entries:
@@ -175,7 +189,11 @@ class SupplyBook:
                 if excess <= ZERO:
                     break
                 quantity = min(row.quantity, excess)
-                destinations = [other for other in self.open_entries(entry.key.location_key, row.named) if other != entry]
+                destinations = [
+                    other
+                    for other in self.open_entries(entry.key.location_key, row.named)
+                    if other.entry_no != entry_no
+                ]
                 unplaced = quantity - self._spread(row, quantity, destinations, reason)
                 if unplaced > ZERO:
                     cancelled.append((row, unplaced))
@@ -202,7 +220,9 @@ class SupplyBook:
             if left > ZERO and not row.is_specific and row.demand != beneficiary:
                 left -= self._spread(row, min(row.quantity, left), destinations, reason)
 
-    def _spread(self, row: Reservation, quantity: Decimal, destinations: Iterable[ItemLedgerEntry], reason: str) -> Decimal:
+    def _spread(
+        self, row: Reservation, quantity: Decimal, destinations: Iterable[ItemLedgerEntry], reason: str
+    ) -> Decimal:
         """Move up to `quantity` of `row` onto the free part of `destinations`; returns how much."""
         left = quantity
         for destination in destinations:

@@ -27,6 +27,7 @@ from .keys import TrackingKey
 from .ledger import Application, ItemLedgerEntry
 from .postings import ParkedPosting, PostedLine, Posting, Shortage
 from .quantities import ZERO, require_positive, total
+from .supply import portions
 from .workspace import StockChanges, StockState, Workspace
 
 
@@ -91,7 +92,9 @@ def _park(workspace: Workspace, posting: Posting, shortages: list[Shortage]) -> 
     message = " ".join(CannotBeFullyAppliedError(s.key, s.needed, s.open_quantity).message for s in shortages)
     parked = ParkedPosting(posting, CannotBeFullyAppliedError.reason_code, message, tuple(shortages))
     workspace.park(parked)
-    workspace.record(PostingParked(posting.posting_id, parked.reason_code, message, parked.shortages))
+    workspace.record(
+        PostingParked(posting.posting_id, posting.locations, parked.reason_code, message, parked.shortages)
+    )
 
 
 def _retry(workspace: Workspace, parked: Sequence[ParkedPosting]) -> None:
@@ -99,20 +102,22 @@ def _retry(workspace: Workspace, parked: Sequence[ParkedPosting]) -> None:
         if not _shortages(workspace, waiting.posting):
             _apply(workspace, waiting.posting)
             workspace.unpark(waiting.posting.posting_id)
-            workspace.record(PostingApplied(waiting.posting.posting_id))
+            workspace.record(PostingApplied(waiting.posting.posting_id, waiting.posting.locations))
 
 
 def _apply(workspace: Workspace, posting: Posting) -> None:
     """Inbound lines first, so stock found or received by the same posting can be taken by it."""
     entries, applications = [], []
     for line in sorted(posting.lines, key=lambda line: line.quantity < ZERO):
-        entry, applied = _post_line(workspace, line)
+        entry, applied = _post_line(workspace, posting.posting_id, line)
         entries.append(entry)
         applications.extend(applied)
     workspace.record(LedgerEntriesPosted(posting.posting_id, tuple(entries), tuple(applications)))
 
 
-def _post_line(workspace: Workspace, line: PostedLine) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
+def _post_line(
+    workspace: Workspace, posting_id: str, line: PostedLine
+) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
     reserved = [row.entry_no for row in workspace.supply.rows(demand=line.demand)] if line.demand else []
     entry, applications = workspace.post_line(line, reserved)
     if line.entry_type.is_adjustment:
@@ -120,12 +125,12 @@ def _post_line(workspace: Workspace, line: PostedLine) -> tuple[ItemLedgerEntry,
         workspace.totals.adjustment_bin_changed(AdjustmentBinChange(line.key, line.quantity))
     applied = {application.inbound_entry_no for application in applications}
     if line.demand and applied:
-        _synchronize_reservations(workspace, line, applied)
+        _synchronize_reservations(workspace, posting_id, line, applied)
     workspace.cancel(workspace.supply.resettle(applied, "supply_left_inventory"), "supply_left_inventory")
     return entry, applications
 
 
-def _synchronize_reservations(workspace: Workspace, line: PostedLine, applied: set[int]) -> None:
+def _synchronize_reservations(workspace: Workspace, posting_id: str, line: PostedLine, applied: set[int]) -> None:
     """S5: the shipped quantity fulfils the demand, so that much of its reservations is consumed:
     the promises on the shipped entries first, then on the shipped serial/lot, then the rest.
     The picked stock also leaves the outbound bin."""
@@ -134,17 +139,18 @@ def _synchronize_reservations(workspace: Workspace, line: PostedLine, applied: s
         workspace.supply.rows(demand=demand, location=location),
         key=lambda row: (row.entry_no not in applied, row.key != line.key, row.entry_no),
     )
-    consumed = ZERO
-    for row in rows:
-        quantity = min(row.quantity, shipped - consumed)
-        if quantity > ZERO:
-            workspace.supply.take(row, quantity)
-            consumed += quantity
+    consumed = portions(rows, shipped)
+    for row, quantity in consumed:
+        workspace.supply.take(row, quantity)
     waiting = workspace.totals.after_for_demand(demand, line.key).in_outbound_bins
     if waiting > ZERO:
         workspace.totals.allocation_changed(AllocationChange(demand, line.key, in_outbound_bins=-min(shipped, waiting)))
     still_reserved = total(row.quantity for row in workspace.supply.rows(demand=demand, location=location))
-    workspace.record(ReservationsSynchronized(demand, line.key, shipped, consumed, still_reserved))
+    workspace.record(
+        ReservationsSynchronized(
+            demand, posting_id, line.key, shipped, total(quantity for _, quantity in consumed), still_reserved
+        )
+    )
 
 
 # --- warehouse activities (S2, S3) ---------------------------------------------------------------

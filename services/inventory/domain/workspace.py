@@ -13,7 +13,7 @@ from decimal import Decimal
 from .availability import DemandTotals, StockTotals, TotalsChanges
 from .demand import Demand, DemandTracking
 from .errors import UnknownItemError, UnknownLocationError
-from .events import ReservationCancelled, ReservationChanged, ReservedForDemandChanged
+from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
 from .items import Item
 from .keys import TrackingKey
 from .ledger import Application, ItemLedgerEntry, apply_outbound, new_entry
@@ -100,9 +100,19 @@ class Workspace:
     def open_quantity(self, key: TrackingKey) -> Decimal:
         return total(entry.open_quantity for entry in self._entries.values() if entry.key == key)
 
-    def post_line(self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
+    def post_line(
+        self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()
+    ) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
         """Append the line's entry; an outbound one is applied at once (I2)."""
-        entry = new_entry(self._next_entry_no, line.entry_type, line.key, line.quantity, line.source, line.expiration_date)
+        entry = new_entry(
+            self._next_entry_no,
+            line.entry_type,
+            line.key,
+            line.quantity,
+            line.source,
+            line.expiration_date,
+            line.demand,
+        )
         self._next_entry_no += 1
         self._new_entry_nos.append(entry.entry_no)
         if entry.is_inbound:
@@ -163,7 +173,7 @@ class Workspace:
             demand_totals=self.totals.demand_deltas(),
             parked=tuple(self._parked),
             unparked=tuple(self._unparked),
-            events=(*self._events, *self._moves(), *self._reserved_for_demand()),
+            events=(*self._events, *self._moves(), *self._demand_reservations()),
             next_entry_no=self._next_entry_no,
         )
 
@@ -173,9 +183,11 @@ class Workspace:
             for move, quantity in self.supply.moves.items()
         ]
 
-    def _reserved_for_demand(self) -> list[ReservedForDemandChanged]:
+    def _demand_reservations(self) -> list[DemandReservationChanged]:
         return [
-            ReservedForDemandChanged(delta.demand, delta.key, self.totals.after_for_demand(delta.demand, delta.key).reserved)
+            DemandReservationChanged(
+                delta.demand, delta.key, self.totals.after_for_demand(delta.demand, delta.key).reserved
+            )
             for delta in self.totals.demand_deltas()
             if delta.reserved != ZERO
         ]

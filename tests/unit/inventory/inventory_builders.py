@@ -4,7 +4,6 @@
 rows, add total deltas), so journeys can chain use cases exactly as messages would.
 """
 
-from dataclasses import replace
 from decimal import Decimal
 
 from inventory.domain.availability import DemandTotals, StockTotals
@@ -44,8 +43,18 @@ def demand(order="SO-1", line=1) -> Demand:
     return Demand("sales_order", order, line)
 
 
-def line(stock_key: TrackingKey, quantity, entry_type=EntryType.PURCHASE, doc="DOC-1", doc_line=1, for_demand=None, expiration=None):
-    return PostedLine(entry_type, stock_key, d(quantity), SourceDocument("warehouse_document", doc, doc_line), expiration, for_demand)
+def line(
+    stock_key: TrackingKey,
+    quantity,
+    entry_type=EntryType.PURCHASE,
+    doc="DOC-1",
+    doc_line=1,
+    for_demand=None,
+    expiration=None,
+):
+    return PostedLine(
+        entry_type, stock_key, d(quantity), SourceDocument("warehouse_document", doc, doc_line), expiration, for_demand
+    )
 
 
 def receipt(posting_id: str, *lines: PostedLine) -> Posting:
@@ -53,7 +62,9 @@ def receipt(posting_id: str, *lines: PostedLine) -> Posting:
 
 
 def shipment(posting_id: str, for_demand: Demand, *picked: tuple[TrackingKey, int]) -> Posting:
-    return Posting(posting_id, tuple(line(k, -q, EntryType.SALE, posting_id, i, for_demand) for i, (k, q) in enumerate(picked, 1)))
+    return Posting(
+        posting_id, tuple(line(k, -q, EntryType.SALE, posting_id, i, for_demand) for i, (k, q) in enumerate(picked, 1))
+    )
 
 
 def request(for_demand: Demand, quantity, item_no="BOLT", named=TrackingNumbers(), **options) -> ReservationRequest:
@@ -143,7 +154,3 @@ class Books:
 
     def events_of(self, kind) -> list:
         return [event for event in self.events if isinstance(event, kind)]
-
-
-def with_quantity(row, quantity):
-    return replace(row, quantity=d(quantity))

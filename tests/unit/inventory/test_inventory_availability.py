@@ -8,13 +8,29 @@ import pytest
 
 from inventory.domain.availability import AllocationChange, StockTotals
 from inventory.domain.errors import InsufficientAvailabilityError
-from inventory.domain.events import ReservedForDemandChanged
+from inventory.domain.events import DemandReservationChanged
 from inventory.domain.keys import TrackingKey
 from inventory.domain.reservations import reduce_reservation, reserve
-from inventory.domain.synchronization import RegisteredPick, record_allocation_changes, register_pick
+from inventory.domain.synchronization import (
+    RegisteredPick,
+    record_allocation_changes,
+    register_pick,
+)
 from inventory.domain.workspace import StockState
 
-from inventory_builders import Books, at, d, demand, item, key, line, lot, receipt, request, shipment
+from inventory_builders import (
+    Books,
+    at,
+    d,
+    demand,
+    item,
+    key,
+    line,
+    lot,
+    receipt,
+    request,
+    shipment,
+)
 
 
 def test_I7_reservation_totals_per_demand_are_published_for_available_to_pick():
@@ -26,14 +42,14 @@ def test_I7_reservation_totals_per_demand_are_published_for_available_to_pick():
 
     # At location level every reservation counts (other demand may not pick into it), at lot
     # level only the specific ones (a nonspecific promise follows whatever lot is picked).
-    assert [e for e in changes.events if isinstance(e, ReservedForDemandChanged)] == [
-        ReservedForDemandChanged(demand("SO-1"), at(), d(6))
+    assert [e for e in changes.events if isinstance(e, DemandReservationChanged)] == [
+        DemandReservationChanged(demand("SO-1"), at(), d(6))
     ]
-    assert ReservedForDemandChanged(demand("SO-1"), key(lot="L2"), d(2)) in books.events
+    assert DemandReservationChanged(demand("SO-1"), key(lot="L2"), d(2)) in books.events
     changes = books.run(reduce_reservation, demand("SO-1"), at(), d(5))
-    assert set(e for e in changes.events if isinstance(e, ReservedForDemandChanged)) == {
-        ReservedForDemandChanged(demand("SO-1"), at(), d(1)),
-        ReservedForDemandChanged(demand("SO-1"), key(lot="L2"), d(1)),
+    assert {e for e in changes.events if isinstance(e, DemandReservationChanged)} == {
+        DemandReservationChanged(demand("SO-1"), at(), d(1)),
+        DemandReservationChanged(demand("SO-1"), key(lot="L2"), d(1)),
     }
 
 
@@ -52,7 +68,9 @@ def test_I8_availability_is_answered_from_the_maintained_totals_not_the_ledger()
 
 def test_I8_every_change_keeps_the_maintained_totals_equal_to_a_full_recount():
     books = Books(item(policy="lot"))
-    books.post(receipt("R-1", line(key(lot="L1"), 5), line(key(lot="L2"), 5, doc_line=2), line(key(lot="L3"), 5, doc_line=3)))
+    books.post(
+        receipt("R-1", line(key(lot="L1"), 5), line(key(lot="L2"), 5, doc_line=2), line(key(lot="L3"), 5, doc_line=3))
+    )
     books.run(reserve, request(demand("SO-1"), 6))
     books.run(reserve, request(demand("SO-2"), 3, named=lot("L3")))
     books.run(record_allocation_changes, [AllocationChange.activity_created(demand("SO-1"), key(lot="L1"), d(4))])
@@ -66,8 +84,11 @@ def test_I8_every_change_keeps_the_maintained_totals_equal_to_a_full_recount():
 
 def recount(books: Books, stock_key) -> StockTotals:
     """What a full scan would say: the reference the deltas must keep matching."""
+
     def belongs(tracking_key: TrackingKey) -> bool:
-        return tracking_key == stock_key or (tracking_key.location_key == stock_key and not isinstance(stock_key, TrackingKey))
+        return tracking_key == stock_key or (
+            tracking_key.location_key == stock_key and not isinstance(stock_key, TrackingKey)
+        )
 
     tracking_level = isinstance(stock_key, TrackingKey)
     figures: dict[str, Decimal] = defaultdict(Decimal)

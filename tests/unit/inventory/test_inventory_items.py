@@ -2,7 +2,11 @@
 
 import pytest
 
-from inventory.domain.errors import InvalidItemDefinitionError, ItemAlreadyRegisteredError, UnknownTrackingPolicyError
+from inventory.domain.errors import (
+    InvalidItemDefinitionError,
+    ItemAlreadyRegisteredError,
+    UnknownTrackingPolicyError,
+)
 from inventory.domain.events import ItemRegistered
 from inventory.domain.items import TrackingPolicy, register_item
 

@@ -1,5 +1,7 @@
 """The item ledger: append-only entries (I1) and applying outbound to inbound entries (I2)."""
 
+from datetime import date
+
 import pytest
 
 from inventory.domain.errors import (
@@ -11,11 +13,19 @@ from inventory.domain.errors import (
 )
 from inventory.domain.ledger import EntryType, apply_outbound, new_entry
 from inventory.domain.reservations import reserve
-from inventory.domain.synchronization import post
-from inventory.domain.workspace import StockState
 
-from inventory_builders import Books, d, demand, item, key, line, lot, receipt, request, shipment
-from datetime import date
+from inventory_builders import (
+    Books,
+    d,
+    demand,
+    item,
+    key,
+    line,
+    lot,
+    receipt,
+    request,
+    shipment,
+)
 
 
 def test_I1_one_entry_per_distinct_lot_of_a_posted_line():
@@ -23,7 +33,9 @@ def test_I1_one_entry_per_distinct_lot_of_a_posted_line():
 
     changes = books.post(receipt("R-1", line(key(lot="L1"), 4), line(key(lot="L2"), 6, doc_line=1)))
 
-    assert [(entry.key.lot_no, entry.quantity, entry.remaining_quantity, entry.open) for entry in changes.new_entries] == [
+    assert [
+        (entry.key.lot_no, entry.quantity, entry.remaining_quantity, entry.open) for entry in changes.new_entries
+    ] == [
         ("L1", d(4), d(4), True),
         ("L2", d(6), d(6), True),
     ]
@@ -63,7 +75,12 @@ def test_I1_entries_are_append_only_only_remaining_and_open_change():
     changes = books.post(shipment("S-1", demand(), (key(), 10)))
 
     [outbound] = changes.new_entries
-    assert (outbound.entry_type, outbound.quantity, outbound.remaining_quantity, outbound.open) == (EntryType.SALE, d(-10), d(0), False)
+    assert (outbound.entry_type, outbound.quantity, outbound.remaining_quantity, outbound.open) == (
+        EntryType.SALE,
+        d(-10),
+        d(0),
+        False,
+    )
     [updated] = changes.updated_entries
     assert updated.entry_no == received.entry_no and updated.quantity == received.quantity == d(10)
     assert (updated.remaining_quantity, updated.open) == (d(0), False)
@@ -75,7 +92,9 @@ def test_I2_outbound_applies_reserved_entry_first_else_fifo():
     entries = list(books.entries.values())
 
     # The demand holds entry 3; shipping 7 takes entry 3 first, then entry 1 (first in).
-    applied = apply_outbound(new_entry(4, EntryType.SALE, key(), d(-7), entries[0].source), entries, reserved_entry_nos={3})
+    applied = apply_outbound(
+        new_entry(4, EntryType.SALE, key(), d(-7), entries[0].source), entries, reserved_entry_nos={3}
+    )
     assert [(a.inbound_entry_no, a.quantity) for a in applied.applications] == [(3, d(5)), (1, d(2))]
     assert [(e.entry_no, e.remaining_quantity, e.open) for e in applied.inbound] == [(3, d(0), False), (1, d(3), True)]
 

@@ -2,7 +2,11 @@
 
 from inventory.domain.availability import AdjustmentBinChange
 from inventory.domain.keys import TrackingKey
-from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount, reconcile
+from inventory.domain.reconciliation import (
+    ReconciliationDifference,
+    WarehouseCount,
+    reconcile,
+)
 from inventory.domain.synchronization import record_adjustment_bin_changes
 
 from inventory_builders import Books, d, item, key, line, receipt
@@ -39,4 +43,7 @@ def test_S7_reconciliation_lists_every_difference():
         ReconciliationDifference(key(lot="L9"), d(1), d(0), d(0)),
     )
     assert [difference.difference for difference in differences] == [d(-1), d(-6), d(1)]
-    assert str(differences[0]) == "item BOLT lot L1 at location WH1: real bins 9 + adjustment bin 0 != item ledger 10 (difference -1)"
+    assert (
+        str(differences[0])
+        == "item BOLT lot L1 at location WH1: real bins 9 + adjustment bin 0 != item ledger 10 (difference -1)"
+    )

@@ -35,12 +35,25 @@ from inventory.domain.reservations import (
 )
 from inventory.domain.synchronization import record_allocation_changes
 
-from inventory_builders import Books, at, d, demand, item, key, line, lot, receipt, request
+from inventory_builders import (
+    Books,
+    at,
+    d,
+    demand,
+    item,
+    key,
+    line,
+    lot,
+    receipt,
+    request,
+)
 
 
 def lots_on_hand(*lots: tuple[str, int]) -> Books:
     books = Books(item(policy="lot"))
-    books.post(receipt("R-1", *(line(key(lot=number), quantity, doc_line=i) for i, (number, quantity) in enumerate(lots, 1))))
+    books.post(
+        receipt("R-1", *(line(key(lot=number), quantity, doc_line=i) for i, (number, quantity) in enumerate(lots, 1)))
+    )
     return books
 
 
@@ -60,10 +73,18 @@ def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused_with_
     error = refused.value
     assert error.reason_code == "insufficient_availability"
     assert (error.requested, error.available) == (d(5), d(0))
-    assert (error.breakdown.inventory, error.breakdown.reserved, error.breakdown.on_picks_and_movements) == (d(110), d(110), d(0))
+    assert (error.breakdown.inventory, error.breakdown.reserved, error.breakdown.on_picks_and_movements) == (
+        d(110),
+        d(110),
+        d(0),
+    )
     assert "Only 0 of the 5 requested" in error.message and "inventory 110" in error.message
     rejected = reservation_rejected(third, error)
-    assert (rejected.reason_code, rejected.requested_quantity, rejected.available_quantity) == ("insufficient_availability", d(5), d(0))
+    assert (rejected.reason_code, rejected.requested_quantity, rejected.available_quantity) == (
+        "insufficient_availability",
+        d(5),
+        d(0),
+    )
     assert rejected.breakdown.inventory == d(110)
 
 
@@ -147,7 +168,10 @@ def test_I3_specific_reservation_takes_its_lot_and_moves_a_nonspecific_one_elsew
 
     assert books.reserved_lots(demand("SO-2")) == {"L1": d(5)}
     assert books.reserved_lots(demand("SO-1")) == {"L2": d(5)}
-    assert ReservationChanged(demand("SO-1"), key(lot="L1"), key(lot="L2"), d(5), "made_room_for_specific") in changes.events
+    assert (
+        ReservationChanged(demand("SO-1"), key(lot="L1"), key(lot="L2"), d(5), "made_room_for_specific")
+        in changes.events
+    )
     assert books.at(key(lot="L1")).reserved == d(5)
 
 
@@ -181,12 +205,23 @@ def test_I6_cancel_gives_the_whole_reservation_back():
     books.post(receipt("R-1", line(key(), 10)))
     books.run(reserve, request(demand("SO-1"), 6))
 
-    changes = books.run(cancel_reservation, demand("SO-1"), at())
+    changes = books.run(cancel_reservation, demand("SO-1"), at(), TrackingNumbers())
 
     assert ReservationCancelled(demand("SO-1"), at(), TrackingNumbers(), d(6), "cancelled") in changes.events
     assert books.reservations == {} and books.available(at()) == d(10)
-    with pytest.raises(ReservationNotFoundError):
-        books.run(cancel_reservation, demand("SO-1"), at())
+    with pytest.raises(ReservationNotFoundError) as refused:
+        books.run(cancel_reservation, demand("SO-1"), at(), TrackingNumbers())
+    assert refused.value.reason_code == "reservation_not_found"
+
+
+def test_I6_cancel_naming_a_lot_cancels_only_the_reservation_of_that_lot():
+    books = lots_on_hand(("L1", 5), ("L2", 5))
+    books.run(reserve, request(demand("SO-1"), 2, named=lot("L1")))
+    books.run(reserve, request(demand("SO-1"), 3, named=lot("L2")))
+
+    books.run(cancel_reservation, demand("SO-1"), at(), lot("L1"))
+
+    assert books.reserved_lots(demand("SO-1")) == {"L2": d(3)}
 
 
 def test_I6_reduce_gives_back_nonspecific_before_specific():
@@ -210,7 +245,9 @@ def test_I6_deleting_the_demand_line_cancels_all_of_it():
 
     changes = books.run(delete_demand_line, demand("SO-1"))
 
-    cancelled = sorted((e.named.lot_no, e.quantity, e.reason) for e in changes.events if isinstance(e, ReservationCancelled))
+    cancelled = sorted(
+        (e.named.lot_no, e.quantity, e.reason) for e in changes.events if isinstance(e, ReservationCancelled)
+    )
     assert cancelled == [("", d(6), "demand_line_deleted"), ("L1", d(2), "demand_line_deleted")]
     assert books.reservations == {} and books.tracking == {} and books.available(at()) == d(10)
 

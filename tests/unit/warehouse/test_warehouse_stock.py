@@ -1,5 +1,7 @@
 """W1: bin content is a projection of append-only warehouse entries and never goes below zero."""
 
+from datetime import date
+
 import pytest
 from warehouse_builders import D, LOC, key, location, row
 
@@ -50,7 +52,7 @@ def test_W1_entry_book_refuses_before_recording_and_keeps_entries_in_order():
 
 
 def test_locate_takes_the_expiration_date_from_the_stock():
-    stored = row("A1", "MILK", 3, lot="L1", expiration=__import__("datetime").date(2025, 7, 1))
+    stored = row("A1", "MILK", 3, lot="L1", expiration=date(2025, 7, 1))
 
     assert locate([stored], key("A1", "MILK", lot="L1")) == stored.key
     assert locate([stored], key("A2", "MILK", lot="L1")).location_code == LOC

@@ -4,14 +4,18 @@ Outcomes, each committed with the inbox row in one transaction before the offset
 - applied: the use case's state change and outbox rows;
 - refused: a business refusal (domain error) becomes a `...command.rejected.v1` event;
 - dead-lettered: undecodable, schema-invalid or unknown messages are copied to `<topic>.dlq`
-  with the original bytes and headers plus the reason, and the consumer moves on.
+  with the original bytes and headers plus the reason, and the consumer moves on;
+- duplicate: the inbox already holds the message; ignored: a fact this consumer has no use for.
+Each outcome is counted, with its handling time, once the transaction has committed.
 Infrastructure errors (database or broker away) are retried with backoff for as long as it
 takes; an unexpected error in a use case is retried a few times, then dead-lettered, so one
 poison message never blocks a partition.
 """
 
 import asyncio
+import functools
 import os
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -23,6 +27,7 @@ from pydantic import ValidationError
 from contracts.base import Message, Rejection
 from contracts.envelope import Envelope
 from contracts.topics import dead_letter_topic
+from servicekit.metrics import ServiceMetrics
 from servicekit.outbox import OutgoingRecord
 from servicekit.unit_of_work import UnitOfWork
 
@@ -45,11 +50,14 @@ _POISON_ATTEMPTS = 3
 
 
 class DeadLetter(Exception):
-    """The message cannot be understood; `reason` says why in a sentence."""
+    """The message cannot be understood; `reason` says why in a sentence, `kind` names the reason
+    for metrics (invalid_headers, unknown_type, invalid_payload, processing_failed)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str, message_type: str = "unknown") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.kind = kind
+        self.message_type = message_type
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class MessageProcessor:
         consumer: str,
         use_cases: Mapping[type[Message], UseCase],
         models: Mapping[str, type[Message]],
+        metrics: ServiceMetrics,
         rejections: Rejections | None = None,
         ignore_unknown_types: bool = False,
         crash_after_commit_of: str = "",
@@ -82,58 +91,84 @@ class MessageProcessor:
         self._consumer = consumer
         self._use_cases = use_cases
         self._models = models
+        self._metrics = metrics
         self._rejections = rejections
         self._ignore_unknown = ignore_unknown_types
         self._crash_after_commit_of = crash_after_commit_of
 
+    @property
+    def handled_types(self) -> tuple[type[Message], ...]:
+        return tuple(self._use_cases)
+
     async def process(self, record: ConsumerRecord) -> None:
         structlog.contextvars.clear_contextvars()
+        started = time.perf_counter()
         try:
             envelope, payload = self._decode(record)
         except DeadLetter as letter:
             log.warning("dead-lettering message", topic=record.topic, offset=record.offset, reason=letter.reason)
-            await self._until_done(lambda: self._dead_letter(record, letter.reason))
+            outcome = await self._until_done(lambda: self._dead_letter(record, letter))
+            self._count(letter.message_type, outcome, started)
             return
         if payload is None:
+            self._count(self._type_label(envelope.type), "ignored", started)
             return
         structlog.contextvars.bind_contextvars(
             correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
             message_id=envelope.id, message_type=envelope.type,
         )
-        await self._until_done(lambda: self._apply(envelope, payload), record)
+        outcome = await self._until_done(lambda: self._apply(envelope, payload), record)
+        self._count(envelope.type, outcome, started)
+
+    def _type_label(self, ce_type: str) -> str:
+        """Only the types this topic carries become label values: a hostile header cannot flood the metrics."""
+        return ce_type if ce_type in self._models else "unknown"
+
+    def _count(self, message_type: str, outcome: str, started: float) -> None:
+        self._metrics.processed.labels(self._consumer, message_type, outcome).inc()
+        self._metrics.handling_seconds.labels(self._consumer, message_type).observe(time.perf_counter() - started)
 
     def _decode(self, record: ConsumerRecord) -> tuple[Envelope | None, Message | None]:
         try:
             headers = {k: v.decode() for k, v in record.headers or ()}
             envelope = Envelope.from_headers(headers)
         except (UnicodeDecodeError, ValueError, ValidationError) as error:
-            raise DeadLetter(f"invalid CloudEvents headers: {error}") from error
+            raise DeadLetter(f"invalid CloudEvents headers: {error}", "invalid_headers") from error
         model = self._models.get(envelope.type)
         if model is None or model not in self._use_cases:
             if self._ignore_unknown:
                 return envelope, None
-            raise DeadLetter(f"unknown message type {envelope.type!r} on {record.topic}")
+            raise DeadLetter(f"unknown message type {envelope.type!r} on {record.topic}", "unknown_type",
+                             self._type_label(envelope.type))
         try:
             return envelope, model.model_validate_json(record.value or b"")
         except ValidationError as error:
-            raise DeadLetter(f"{envelope.type} does not match its schema: {_short(error)}") from error
+            raise DeadLetter(f"{envelope.type} does not match its schema: {_short(error)}", "invalid_payload",
+                             envelope.type) from error
 
-    async def _apply(self, envelope: Envelope, payload: Message) -> None:
+    async def _apply(self, envelope: Envelope, payload: Message) -> str:
+        """Returns the outcome: applied, refused or duplicate."""
+        reason_code = ""
         async with UnitOfWork(self._pool) as uow:
             if not await uow.claim(self._consumer, envelope.id, envelope.type):
                 log.info("duplicate message ignored")
-                return
+                return "duplicate"
             refusal_types = self._rejections.refusal_types if self._rejections else ()
             try:
                 async with uow.savepoint():
                     await self._use_cases[type(payload)](uow, payload, envelope)
             except refusal_types as refusal:
-                self._reject(uow, envelope, refusal)
+                reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
         if envelope.type == self._crash_after_commit_of:
             _crash_for_fault_drill()
+        if reason_code:
+            self._metrics.refusals.labels(self._consumer, envelope.type, reason_code).inc()
+            return "refused"
+        return "applied"
 
-    def _reject(self, uow: UnitOfWork, envelope: Envelope, refusal: Exception) -> None:
+    def _reject(self, uow: UnitOfWork, envelope: Envelope, refusal: Exception) -> str:
+        """Queue the rejection event; returns its reason code."""
         assert self._rejections is not None
         reason_code = getattr(refusal, "reason_code", "refused")
         log.info("command refused", reason_code=reason_code, reason=str(refusal))
@@ -150,11 +185,14 @@ class MessageProcessor:
             rejected,
             envelope.caused(rejected.TYPE, self._rejections.source, subject=envelope.subject),
         )
+        return reason_code
 
-    async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
+    async def _dead_letter(self, record: ConsumerRecord, letter: DeadLetter) -> str:
+        """Returns the outcome: dead_lettered, or duplicate when a previous attempt already did it."""
         message_id = f"{record.topic}/{record.partition}/{record.offset}"
         async with UnitOfWork(self._pool) as uow:
-            if await uow.claim(self._consumer, message_id, "dead-letter"):
+            claimed = await uow.claim(self._consumer, message_id, "dead-letter")
+            if claimed:
                 uow.outbox.forward(
                     OutgoingRecord(
                         topic=dead_letter_topic(record.topic),
@@ -162,7 +200,7 @@ class MessageProcessor:
                         value=record.value or b"",
                         headers=list(record.headers or ())
                         + [
-                            ("dlq_reason", reason.encode()),
+                            ("dlq_reason", letter.reason.encode()),
                             ("dlq_consumer", self._consumer.encode()),
                             ("dlq_original_topic", record.topic.encode()),
                             ("dlq_original_partition", str(record.partition).encode()),
@@ -171,24 +209,28 @@ class MessageProcessor:
                     )
                 )
             await uow.commit()
+        if not claimed:
+            return "duplicate"
+        self._metrics.dead_letters.labels(self._consumer, dead_letter_topic(record.topic), letter.kind).inc()
+        return "dead_lettered"
 
     async def _until_done(
-        self, attempt: Callable[[], Awaitable[None]], record: ConsumerRecord | None = None
-    ) -> None:
-        """Retry infrastructure errors forever with backoff; dead-letter a poison message."""
+        self, attempt: Callable[[], Awaitable[str]], record: ConsumerRecord | None = None
+    ) -> str:
+        """Retry infrastructure errors forever with backoff; dead-letter a poison message. Returns the outcome."""
         backoff, failures = 0.1, 0
         while True:
             try:
-                await attempt()
-                return
+                return await attempt()
             except INFRASTRUCTURE_ERRORS as error:
                 log.warning("infrastructure error, retrying", error=repr(error), retry_in=backoff)
             except Exception as error:
                 failures += 1
                 log.exception("message failed", attempt=failures)
                 if record is not None and failures >= _POISON_ATTEMPTS:
-                    attempt = lambda: self._dead_letter(record, f"processing failed: {error!r}")  # noqa: E731
-                    record = None
+                    letter = DeadLetter(f"processing failed: {error!r}", "processing_failed")
+                    # Bound now: `error` and `record` do not outlive this block.
+                    attempt, record = functools.partial(self._dead_letter, record, letter), None
                     continue
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, _MAX_BACKOFF)

@@ -224,7 +224,9 @@ def _check_default_bin(location: Location, code: str, expected: BinType, role: s
 def _check_nothing_hidden(location: Location, current: Location | None, bins_with_content: Collection[str]) -> None:
     for code in bins_with_content:
         if code not in location.bins:
-            raise BinNotEmptyError(f"Bin {code} at location {location.code} holds content: empty it before removing it.")
+            raise BinNotEmptyError(
+                f"Bin {code} at location {location.code} holds content: empty it before removing it."
+            )
     if current and current.adjustment_bin != location.adjustment_bin and current.adjustment_bin in bins_with_content:
         raise BinNotEmptyError(
             f"Adjustment bin {current.adjustment_bin} of location {location.code} holds a balance: calculate the "

@@ -16,7 +16,12 @@ from warehouse.domain.documents import (
     ShipmentLine,
     TrackedQuantity,
 )
-from warehouse.domain.errors import NothingToPickError, NothingToShipError, ShipmentExceedsPickedError
+from warehouse.domain.errors import (
+    DocumentNotFoundError,
+    NothingToPickError,
+    NothingToShipError,
+    ShipmentExceedsPickedError,
+)
 from warehouse.domain.events import (
     AllocatedLine,
     PickCancelled,
@@ -85,6 +90,7 @@ def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHand
     stock is on its way to a customer. Only a swapped serial/lot is checked for being free in the take
     bin and not specifically reserved for other demand, because the proposal already was.
     """
+    _check_serves(pick, shipment)
     location = state.location
     book = EntryBook(location.bin_content(state.content), DocumentType.PICK, pick.no)
     registered = []
@@ -132,6 +138,7 @@ def _picked(shipment: Shipment, line: ActivityLine, tracking: Tracking, quantity
 def cancel_pick(pick: Activity, shipment: Shipment, line_nos: Collection[int] | None = None) -> ShipmentOutcome:
     """Cancel what is still outstanding on the given pick lines (all lines by default): the stock is free
     again and the shipment lines may be picked anew (S2)."""
+    _check_serves(pick, shipment)
     released = []
     for line in pick.lines:
         if line.is_closed or (line_nos is not None and line.line_no not in line_nos):
@@ -143,6 +150,14 @@ def cancel_pick(pick: Activity, shipment: Shipment, line_nos: Collection[int] | 
         released.append(_allocated(line, line.outstanding))
     event = PickCancelled(pick.no, shipment.no, shipment.location_code, tuple(released))
     return ShipmentOutcome(shipment=shipment, pick=pick, events=(event,) if released else ())
+
+
+def _check_serves(pick: Activity, shipment: Shipment) -> None:
+    """A pick changes only the shipment it was created for."""
+    if pick.document_no != shipment.no:
+        raise DocumentNotFoundError(
+            f"Pick {pick.no} serves shipment {pick.document_no}, not {shipment.no}: load the pick's own shipment."
+        )
 
 
 def _allocated(line: ActivityLine, quantity: Decimal) -> AllocatedLine:

@@ -156,7 +156,7 @@ def check_picked_tracking(state: PickingState, item: ItemTracking, demand: Sourc
     for limit in _specific_limits(state, demand, item.item_no, take.variant, supply):
         if limit.applies_to(take.tracking) and quantity > limit.remaining:
             raise ReservedForOtherDemandError(
-                f"{take.tracking.describe().capitalize()} of {describe_item(take.item_no, take.variant)} is "
+                f"The stock of {describe_item(take.item_no, take.variant)} ({take.tracking.describe()}) is "
                 "reserved for another order: put it back and take the proposed serial/lot instead."
             )
 
@@ -199,7 +199,8 @@ def _specific_limits(state: PickingState, demand: SourceLine, item_no: str, vari
     ]
 
 
-def _requested(state: PickingState, demand: SourceLine, item_no: str, variant: str) -> list[tuple[TrackingGroup, Decimal]]:
+def _requested(state: PickingState, demand: SourceLine, item_no: str,
+               variant: str) -> list[tuple[TrackingGroup, Decimal]]:
     """The serials/lots the demand asks for (its specific reservations), less what it already holds of them."""
     requested: list[tuple[TrackingGroup, Decimal]] = []
     for r in state.reservations:

@@ -113,7 +113,8 @@ class EntryBook:
         self.content.apply(entry)
         self._entries.append(entry)
 
-    def move(self, key: StockKey, to: StockKey, quantity: Decimal, line_no: int, source: SourceLine | None = None) -> None:
+    def move(self, key: StockKey, to: StockKey, quantity: Decimal, line_no: int,
+             source: SourceLine | None = None) -> None:
         """Take `quantity` of `key` and place it as `to` (another bin and/or other tracking)."""
         self.write(key, -quantity, line_no, source)
         self.write(to, quantity, line_no, source)

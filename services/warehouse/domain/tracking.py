@@ -100,7 +100,7 @@ class ItemTracking:
         """T5: with strict expiration, stock that expired before today is neither picked nor shipped."""
         if self.strict_expiration and tracking.is_expired(today):
             raise LotExpiredError(
-                f"{tracking.describe().capitalize()} of {describe_item(self.item_no, variant)} expired on "
+                f"The stock of {describe_item(self.item_no, variant)} ({tracking.describe()}) expired on "
                 f"{tracking.expiration.isoformat()}: choose stock that has not expired."
             )
 

@@ -54,13 +54,14 @@ def test_W2_released_inbound_request_becomes_a_receipt_into_the_receive_bin():
 def test_W2_posting_places_stock_in_receive_bin_and_creates_put_away():
     outcome = post([lot(1, 6, "L1"), lot(1, 4, "L2", date(2025, 8, 1))])
 
-    assert quantities(apply([], outcome.entries)) == {("RECV", "MILK", "", "L1"): D(6), ("RECV", "MILK", "", "L2"): D(4)}
+    assert quantities(apply([], outcome.entries)) == {("RECV", "MILK", "", "L1"): D(6),
+                                                       ("RECV", "MILK", "", "L2"): D(4)}
     assert outcome.events == (ReceiptPosted("RC1", LOC, TODAY, "PA1", (
         PostedLine(1, purchase("PO1"), "MILK", "", "RECV", Tracking("", "L1", JULY), D(6)),
         PostedLine(1, purchase("PO1"), "MILK", "", "RECV", Tracking("", "L2", date(2025, 8, 1)), D(4)),
     )),)
     assert outcome.receipt.is_closed
-    take_place = [(l.take_bin, l.place_bin, l.tracking.lot, l.quantity) for l in outcome.put_away.lines]
+    take_place = [(x.take_bin, x.place_bin, x.tracking.lot, x.quantity) for x in outcome.put_away.lines]
     assert take_place == [("RECV", "BULK", "L1", D(6)), ("RECV", "BULK", "L2", D(4))]
 
 
@@ -140,7 +141,8 @@ def test_W11_partial_put_away_registration_leaves_rest_open():
     outcome = register_put_away(posted.put_away, [PlaceHandling(1, D(4), place_bin="A2")], location=location(),
                                 content=content)
 
-    assert quantities(apply(content, outcome.entries)) == {("RECV", "MILK", "", "L1"): D(6), ("A2", "MILK", "", "L1"): D(4)}
+    assert quantities(apply(content, outcome.entries)) == {("RECV", "MILK", "", "L1"): D(6),
+                                                            ("A2", "MILK", "", "L1"): D(4)}
     line = outcome.activity.line(1)
     assert (line.quantity_handled, line.outstanding, line.is_closed) == (D(4), D(6), False)
     assert outcome.events[0].lines[0].place_bin == "A2"

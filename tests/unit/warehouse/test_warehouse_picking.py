@@ -49,10 +49,11 @@ def test_W5_without_fefo_highest_bin_ranking_first():
 
 def test_T6_fefo_earliest_expiry_then_lowest_lot():
     loc = location(pick_by_fefo=True)
-    content = [row("A2", "MILK", 4, lot="L9", expiration=AUG), row("A1", "MILK", 4, lot="L5", expiration=AUG),
-               row("A2", "MILK", 4, lot="L7", expiration=JUL)]
+    content = [row("A1", "MILK", 4, lot="L9", expiration=AUG, first_entry_no=1),
+               row("A2", "MILK", 4, lot="L5", expiration=AUG, first_entry_no=2),
+               row("A2", "MILK", 4, lot="L7", expiration=JUL, first_entry_no=3)]
 
-    assert proposed(content, 10, "MILK", loc=loc) == [("A2", "L7", D(4)), ("A1", "L5", D(4)), ("A2", "L9", D(2))]
+    assert proposed(content, 10, "MILK", loc=loc) == [("A2", "L7", D(4)), ("A2", "L5", D(4)), ("A1", "L9", D(2))]
 
 
 def test_T6_fefo_equal_lot_then_first_registered_entry():

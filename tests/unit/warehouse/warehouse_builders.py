@@ -69,7 +69,8 @@ def picking(content: Iterable[ContentRow], loc: Location | None = None, **state)
     return PickingState(location=loc or location(), items=ITEMS, content=list(content), today=TODAY, **state)
 
 
-def apply(rows: Iterable[ContentRow], entries: Iterable[WarehouseEntry], loc: Location | None = None) -> list[ContentRow]:
+def apply(rows: Iterable[ContentRow], entries: Iterable[WarehouseEntry],
+          loc: Location | None = None) -> list[ContentRow]:
     """The bin content after the entries, as the persistence side would store it (W1)."""
     content = (loc or location()).bin_content(rows)
     for entry in entries:

@@ -1,4 +1,4 @@
-"""The lifecycle both services share: pool, migrations, broker, outbox relay, health endpoints.
+"""The lifecycle both services share: pool, migrations, broker, outbox relay, operations endpoints.
 
 Each service's composition root (`app.py`) calls `build_app` with its own settings, migrations,
 subscriptions and read API. Start order: database, migrations, relay, consumers. Stop order is
@@ -14,14 +14,16 @@ from pathlib import Path
 import asyncpg
 import structlog
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
-from faststream.specification import AsyncAPI
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from contracts.base import Message
+from servicekit import asyncapi
 from servicekit.consumer import MessageProcessor, Rejections, UseCase
 from servicekit.database import create_pool, migrate_service
 from servicekit.logs import configure_logging
+from servicekit.metrics import ServiceMetrics
 from servicekit.relay import OutboxRelay, idempotent_producer
 from servicekit.settings import ServiceSettings
 from servicekit.subscription import subscribe
@@ -37,6 +39,7 @@ class Runtime:
     pool: asyncpg.Pool
     broker: KafkaBroker
     relay: OutboxRelay
+    metrics: ServiceMetrics
 
     def consume(
         self,
@@ -52,11 +55,17 @@ class Runtime:
             consumer=group_id,
             use_cases=use_cases,
             models=models,
+            metrics=self.metrics,
             rejections=rejections,
             ignore_unknown_types=rejections is None,
             crash_after_commit_of=self.settings.fault_crash_after_commit,
         )
-        subscribe(self.broker, topic, group_id, processor)
+        intro = (
+            f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."
+            if rejections else f"Facts this service acts on (consumer group `{group_id}`); other types are skipped."
+        )
+        subscribe(self.broker, topic, group_id, processor, asyncapi.describe(intro, processor.handled_types))
+        asyncapi.declare_publications(self.broker, topic, rejections.topic if rejections else None)
 
 
 Wiring = Callable[[Runtime], None]
@@ -82,6 +91,7 @@ def build_app(
 ) -> FastAPI:
     configure_logging(settings.log_level, service)
     broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0)
+    metrics = ServiceMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -90,8 +100,10 @@ def build_app(
         producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{service}-relay-{settings.instance_id}")
         await _with_retries("kafka", producer.start)
         relay = OutboxRelay(settings.database_url, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size)
-        runtime = Runtime(settings, pool, broker, relay)
+        runtime = Runtime(settings, pool, broker, relay, metrics)
         app.state.runtime = runtime
+        metrics.watch_outbox(pool)
+        metrics.watch_consumer_lag(broker)
         subscribe(runtime)
         await relay.start()
         await _with_retries("kafka consumers", broker.start)
@@ -106,12 +118,12 @@ def build_app(
             log.info("service stopped")
 
     app = FastAPI(title=f"{service} service", lifespan=lifespan)
-    app.include_router(_operations_router(service, broker))
+    app.include_router(_operations_router(service, broker, metrics))
     app.include_router(api)
     return app
 
 
-def _operations_router(service: str, broker: KafkaBroker) -> APIRouter:
+def _operations_router(service: str, broker: KafkaBroker, metrics: ServiceMetrics) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz")
@@ -132,8 +144,12 @@ def _operations_router(service: str, broker: KafkaBroker) -> APIRouter:
         return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
 
     @router.get("/asyncapi.json")
-    async def asyncapi() -> JSONResponse:
-        document = AsyncAPI(broker, title=f"{service} service", schema_version="3.0.0")
-        return JSONResponse(document.to_jsonable())
+    async def asyncapi_document() -> JSONResponse:
+        """Complete once the service has started: the subscriptions are wired at start."""
+        return JSONResponse(asyncapi.document(broker, service))
+
+    @router.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        return Response(await metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router

@@ -9,6 +9,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.message import StreamMessage
 
+from servicekit.asyncapi import documented_body
 from servicekit.consumer import MessageProcessor
 
 
@@ -37,7 +38,10 @@ async def _tolerant_parser(
         return message
 
 
-def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor) -> None:
+def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor, description: str) -> None:
+    """`description` says what the channel carries, for the AsyncAPI document."""
+    body_type = documented_body(processor.handled_types)
+
     @broker.subscriber(
         topic,
         group_id=group_id,
@@ -46,7 +50,8 @@ def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: Message
         parser=_tolerant_parser,
         decoder=_raw_body,
         title=f"{group_id}:{topic}",
+        description=description,
     )
-    async def consume(body: bytes, message: KafkaMessage) -> None:
+    async def consume(body: body_type, message: KafkaMessage) -> None:
         await processor.process(message.raw_message)
         await message.ack()

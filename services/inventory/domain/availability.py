@@ -53,6 +53,7 @@ class AvailabilityBreakdown(_Figures):
     adjustment_bin_positive: Decimal = ZERO
     reserved_and_allocated_same_demand: Decimal = ZERO
     own_allocation_not_reserved: Decimal = ZERO
+    blocked: Decimal = ZERO
 
     @property
     def available_to_reserve(self) -> Decimal:
@@ -64,6 +65,7 @@ class AvailabilityBreakdown(_Figures):
             - self.adjustment_bin_positive
             + self.reserved_and_allocated_same_demand
             + self.own_allocation_not_reserved
+            - self.blocked
         )
 
     def __str__(self) -> str:
@@ -75,6 +77,8 @@ class AvailabilityBreakdown(_Figures):
         )
         if self.own_allocation_not_reserved:
             text += f" + already picked for this demand {self.own_allocation_not_reserved}"
+        if self.blocked:
+            text += f" - blocked serial/lot numbers {self.blocked}"
         return text
 
 
@@ -122,8 +126,9 @@ class StockTotals(_Figures):
     adjustment_bin_balance: Decimal = ZERO
     reserved_and_allocated_same_demand: Decimal = ZERO
 
-    def breakdown(self, own: DemandTotals | None = None) -> AvailabilityBreakdown:
-        """I5 for anyone, or for the demand `own` (which may reserve what it already picked)."""
+    def breakdown(self, own: DemandTotals | None = None, blocked: Decimal = ZERO) -> AvailabilityBreakdown:
+        """I5 for anyone, or for the demand `own` (which may reserve what it already picked);
+        `blocked` is what blocked serial/lot numbers would otherwise offer (T4, `blocked_quantity`)."""
         return AvailabilityBreakdown(
             self.inventory,
             self.on_picks_and_movements,
@@ -132,11 +137,19 @@ class StockTotals(_Figures):
             max(ZERO, self.adjustment_bin_balance),
             self.reserved_and_allocated_same_demand,
             own.allocated_not_reserved if own else ZERO,
+            blocked,
         )
 
     @property
     def available_to_reserve(self) -> Decimal:
         return self.breakdown().available_to_reserve
+
+
+def blocked_quantity(blocked_rows: Iterable[StockTotals]) -> Decimal:
+    """T4: blocked serial/lot numbers take part in no reservation, so what their serial/lot rows
+    would offer is taken out of availability. Read from the rows (I8); stock of a blocked lot that
+    is already on a pick or in an outbound bin is subtracted there and not counted again."""
+    return sum((max(ZERO, row.available_to_reserve) for row in blocked_rows), ZERO)
 
 
 @dataclass(frozen=True)

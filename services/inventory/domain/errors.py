@@ -151,3 +151,18 @@ class ReductionExceedsReservationError(InventoryError):
             f"{demand} has {reserved} of {location} reserved, less than the reduction of {reduction}; "
             "reduce by at most that or cancel the reservation."
         )
+
+
+# --- blocked serial/lot numbers (T4) --------------------------------------------------------------
+class TrackingBlockedError(InventoryError):
+    reason_code = "tracking_blocked"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} is blocked and cannot be reserved; unblock it or reserve other numbers.")
+
+
+class TrackingNotBlockedError(InventoryError):
+    reason_code = "tracking_not_blocked"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} is not blocked; check the item, variant, serial and lot number.")

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .availability import AvailabilityBreakdown, StockKey
 from .demand import Demand
-from .keys import LocationKey, TrackingKey, TrackingNumbers
+from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import Shortage
 
@@ -57,7 +57,8 @@ class ReservationChanged:
     """Part of a reservation moved to another serial/lot. Reasons: `late_binding` (S3: follows
     the picked lot), `swapped_for_picked_lot` (S3: gave its lot to another demand's pick),
     `made_room_for_specific` (a specific reservation needed its lot), `tracking_changed` (I6),
-    `supply_left_inventory` (the entry it sat on was shipped or adjusted away)."""
+    `supply_left_inventory` (the entry it sat on was shipped or adjusted away), `tracking_blocked`
+    (T4: the serial/lot it sat on was blocked)."""
 
     demand: Demand
     from_key: TrackingKey
@@ -69,7 +70,8 @@ class ReservationChanged:
 @dataclass(frozen=True)
 class ReservationCancelled:
     """Reasons: `cancelled`, `reduced` (only part cancelled), `demand_line_deleted`,
-    `new_tracking_unavailable` (I6), `supply_left_inventory` (no other entry could take it)."""
+    `new_tracking_unavailable` (I6), `supply_left_inventory` (no other entry could take it),
+    `tracking_blocked` (T4: its serial/lot was blocked and no other could take it)."""
 
     demand: Demand
     location: LocationKey
@@ -135,7 +137,8 @@ class PickedTrackingRecorded:
 
 @dataclass(frozen=True)
 class ReservationsSynchronized:
-    """S5: a shipment consumed the demand's reservations by the shipped quantity."""
+    """S5: a shipment consumed the demand's reservations by the shipped quantity. `document_no`
+    is the shipment's number (a posting may be applied long after it arrived, when it was parked)."""
 
     demand: Demand
     posting_id: str
@@ -143,6 +146,7 @@ class ReservationsSynchronized:
     shipped_quantity: Decimal
     consumed_reservation: Decimal
     still_reserved: Decimal
+    document_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,3 +164,16 @@ class PostingApplied:
 
     posting_id: str
     locations: tuple[LocationKey, ...]
+
+
+@dataclass(frozen=True)
+class TrackingBlocked:
+    """T4: published so the warehouse keeps blocked numbers out of picks and movements."""
+
+    blocked: BlockedTracking
+    reason: str
+
+
+@dataclass(frozen=True)
+class TrackingUnblocked:
+    blocked: BlockedTracking

@@ -70,3 +70,20 @@ class TrackingKey:
         variant = f" variant {self.variant_code}" if self.variant_code else ""
         numbers = "" if self.numbers.is_blank else f" {self.numbers}"
         return f"item {self.item_no}{variant}{numbers} at location {self.location_code}"
+
+
+@dataclass(frozen=True, order=True)
+class BlockedTracking:
+    """T4: a serial and/or lot number of an item variant that takes part in no reservation, at
+    any location. Blocking a lot blocks every serial in it."""
+
+    item_no: str
+    variant_code: str
+    numbers: TrackingNumbers
+
+    def covers(self, key: TrackingKey) -> bool:
+        return key.item_no == self.item_no and key.variant_code == self.variant_code and self.numbers.matches(key)
+
+    def __str__(self) -> str:
+        variant = f" variant {self.variant_code}" if self.variant_code else ""
+        return f"{self.numbers} of item {self.item_no}{variant}"

@@ -17,6 +17,7 @@ from .errors import (
     ReductionExceedsReservationError,
     ReservationBelowLocationLevelError,
     ReservationNotFoundError,
+    TrackingBlockedError,
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
 )
@@ -167,6 +168,15 @@ def _check_request(request: ReservationRequest, workspace: Workspace) -> None:
     require_positive(request.quantity, "reservation quantity")
     item.check_numbers(request.named, complete=False)
     item.check_serial_quantity(request.named, request.quantity)
+    _check_not_blocked(workspace, request.location, request.named)
+
+
+def _check_not_blocked(workspace: Workspace, location: LocationKey, named: TrackingNumbers) -> None:
+    """T4: naming a blocked serial/lot is refused as such, not as a shortage, so the person
+    asking learns what to do. (A lot with only some serials blocked is checked by availability.)"""
+    wanted = location.tracked(named)
+    if not named.is_blank and workspace.supply.is_blocked(wanted):
+        raise TrackingBlockedError(str(wanted))
 
 
 def _check_assignable(item: Item, key: TrackingKey, quantity: Decimal) -> None:
@@ -193,9 +203,7 @@ def _grantable_quantity(request: ReservationRequest, workspace: Workspace) -> De
 def _availability(request: ReservationRequest, workspace: Workspace) -> AvailabilityBreakdown:
     """A nonspecific request must fit the location; a specific one also its serial/lot. The
     tighter level is the one that explains a refusal."""
-    location = workspace.totals.after(request.location).breakdown(
-        workspace.totals.after_for_demand(request.demand, request.location)
-    )
+    location = workspace.availability(request.location, request.demand)
     if request.named.is_blank:
         return location
     specific = _specific_availability(workspace, request.demand, request.location, request.named)
@@ -208,10 +216,7 @@ def _specific_availability(
     """Summed over every serial/lot row the named numbers cover (a lot of a lot-and-serial item
     spans one row per serial)."""
     keys = {location.tracked(named)} | {key for key in workspace.totals.tracking_keys(location) if named.matches(key)}
-    return sum(
-        (workspace.totals.after(key).breakdown(workspace.totals.after_for_demand(demand, key)) for key in keys),
-        AvailabilityBreakdown(),
-    )
+    return sum((workspace.availability(key, demand) for key in keys), AvailabilityBreakdown())
 
 
 def _reservations_of(

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .availability import TotalsChanges
 from .demand import Demand
-from .keys import LocationKey, TrackingKey, TrackingNumbers
+from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import ItemLedgerEntry
 from .quantities import ZERO
 
@@ -66,13 +66,18 @@ def portions(rows: Iterable[Reservation], quantity: Decimal) -> list[tuple[Reser
 
 class SupplyBook:
     """The reservations of the loaded locations on their open entries. Every change keeps the
-    invariant that no entry carries more reservations than it has remaining, and is reported to
-    the totals at once."""
+    invariant that no entry carries more reservations than it can offer (its remaining quantity,
+    nothing if its serial/lot is blocked: T4), and is reported to the totals at once."""
 
     def __init__(
-        self, entries: MutableMapping[int, ItemLedgerEntry], reservations: Iterable[Reservation], totals: TotalsChanges
+        self,
+        entries: MutableMapping[int, ItemLedgerEntry],
+        reservations: Iterable[Reservation],
+        totals: TotalsChanges,
+        blocked: Iterable[BlockedTracking] = (),
     ) -> None:
         self._entries = entries  # the workspace's ledger: shared, so applications show here at once
+        self._blocked = tuple(blocked)
         self._rows = {row.identity: row for row in reservations}
         self._stored = dict(self._rows)
         self._reserved_on: defaultdict[int, Decimal] = defaultdict(Decimal)
@@ -83,12 +88,16 @@ class SupplyBook:
 
     # --- reading ---------------------------------------------------------------------------------
     def open_entries(self, location: LocationKey, named: TrackingNumbers = TrackingNumbers()) -> list[ItemLedgerEntry]:
-        """Open inbound entries at the location carrying the named numbers, first in first."""
+        """Open inbound entries at the location carrying the named numbers and not blocked, first in first."""
         return sorted(
             (
                 entry
                 for entry in self._entries.values()
-                if entry.open and entry.is_inbound and entry.key.location_key == location and named.matches(entry.key)
+                if entry.open
+                and entry.is_inbound
+                and entry.key.location_key == location
+                and named.matches(entry.key)
+                and not self.is_blocked(entry.key)
             ),
             key=lambda entry: entry.entry_no,
         )
@@ -96,9 +105,17 @@ class SupplyBook:
     def entry(self, entry_no: int) -> ItemLedgerEntry:
         return self._entries[entry_no]
 
+    def is_blocked(self, key: TrackingKey) -> bool:
+        return any(blocked.covers(key) for blocked in self._blocked)
+
     def free(self, entry: ItemLedgerEntry) -> Decimal:
         """What of the entry is not yet promised (read from the current entry, not the copy given)."""
-        return self._entries[entry.entry_no].open_quantity - self._reserved_on[entry.entry_no]
+        return self._capacity(entry.entry_no) - self._reserved_on[entry.entry_no]
+
+    def _capacity(self, entry_no: int) -> Decimal:
+        """What the entry can carry in reservations: its open quantity, nothing once blocked (T4)."""
+        entry = self._entries[entry_no]
+        return ZERO if self.is_blocked(entry.key) else entry.open_quantity
 
     def rows(
         self,
@@ -179,12 +196,13 @@ class SupplyBook:
         return placed
 
     def resettle(self, entry_nos: Iterable[int], reason: str) -> list[tuple[Reservation, Decimal]]:
-        """After stock left `entry_nos`, move the promises they can no longer keep to other
-        entries the promise allows; return what could not be moved, for the caller to cancel."""
+        """After stock left `entry_nos` (or they were blocked), move the promises they can no
+        longer keep to other entries the promise allows; return what could not be moved, for the
+        caller to cancel."""
         cancelled = []
         for entry_no in sorted(set(entry_nos)):
             entry = self._entries[entry_no]
-            excess = self._reserved_on[entry_no] - entry.open_quantity
+            excess = self._reserved_on[entry_no] - self._capacity(entry_no)
             for row in sorted(self.rows(entry_nos=[entry_no]), key=lambda row: (row.is_specific, row.demand)):
                 if excess <= ZERO:
                     break

@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .availability import DemandTotals, StockTotals, TotalsChanges
+from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTotals, TotalsChanges, blocked_quantity
 from .demand import Demand, DemandTracking
 from .errors import UnknownItemError, UnknownLocationError
 from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
 from .items import Item
-from .keys import TrackingKey
+from .keys import BlockedTracking, LocationKey, TrackingKey
 from .ledger import Application, ItemLedgerEntry, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
@@ -26,9 +26,9 @@ from .supply import Reservation, SupplyBook
 class StockState:
     """Load everything for each item/variant/location the message touches: the items, the known
     location codes, the OPEN item ledger entries, the reservations on them, the maintained totals
-    rows (location and serial/lot level), the per-demand totals rows and the demand tracking rows.
-    `next_entry_no` is the next free item ledger entry number (entries are numbered in posting
-    order; FIFO depends on it)."""
+    rows (location and serial/lot level), the per-demand totals rows, the demand tracking rows and
+    the item's blocked serial/lot numbers (T4). `next_entry_no` is the next free item ledger entry
+    number (entries are numbered in posting order; FIFO depends on it)."""
 
     items: tuple[Item, ...] = ()
     locations: frozenset[str] = frozenset()
@@ -37,6 +37,7 @@ class StockState:
     totals: tuple[StockTotals, ...] = ()
     demand_totals: tuple[DemandTotals, ...] = ()
     demand_tracking: tuple[DemandTracking, ...] = ()
+    blocked: tuple[BlockedTracking, ...] = ()
     next_entry_no: int = 1
 
 
@@ -84,7 +85,7 @@ class Workspace:
         self._parked: list[ParkedPosting] = []
         self._unparked: list[str] = []
         self.totals = TotalsChanges(state.totals, state.demand_totals)
-        self.supply = SupplyBook(self._entries, state.reservations, self.totals)
+        self.supply = SupplyBook(self._entries, state.reservations, self.totals, state.blocked)
 
     # --- master data -----------------------------------------------------------------------------
     def item(self, item_no: str) -> Item:
@@ -95,6 +96,18 @@ class Workspace:
     def require_location(self, location_code: str) -> None:
         if location_code not in self._locations:
             raise UnknownLocationError(location_code)
+
+    # --- availability (I5, T4) -------------------------------------------------------------------
+    def availability(self, key: StockKey, demand: Demand | None = None) -> AvailabilityBreakdown:
+        """Available to reserve at `key` (for `demand`, which may reserve what it already picked),
+        without what blocked serial/lot numbers would offer."""
+        blocked_rows = [
+            self.totals.after(row_key)
+            for row_key in self.totals.tracking_keys(key.location_key)
+            if self.supply.is_blocked(row_key) and (isinstance(key, LocationKey) or row_key == key)
+        ]
+        own = self.totals.after_for_demand(demand, key) if demand else None
+        return self.totals.after(key).breakdown(own, blocked_quantity(blocked_rows))
 
     # --- ledger ----------------------------------------------------------------------------------
     def open_quantity(self, key: TrackingKey) -> Decimal:

@@ -26,8 +26,13 @@ DEAD_LETTER_HEADERS = "dlq_reason, dlq_consumer, dlq_original_topic, dlq_origina
 
 
 def documented_body(models: Sequence[type[Message]]) -> Any:
-    """The type of a subscriber's body: raw bytes when it runs, one of `models` in the document."""
-    return Annotated[bytes, PlainValidator(lambda body: body, json_schema_input_type=Union[tuple(models)])]
+    """The type of a subscriber's body: one of `models` in the document, the raw bytes when it runs.
+
+    FastStream documents a lone model from the annotation itself (its schema inference picks
+    the wrong definition out of a bare `$ref`), several from the validator's input type.
+    """
+    documented = Union[tuple(models)]
+    return Annotated[documented, PlainValidator(lambda body: body, json_schema_input_type=documented)]
 
 
 def describe(intro: str, models: Sequence[type[Message]]) -> str:

@@ -1,0 +1,3 @@
+from slt_cli.main import app
+
+app(prog_name="slt")

@@ -1,0 +1,118 @@
+"""Plain aiokafka clients for the CLI: a producer, and a reader that starts at a chosen position."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.structs import ConsumerRecord
+
+from contracts.envelope import H_CAUSATION_ID, H_CORRELATION_ID, H_ID, H_TYPE
+from slt_cli.errors import INVALID_INPUT, CliError
+
+
+@dataclass(frozen=True)
+class Record:
+    """A consumed record with its headers kept as sent: order and bytes matter for a replay."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp_ms: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...]
+
+    @classmethod
+    def of(cls, record: ConsumerRecord) -> "Record":
+        return cls(record.topic, record.partition, record.offset, record.timestamp, record.key, record.value,
+                   tuple(record.headers or ()))
+
+    def header(self, name: str) -> str:
+        return next((v.decode(errors="replace") for k, v in self.headers if k == name), "")
+
+    @property
+    def type(self) -> str:
+        return self.header(H_TYPE)
+
+    @property
+    def id(self) -> str:
+        return self.header(H_ID)
+
+    @property
+    def correlation_id(self) -> str:
+        return self.header(H_CORRELATION_ID)
+
+    @property
+    def causation_id(self) -> str:
+        return self.header(H_CAUSATION_ID)
+
+    def json(self) -> Any | None:
+        """The decoded value; None when it is not JSON (dead letters often are not)."""
+        try:
+            return json.loads(self.value or b"")
+        except ValueError:
+            return None
+
+
+@asynccontextmanager
+async def producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    client = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id="slt", acks="all", enable_idempotence=True)
+    await client.start()
+    try:
+        yield client
+    finally:
+        await client.stop()
+
+
+@asynccontextmanager
+async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) -> AsyncIterator[AIOKafkaConsumer]:
+    """A consumer of every partition of `topics`, outside any consumer group (it commits nothing).
+
+    The start offsets are looked up before this returns, so whatever is published afterwards is read.
+    """
+    partitions = await _partitions(bootstrap, topics)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, client_id="slt", enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        lookup = consumer.beginning_offsets if from_beginning else consumer.end_offsets
+        for partition, offset in (await lookup(partitions)).items():
+            consumer.seek(partition, offset)
+        yield consumer
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="slt")
+    await admin.start()
+    try:
+        # Described all at once: asking a broker about one unknown topic may create it.
+        described = {t["topic"]: t["partitions"] for t in await admin.describe_topics()}
+    finally:
+        await admin.close()
+    if missing := [t for t in topics if t not in described]:
+        raise CliError(f"no such topic: {', '.join(missing)}", INVALID_INPUT)
+    return [TopicPartition(t, p["partition"]) for t in topics for p in sorted(described[t], key=lambda p: p["partition"])]
+
+
+async def records(consumer: AIOKafkaConsumer, timeout: float | None = None, to_end: bool = False) -> AsyncIterator[Record]:
+    """Records as they come; stops after `timeout` seconds, or once the ends seen at the start are reached."""
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+    ends = await consumer.end_offsets(list(consumer.assignment())) if to_end else {}
+    while True:
+        if to_end and all([await consumer.position(tp) >= end for tp, end in ends.items()]):
+            return
+        remaining = 1.0 if deadline is None else min(deadline - loop.time(), 1.0)
+        if remaining <= 0:
+            return
+        batch = await consumer.getmany(timeout_ms=int(remaining * 1000))
+        for partition_records in batch.values():
+            for record in partition_records:
+                yield Record.of(record)

@@ -1,0 +1,105 @@
+"""The `slt` command line. Commands are thin: parse options, run one coroutine, map errors to exit codes."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from aiokafka.errors import KafkaError
+
+from slt_cli import dlq as dead_letters
+from slt_cli.errors import FAILED, CliError
+from slt_cli.publish import load_command, publish as publish_command
+from slt_cli.render import console, error
+from slt_cli.watch import Filter, watch as watch_topics
+
+app = typer.Typer(
+    help="Operate serial and lot tracking over Kafka: publish commands, watch topics, handle dead letters.",
+    no_args_is_help=True, pretty_exceptions_enable=False,
+)
+dlq = typer.Typer(help="Dead letters of a topic: list, show, replay.", no_args_is_help=True)
+app.add_typer(dlq, name="dlq")
+
+Bootstrap = Annotated[str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka brokers, host:port[,...]")]
+DEFAULT_BOOTSTRAP = "127.0.0.1:19092"  # where `make up` starts Kafka
+DlqTopic = Annotated[str, typer.Argument(help="a topic, or its dead-letter topic (<topic>.dlq)")]
+Partition = Annotated[int, typer.Option(help="partition of the dead-letter topic (they have one)")]
+
+
+def run(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run the command's coroutine; its errors become a red line on stderr and an exit code."""
+    try:
+        return asyncio.run(work())
+    except CliError as failure:
+        error(str(failure))
+        raise typer.Exit(failure.exit_code) from failure
+    except KafkaError as failure:
+        error(f"Kafka: {failure!r}")
+        raise typer.Exit(FAILED) from failure
+
+
+@app.command()
+def publish(
+    ce_type: Annotated[str, typer.Argument(metavar="TYPE", help="ce_type of a command, e.g. inventory.item.register.v1")],
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="the command's data, JSON or YAML (.yaml/.yml)")] = None,
+    data: Annotated[str | None, typer.Option("--data", "-d", help="the command's data as JSON")] = None,
+    correlation_id: Annotated[str | None, typer.Option(help="joins an existing conversation; default: the command id")] = None,
+    source: Annotated[str, typer.Option(help="ce_source header")] = "/slt",
+    wait: Annotated[bool, typer.Option("--wait", help="print the fact or rejection the command caused")] = False,
+    timeout: Annotated[float, typer.Option(help="seconds --wait waits")] = 30.0,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """Validate a command against its contract and publish it.
+
+    Exit codes: 0 published (and carried out, with --wait), 1 refused, 2 invalid input, 3 no answer in time.
+    """
+    run(lambda: publish_command(bootstrap, load_command(ce_type, file, data), source, correlation_id, timeout if wait else None))
+
+
+@app.command()
+def watch(
+    topics: Annotated[list[str], typer.Argument(metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1")],
+    types: Annotated[list[str] | None, typer.Option("--type", help="only this ce_type (repeatable)")] = None,
+    item: Annotated[str | None, typer.Option(help="only records naming this item_no")] = None,
+    location: Annotated[str | None, typer.Option(help="only records naming this location_code")] = None,
+    serial: Annotated[str | None, typer.Option(help="only records naming this serial number")] = None,
+    lot: Annotated[str | None, typer.Option(help="only records naming this lot number")] = None,
+    correlation_id: Annotated[str | None, typer.Option(help="only this conversation")] = None,
+    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest record, not now")] = False,
+    max_records: Annotated[int | None, typer.Option("--max", help="stop after N records")] = None,
+    timeout: Annotated[float | None, typer.Option(help="stop after S seconds")] = None,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """Show records of TOPIC... live, decoded and coloured, until --max, --timeout or Ctrl-C."""
+    fields = {"item_no": item, "location_code": location, "serial": serial, "lot": lot}
+    only = Filter(tuple(types or ()), correlation_id, {name: value for name, value in fields.items() if value})
+    try:
+        shown = run(lambda: watch_topics(bootstrap, topics, only, from_beginning, max_records, timeout))
+    except KeyboardInterrupt:
+        return
+    console.print(f"{shown} record(s)", style="dim")
+
+
+@dlq.command("list")
+def dlq_list(topic: DlqTopic, bootstrap: Bootstrap = DEFAULT_BOOTSTRAP) -> None:
+    """One line per dead letter: where it came from and why it was set aside."""
+    run(lambda: dead_letters.list_letters(bootstrap, topic))
+
+
+@dlq.command("show")
+def dlq_show(topic: DlqTopic, offset: int, partition: Partition = 0, bootstrap: Bootstrap = DEFAULT_BOOTSTRAP) -> None:
+    """Every header and the value of one dead letter."""
+    run(lambda: dead_letters.show_letter(bootstrap, topic, partition, offset))
+
+
+@dlq.command("replay")
+def dlq_replay(
+    topic: DlqTopic,
+    offsets: Annotated[list[int] | None, typer.Argument(help="offsets of the letters to replay")] = None,
+    replay_all: Annotated[bool, typer.Option("--all", help="replay every letter of the topic")] = False,
+    partition: Partition = 0,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """Re-publish letters to their original topic, bytes and headers as received, without the dlq_* headers."""
+    run(lambda: dead_letters.replay(bootstrap, topic, partition, offsets or [], replay_all))

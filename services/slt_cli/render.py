@@ -1,0 +1,48 @@
+"""How records look on a terminal: one coloured line per record, then its JSON value."""
+
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.json import JSON
+from rich.text import Text
+
+from contracts.catalog import ANSWERS_ON, REFUSALS, TOPIC_OF
+from slt_cli.kafka import Record
+
+# soft_wrap: ids and JSON stay on one line when piped, so they can be grepped.
+console = Console(soft_wrap=True, highlight=False)
+errors = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def colour(ce_type: str) -> str:
+    """Commands cyan, facts green, refusals red, anything unknown or undecodable yellow."""
+    if ce_type in REFUSALS:
+        return "bold red"
+    if ce_type not in TOPIC_OF:
+        return "bold yellow"
+    return "bold cyan" if TOPIC_OF[ce_type] in ANSWERS_ON else "bold green"
+
+
+def show(record: Record) -> None:
+    when = datetime.fromtimestamp(record.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds")
+    key = (record.key or b"").decode(errors="replace")
+    console.print(Text.assemble(
+        (when, "dim"), " ", (record.type or "(no ce_type)", colour(record.type)), " ",
+        (f"{record.topic}[{record.partition}]@{record.offset} key={key}", "dim"),
+    ))
+    console.print(Text(f"  id={record.id} correlation={record.correlation_id} causation={record.causation_id}", "dim"))
+    if reason := record.header("dlq_reason"):
+        console.print(Text(f"  dead letter: {reason}", "yellow"))
+    show_value(record)
+
+
+def show_value(record: Record, indent: int | None = None) -> None:
+    body = record.json()
+    if body is None:
+        console.print(Text(f"  {record.value!r}"))
+    else:
+        console.print(JSON.from_data(body, indent=indent))
+
+
+def error(message: str) -> None:
+    errors.print(Text(message, "bold red"))

@@ -1,0 +1,96 @@
+"""`slt` refuses bad input before it talks to Kafka, and `watch` filters find stock anywhere in a record."""
+
+import json
+import sys
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from slt_cli.kafka import Record
+from slt_cli.main import app
+from slt_cli.watch import Filter
+
+runner = CliRunner()
+NOWHERE = "127.0.0.1:9"  # nothing listens: these commands must fail before connecting
+
+
+def slt(*args: str):
+    return runner.invoke(app, [*args, "--bootstrap", NOWHERE])
+
+
+def test_publish_of_an_unknown_type_exits_2_and_lists_the_commands():
+    result = slt("publish", "inventory.item.rename.v1", "--data", "{}")
+    assert result.exit_code == 2
+    assert "unknown message type 'inventory.item.rename.v1'" in result.output
+    assert "inventory.item.register.v1" in result.output
+
+
+def test_publish_of_a_fact_exits_2():
+    result = slt("publish", "inventory.item.registered.v1", "--data", "{}")
+    assert result.exit_code == 2
+    assert "is a fact" in result.output
+
+
+def test_publish_of_data_that_breaks_the_contract_exits_2_and_names_the_fields():
+    result = slt("publish", "inventory.item.register.v1", "--data", '{"item_no": "BOLT", "base_unit": "PCS"}')
+    assert result.exit_code == 2
+    assert "tracking_policy: Field required" in result.output
+
+
+def test_publish_of_data_that_is_not_json_exits_2():
+    result = slt("publish", "inventory.item.register.v1", "--data", "{item_no: BOLT")
+    assert result.exit_code == 2
+    assert "cannot read the command's data" in result.output
+
+
+def test_publish_needs_exactly_one_of_file_and_data(tmp_path: Path):
+    command = tmp_path / "cmd.json"
+    command.write_text("{}")
+    assert slt("publish", "inventory.item.register.v1").exit_code == 2
+    assert slt("publish", "inventory.item.register.v1", "--file", str(command), "--data", "{}").exit_code == 2
+
+
+def test_slt_is_installed_as_a_console_script():
+    script = Path(sys.executable).parent / "slt"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "publish" in result.stdout and "dlq" in result.stdout
+
+
+def record(value: dict, ce_type: str = "warehouse.receipt.posted.v1", correlation_id: str = "c-1") -> Record:
+    headers = (("ce_type", ce_type.encode()), ("correlation_id", correlation_id.encode()))
+    return Record("warehouse.events.v1", 0, 0, 0, b"k", json.dumps(value).encode(), headers)
+
+
+RECEIPT = record({"item_no": "BOLT", "location_code": "MAIN",
+                  "lines": [{"serial": "", "lot": "L-7", "quantity": "5"}, {"serial": "SN-1", "lot": "", "quantity": "1"}]})
+
+
+def test_watch_filter_finds_serial_and_lot_in_document_lines():
+    assert Filter(fields={"lot": "L-7"}).matches(RECEIPT)
+    assert Filter(fields={"serial": "SN-1", "item_no": "BOLT", "location_code": "MAIN"}).matches(RECEIPT)
+    assert not Filter(fields={"lot": "L-8"}).matches(RECEIPT)
+
+
+def test_watch_filter_matches_new_and_former_values_of_a_reclassification():
+    moved = record({"item_no": "BOLT", "lot": "L-1", "new_lot": "L-2"}, "warehouse.reclassification.registered.v1")
+    assert Filter(fields={"lot": "L-2"}).matches(moved)
+    assert Filter(fields={"lot": "L-1"}).matches(moved)
+
+
+def test_watch_filter_by_type_and_correlation_id():
+    assert Filter(types=("warehouse.receipt.posted.v1",), correlation_id="c-1").matches(RECEIPT)
+    assert not Filter(types=("warehouse.pick.created.v1",)).matches(RECEIPT)
+    assert not Filter(correlation_id="c-2").matches(RECEIPT)
+
+
+def test_watch_filter_on_fields_skips_values_that_are_not_json():
+    undecodable = Record("inventory.commands.v1.dlq", 0, 0, 0, None, b"\xff{", ())
+    assert Filter().matches(undecodable)
+    assert not Filter(fields={"item_no": "BOLT"}).matches(undecodable)
+
+
+def test_an_unreachable_kafka_exits_1_with_a_short_message():
+    result = slt("watch", "inventory.events.v1", "--timeout", "1")
+    assert result.exit_code == 1
+    assert "Kafka: KafkaConnectionError" in result.output

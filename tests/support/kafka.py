@@ -92,24 +92,30 @@ class Client:
         await self.send(topic, json.dumps(data).encode(), headers, key.encode() or None)
         return dict(headers)["ce_id"].decode()
 
+    @staticmethod
+    def _fits(m: Received, criteria: dict[str, str]) -> bool:
+        for name, expected in criteria.items():
+            actual = m.topic if name == "topic" else m.type if name == "type" else m.headers.get(name)
+            if actual != expected:
+                return False
+        return True
+
     def matching(self, **criteria: str) -> list[Received]:
         """Messages whose topic/type/headers equal the criteria (`type=`, `topic=`, `correlation_id=`...)."""
-        def fits(m: Received) -> bool:
-            for name, expected in criteria.items():
-                actual = m.topic if name == "topic" else m.type if name == "type" else m.headers.get(name)
-                if actual != expected:
-                    return False
-            return True
-        return [m for m in self.received if fits(m)]
+        return [m for m in self.received if self._fits(m, criteria)]
 
     async def wait_for(self, timeout: float = 30.0, count: int = 1, **criteria: str) -> list[Received]:
+        """Wait until `count` messages match the criteria; returns all that match."""
+        return await self.wait_until(lambda m: self._fits(m, criteria), timeout, count, describe=str(criteria))
+
+    async def wait_until(self, predicate, timeout: float = 30.0, count: int = 1, describe: str = "") -> list[Received]:
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while len(found := self.matching(**criteria)) < count:
+            while len(found := [m for m in self.received if predicate(m)]) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(
-                        f"waited {timeout}s for {count} message(s) matching {criteria}, saw {len(found)};"
+                        f"waited {timeout}s for {count} message(s) matching {describe or predicate}, saw {len(found)};"
                         f" last received types: {[m.type for m in self.received[-10:]]}"
                     )
                 try:

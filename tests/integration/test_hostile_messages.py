@@ -1,0 +1,90 @@
+"""Fuzzing: malformed and hostile commands each end as a fact, a rejection or a dead letter, and the
+services keep running (issue 6, point 3)."""
+
+import json
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contracts.catalog import ANSWERS_ON, TOPIC_MESSAGES
+from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS, dead_letter_topic
+from tests.support.kafka import command_headers
+
+COMMAND_TYPES = [(topic, ce_type) for topic in (WAREHOUSE_COMMANDS, INVENTORY_COMMANDS) for ce_type in TOPIC_MESSAGES[topic]]
+
+
+def example(schema: dict, defs: dict) -> Any:
+    """A small valid value for a JSON schema node, so mutations start from something plausible."""
+    if "$ref" in schema:
+        return example(defs[schema["$ref"].rsplit("/", 1)[1]], defs)
+    if "anyOf" in schema:
+        return example(schema["anyOf"][0], defs)
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: example(prop, defs) for name, prop in schema.get("properties", {}).items()}
+    if kind == "array":
+        return [example(schema.get("items", {}), defs)]
+    if kind == "integer":
+        return 1
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return date(2030, 1, 1).isoformat()
+    if "pattern" in schema:  # decimals
+        return "1"
+    return f"FZ-{uuid.uuid4().hex[:6]}"
+
+
+def valid_body(topic: str, ce_type: str) -> dict:
+    schema = TOPIC_MESSAGES[topic][ce_type].model_json_schema()
+    return example(schema, schema.get("$defs", {}))
+
+
+HOSTILE_VALUES = st.sampled_from([
+    None, -1, 0, Decimal("0.5"), "1e400", 10**30, -(10**30), "NaN", "", "x" * 10_000, [], {}, True,
+    "\u0000", "\ud7ff\U0010ffff", "-0.000001",
+])
+
+
+@st.composite
+def hostile_message(draw) -> tuple[str, str, bytes, list[tuple[str, bytes]]]:
+    topic, ce_type = draw(st.sampled_from(COMMAND_TYPES))
+    body: Any = valid_body(topic, ce_type)
+    mutation = draw(st.sampled_from(["set", "drop", "unknown_field", "not_json", "invalid_utf8", "wrong_root"]))
+    field = draw(st.sampled_from(sorted(body)))
+    if mutation == "set":
+        body[field] = draw(HOSTILE_VALUES)
+    elif mutation == "drop":
+        body.pop(field)
+    elif mutation == "unknown_field":
+        body["unexpected_" + field] = draw(HOSTILE_VALUES)
+    elif mutation == "wrong_root":
+        body = [body]
+    ce_id = str(uuid.uuid4())
+    value = {"not_json": b'{"truncated": ', "invalid_utf8": b'{"item_no": "\xff\xfe"}'}.get(
+        mutation, json.dumps(body, default=str).encode())
+    return topic, ce_id, value, command_headers(ce_type, ce_id=ce_id)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(message=hostile_message())
+async def test_each_hostile_command_ends_as_fact_rejection_or_dead_letter(stack, kafka, message):
+    topic, ce_id, value, headers = message
+    await kafka.send(topic, value, headers, key=ce_id.encode())
+    # Whatever it was, something answers for it: a fact or refusal caused by it, or its dead letter.
+    answered = lambda m: m.headers.get("causation_id") == ce_id and m.topic == ANSWERS_ON[topic]  # noqa: E731
+    dead = lambda m: m.topic == dead_letter_topic(topic) and m.headers.get("ce_id") == ce_id  # noqa: E731
+    await kafka.wait_until(lambda m: answered(m) or dead(m), timeout=30)
+
+
+async def test_services_are_still_ready_after_the_fuzzing(stack):
+    async with httpx.AsyncClient() as client:
+        for service in (stack.warehouse, stack.inventory):
+            assert (await client.get(f"{service.url}/readyz")).json()["ready"] is True

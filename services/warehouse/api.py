@@ -2,6 +2,10 @@
 
 from fastapi import APIRouter, HTTPException, Request
 
+from warehouse import queries
+from warehouse.domain.documents import DocumentType
+from warehouse.domain.errors import DocumentNotFoundError, UnknownLocationError
+
 router = APIRouter()
 
 
@@ -17,18 +21,90 @@ async def get_item_tracking(item_no: str, request: Request) -> dict:
     return dict(row)
 
 
-@router.get("/locations/{location_code}")
-async def get_location(location_code: str, request: Request) -> dict:
-    pool = _pool(request)
-    location = await pool.fetchrow("SELECT * FROM location WHERE location_code = $1", location_code)
-    if location is None:
-        raise HTTPException(404, f"location {location_code} is not configured")
-    zones = await pool.fetch("SELECT zone_code, description FROM zone WHERE location_code = $1 ORDER BY zone_code", location_code)
-    bins = await pool.fetch("SELECT * FROM bin WHERE location_code = $1 ORDER BY bin_code", location_code)
-    return {**dict(location), "zones": [dict(z) for z in zones], "bins": [dict(b) for b in bins]}
+@router.get("/items/{item_no}/blocked-tracking")
+async def get_blocked_tracking(item_no: str, request: Request) -> list[dict]:
+    """T4: the serials and lots of the item that picks and movements skip."""
+    rows = await _pool(request).fetch("SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY lot, serial", item_no)
+    return [dict(r) for r in rows]
 
 
 @router.get("/locations")
 async def list_locations(request: Request) -> list[dict]:
     rows = await _pool(request).fetch("SELECT * FROM location ORDER BY location_code")
     return [dict(r) for r in rows]
+
+
+@router.get("/locations/{location_code}")
+async def get_location(location_code: str, request: Request) -> dict:
+    pool = _pool(request)
+    location = await pool.fetchrow("SELECT * FROM location WHERE location_code = $1", location_code)
+    if location is None:
+        raise HTTPException(404, f"location {location_code} is not configured")
+    zones = await pool.fetch("SELECT zone_code, description FROM zone WHERE location_code = $1 ORDER BY zone_code",
+                             location_code)
+    bins = await pool.fetch("SELECT * FROM bin WHERE location_code = $1 ORDER BY bin_code", location_code)
+    return {**dict(location), "zones": [dict(z) for z in zones], "bins": [dict(b) for b in bins]}
+
+
+@router.get("/locations/{location_code}/bin-totals")
+async def get_bin_totals(location_code: str, request: Request, item_no: str | None = None) -> list[dict]:
+    """S7: per item/variant/serial/lot, all real bins and the adjustment bin balance."""
+    async with _pool(request).acquire() as conn:
+        return await queries.bin_totals(conn, location_code, item_no)
+
+
+@router.get("/locations/{location_code}/items/{item_no}/demands")
+async def get_demands(location_code: str, item_no: str, request: Request) -> list[dict]:
+    """What the inventory service last published about the item's demands here: reservations (I7) and
+    serials/lots assigned to them (W5)."""
+    async with _pool(request).acquire() as conn:
+        return await queries.demands(conn, location_code, item_no)
+
+
+@router.get("/bin-contents")
+async def get_bin_contents(request: Request, location_code: str | None = None, bin_code: str | None = None,
+                           item_no: str | None = None, variant: str | None = None, serial: str | None = None,
+                           lot: str | None = None, limit: int = 500) -> list[dict]:
+    """W1: content per bin and serial/lot/expiration; every filter is optional (a serial is found company-wide)."""
+    filters = {"location_code": location_code, "bin_code": bin_code, "item_no": item_no, "variant": variant,
+               "serial": serial, "lot": lot}
+    async with _pool(request).acquire() as conn:
+        return await queries.bin_contents(conn, filters, limit)
+
+
+@router.get("/warehouse-entries")
+async def get_warehouse_entries(request: Request, location_code: str | None = None, item_no: str | None = None,
+                                serial: str | None = None, lot: str | None = None, document_no: str | None = None,
+                                after: int = 0, limit: int = 100) -> dict:
+    """The bin ledger, oldest first; pass `next_after` as `after` for the next page."""
+    filters = {"location_code": location_code, "item_no": item_no, "serial": serial, "lot": lot,
+               "document_no": document_no}
+    async with _pool(request).acquire() as conn:
+        return await queries.warehouse_entries(conn, filters, after, limit)
+
+
+@router.get("/documents/{document_type}")
+async def list_documents(document_type: DocumentType, request: Request, location_code: str | None = None,
+                         after: str = "", limit: int = 100) -> list[dict]:
+    async with _pool(request).acquire() as conn:
+        return await queries.documents_of_type(conn, document_type, location_code, after, limit)
+
+
+@router.get("/documents/{document_type}/{document_no}")
+async def get_document(document_type: DocumentType, document_no: str, request: Request) -> dict:
+    """W11: a receipt, shipment, put-away, pick or movement with its lines (quantity, handled, outstanding)."""
+    async with _pool(request).acquire() as conn:
+        found = await queries.document(conn, document_type, document_no)
+    if found is None:
+        raise HTTPException(404, f"there is no {document_type.value} {document_no}")
+    return found
+
+
+@router.get("/shipments/{shipment_no}/pick-proposal")
+async def get_pick_proposal(shipment_no: str, request: Request) -> dict:
+    """W5 preview: the lines a pick created now would have. Nothing is stored."""
+    try:
+        async with _pool(request).acquire() as conn:
+            return await queries.pick_proposal(conn, shipment_no)
+    except (DocumentNotFoundError, UnknownLocationError) as missing:
+        raise HTTPException(404, missing.message) from None

@@ -53,6 +53,12 @@ class DocumentNotFoundError(WarehouseError):
     reason_code = "document_not_found"
 
 
+class DuplicateDocumentError(WarehouseError):
+    """Document numbers are chosen by the sender; a number already used is refused, never overwritten."""
+
+    reason_code = "duplicate_document"
+
+
 class DocumentLineNotFoundError(WarehouseError):
     reason_code = "document_line_not_found"
 

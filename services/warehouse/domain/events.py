@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from warehouse.domain.documents import Activity, Receipt, Shipment, SourceLine
 from typing import TYPE_CHECKING
 
+from warehouse.domain.documents import Activity, Receipt, Shipment, SourceLine
 from warehouse.domain.stock import WarehouseEntry
 from warehouse.domain.tracking import Tracking
 
@@ -32,6 +32,7 @@ class ReleasedLine:
     item_no: str
     variant: str
     quantity: Decimal
+    bin_code: str
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ def covers(group: TrackingGroup, tracking: Tracking) -> bool:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Reservation:
-    """Replicated from inventory: a quantity promised to one demand at this location (I3).
-    Specific when it names a serial and/or lot."""
+class DemandTracking:
+    """A quantity of an item at this location that one demand holds a claim on, naming a serial and/or lot
+    or not. Replicated from inventory, which owns demands."""
 
     demand: SourceLine
     item_no: str
@@ -42,9 +42,20 @@ class Reservation:
     def group(self) -> TrackingGroup:
         return (self.serial, self.lot)
 
+
+@dataclass(frozen=True, kw_only=True)
+class Reservation(DemandTracking):
+    """A quantity promised to the demand (I3). Specific when it names a serial and/or lot."""
+
     @property
     def specific(self) -> bool:
         return bool(self.serial or self.lot)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrackingAssignment(DemandTracking):
+    """A serial/lot written on the demand line without reserving it, less what was already shipped of it: the
+    demand asks for it (W5), but it holds nothing back from other demand (only reservations do, I7)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +76,7 @@ class PickingState:
 
     content: bin content rows of the items at the location (all bins).
     on_activities: outstanding Take quantity of open picks and movements per stock key.
-    reservations, allocations: for the items at the location, all demands.
+    reservations, assignments, allocations: for the items at the location, all demands.
     blocked: blocked lots and serials (T4).
     """
 
@@ -74,6 +85,7 @@ class PickingState:
     content: Sequence[ContentRow]
     on_activities: Mapping[StockKey, Decimal] = field(default_factory=dict)
     reservations: Sequence[Reservation] = ()
+    assignments: Sequence[TrackingAssignment] = ()
     allocations: Sequence[DemandAllocation] = ()
     blocked: BlockedTracking = BlockedTracking()
     today: date
@@ -201,10 +213,12 @@ def _specific_limits(state: PickingState, demand: SourceLine, item_no: str, vari
 
 def _requested(state: PickingState, demand: SourceLine, item_no: str,
                variant: str) -> list[tuple[TrackingGroup, Decimal]]:
-    """The serials/lots the demand asks for (its specific reservations), less what it already holds of them."""
+    """The serials/lots the demand asks for (its specific reservations, then its tracking assignments), less
+    what it already holds of them."""
+    asks: list[DemandTracking] = [r for r in state.reservations if r.specific]
     requested: list[tuple[TrackingGroup, Decimal]] = []
-    for r in state.reservations:
-        if r.demand == demand and r.specific and r.item_no == item_no and r.variant == variant:
+    for r in asks + list(state.assignments):
+        if r.demand == demand and r.item_no == item_no and r.variant == variant:
             held = sum((a.quantity for a in state.allocations
                         if a.demand == demand and a.item_no == item_no and covers(r.group, a.tracking)), ZERO)
             requested.append((r.group, r.quantity - held))

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from warehouse.domain.documents import Receipt, ReceiptLine, Shipment, ShipmentLine, SourceLine, check_positive
+from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import ReceiptOutcome, ReceiptReleased, ReleasedLine, ShipmentOutcome, ShipmentReleased
-from warehouse.domain.location import Location
+from warehouse.domain.location import BinType, Location
 from warehouse.domain.tracking import ItemTracking, item_tracking
 
 
@@ -21,6 +22,8 @@ class SourceRequest:
     item_no: str
     quantity: Decimal
     variant: str = ""
+    bin_code: str = ""
+    """Blank: the location's default receive (inbound) or ship (outbound) bin."""
 
 
 Line = TypeVar("Line", ReceiptLine, ShipmentLine)
@@ -28,30 +31,47 @@ Line = TypeVar("Line", ReceiptLine, ShipmentLine)
 
 def release_inbound(receipt_no: str, location: Location, requests: Sequence[SourceRequest],
                     items: Mapping[str, ItemTracking]) -> ReceiptOutcome:
-    """W2: the receipt expects the stock in the location's default receive bin."""
-    lines, facts = _release(requests, items, lambda i, r: ReceiptLine(
-        line_no=i, source=r.source, item_no=r.item_no, variant=r.variant, quantity=r.quantity,
-        bin_code=location.receive_bin))
+    """W2: the receipt expects the stock in a receive bin, the location's default one unless the request
+    names another."""
+    lines, facts = _release(location, BinType.RECEIVE, location.receive_bin, requests, items,
+                            lambda i, r, bin_code: ReceiptLine(line_no=i, source=r.source, item_no=r.item_no,
+                                                               variant=r.variant, quantity=r.quantity,
+                                                               bin_code=bin_code))
     return ReceiptOutcome(receipt=Receipt(no=receipt_no, location_code=location.code, lines=lines),
                           events=(ReceiptReleased(receipt_no, location.code, facts),))
 
 
 def release_outbound(shipment_no: str, location: Location, requests: Sequence[SourceRequest],
                      items: Mapping[str, ItemTracking]) -> ShipmentOutcome:
-    """W4: the shipment leaves from the location's default ship bin, where its picks place the stock."""
-    lines, facts = _release(requests, items, lambda i, r: ShipmentLine(
-        line_no=i, source=r.source, item_no=r.item_no, variant=r.variant, quantity=r.quantity,
-        bin_code=location.ship_bin))
+    """W4: the shipment leaves from a ship bin (the location's default one unless the request names another),
+    where its picks place the stock."""
+    lines, facts = _release(location, BinType.SHIP, location.ship_bin, requests, items,
+                            lambda i, r, bin_code: ShipmentLine(line_no=i, source=r.source, item_no=r.item_no,
+                                                                variant=r.variant, quantity=r.quantity,
+                                                                bin_code=bin_code))
     return ShipmentOutcome(shipment=Shipment(no=shipment_no, location_code=location.code, lines=lines),
                            events=(ShipmentReleased(shipment_no, location.code, facts),))
 
 
-def _release(requests: Sequence[SourceRequest], items: Mapping[str, ItemTracking],
-             make_line: Callable[[int, SourceRequest], Line]) -> tuple[tuple[Line, ...], tuple[ReleasedLine, ...]]:
+def _release(location: Location, flag: BinType, default_bin: str, requests: Sequence[SourceRequest],
+             items: Mapping[str, ItemTracking],
+             make_line: Callable[[int, SourceRequest, str], Line]) -> tuple[tuple[Line, ...], tuple[ReleasedLine, ...]]:
     lines, facts = [], []
     for line_no, request in enumerate(requests, start=1):
         item_tracking(items, request.item_no)
         check_positive(request.quantity, request.source.describe())
-        lines.append(make_line(line_no, request))
-        facts.append(ReleasedLine(line_no, request.source, request.item_no, request.variant, request.quantity))
+        bin_code = _request_bin(location, request.bin_code or default_bin, flag)
+        lines.append(make_line(line_no, request, bin_code))
+        facts.append(ReleasedLine(line_no, request.source, request.item_no, request.variant, request.quantity,
+                                  bin_code))
     return tuple(lines), tuple(facts)
+
+
+def _request_bin(location: Location, code: str, flag: BinType) -> str:
+    """A receipt line waits in a Receive bin, a shipment line in a Ship bin: nothing else has that flow."""
+    if location.bin(code).type != flag:
+        raise BinNotAllowedError(
+            f"Bin {code} at location {location.code} is not a {flag.name.lower()} bin: name a {flag.name.lower()} "
+            "bin or leave the bin blank for the location's default."
+        )
+    return code

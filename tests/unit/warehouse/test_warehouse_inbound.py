@@ -20,7 +20,7 @@ from warehouse.domain.errors import (
 )
 from warehouse.domain.events import PostedLine, ReceiptPosted, ReceiptReleased, ReleasedLine
 from warehouse.domain.inbound import ReceivedQuantity, post_receipt, register_put_away
-from warehouse.domain.location import BlockMovement, configure_location
+from warehouse.domain.location import Bin, BinType, BlockMovement, configure_location
 from warehouse.domain.release import SourceRequest, release_inbound
 from warehouse.domain.tracking import Tracking
 
@@ -48,7 +48,18 @@ def test_W2_released_inbound_request_becomes_a_receipt_into_the_receive_bin():
 
     line = outcome.receipt.line(1)
     assert (line.bin_code, line.quantity, line.outstanding) == ("RECV", D(10), D(10))
-    assert outcome.events == (ReceiptReleased("RC1", LOC, (ReleasedLine(1, purchase("PO1"), "MILK", "", D(10)),)),)
+    assert outcome.events == (
+        ReceiptReleased("RC1", LOC, (ReleasedLine(1, purchase("PO1"), "MILK", "", D(10), "RECV"),)),)
+
+
+def test_W2_request_may_name_another_receive_bin_but_no_other_kind_of_bin():
+    loc = location(Bin("RECV2", "DOCK", BinType.RECEIVE))
+    requests = [SourceRequest(purchase("PO1"), "MILK", D(10), bin_code="RECV2")]
+
+    assert release_inbound("RC1", loc, requests, ITEMS).receipt.line(1).bin_code == "RECV2"
+    with pytest.raises(BinNotAllowedError) as refused:
+        release_inbound("RC1", loc, [replace(requests[0], bin_code="A1")], ITEMS)
+    assert "A1 at location MAIN is not a receive bin" in refused.value.message
 
 
 def test_W2_posting_places_stock_in_receive_bin_and_creates_put_away():

@@ -5,7 +5,7 @@ from datetime import date
 from warehouse_builders import D, ITEMS, PICK, TODAY, blocked_bin, key, location, order, picking, row
 
 from warehouse.domain.location import Bin, BlockMovement
-from warehouse.domain.picking import DemandAllocation, Reservation, propose_pick
+from warehouse.domain.picking import DemandAllocation, Reservation, TrackingAssignment, propose_pick
 from warehouse.domain.tracking import BlockedTracking, Tracking
 
 SO1, SO2 = order("SO1"), order("SO2")
@@ -130,3 +130,12 @@ def test_W5_proposal_keeps_the_stock_expiration_date():
     proposals = propose_pick(SO1, ITEMS["MILK"], "", D(1), picking([row("A1", "MILK", 5, lot="L1", expiration=JUL)]))
 
     assert proposals[0].key.tracking == Tracking(lot="L1", expiration=JUL)
+
+
+def test_W5_lots_assigned_to_the_demand_come_first_but_hold_nothing_back_from_others():
+    content = [row("A2", "MILK", 10, lot="L1", expiration=JUL), row("A1", "MILK", 10, lot="L2", expiration=JUL)]
+    assigned = [TrackingAssignment(demand=SO1, item_no="MILK", quantity=D(4), lot="L2")]
+
+    assert proposed(content, 5, "MILK", assignments=assigned) == [("A1", "L2", D(4)), ("A2", "L1", D(1))]
+    assert proposed(content, 5, "MILK", demand=SO2, assignments=assigned) == [("A2", "L1", D(5))]
+    assert proposed(content, 20, "MILK", demand=SO2, assignments=assigned) == [("A2", "L1", D(10)), ("A1", "L2", D(10))]

@@ -1,0 +1,179 @@
+"""Warehouse entries (append-only) and bin content, their projection, kept in the same transaction (W1)."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+import asyncpg
+
+from warehouse.domain.documents import DocumentType
+from warehouse.domain.errors import DuplicateDocumentError, InsufficientBinContentError, SerialAlreadyInStockError
+from warehouse.domain.stock import ContentRow, StockKey, WarehouseEntry
+from warehouse.domain.tracking import LotKey, SerialKey, Tracking
+from warehouse.repository import exact
+
+_KEY = "location_code, bin_code, item_no, variant, serial, lot, expiration"
+_REAL_STOCK = "quantity > 0 AND NOT is_adjustment_bin"
+
+
+def _stock_key(row: asyncpg.Record) -> StockKey:
+    return StockKey(row["location_code"], row["bin_code"], row["item_no"], row["variant"],
+                    Tracking(row["serial"], row["lot"], row["expiration"]))
+
+
+def _key_columns(keys: Sequence[StockKey]) -> list[list]:
+    return [[k.location_code for k in keys], [k.bin_code for k in keys], [k.item_no for k in keys],
+            [k.variant for k in keys], [k.tracking.serial for k in keys], [k.tracking.lot for k in keys],
+            [k.tracking.expiration for k in keys]]
+
+
+async def content(conn: asyncpg.Connection, location_code: str, item_nos: Iterable[str]) -> list[ContentRow]:
+    """The items' content at the location, in every bin (the adjustment bin included)."""
+    rows = await conn.fetch(
+        f"""SELECT {_KEY}, quantity, first_entry_no FROM bin_content
+            WHERE location_code = $1 AND item_no = ANY($2::text[])""",
+        location_code, list(item_nos),
+    )
+    return [ContentRow(_stock_key(r), exact(r["quantity"]), r["first_entry_no"]) for r in rows]
+
+
+async def append(conn: asyncpg.Connection, entries: Sequence[WarehouseEntry], adjustment_bin: str) -> None:
+    """Append the entries in order and move bin content by them. Content that an entry takes leaves first,
+    so a serial moved between bins is never in stock twice at the same moment (T2's unique index)."""
+    if not entries:
+        return
+    numbers = await conn.fetch("SELECT nextval('warehouse_entry_entry_no_seq') AS n FROM generate_series(1, $1)",
+                               len(entries))
+    numbered = list(zip(sorted(r["n"] for r in numbers), entries, strict=True))
+    await _insert_entries(conn, numbered)
+    deltas: dict[StockKey, Decimal] = {}
+    first_entry: dict[StockKey, int] = {}
+    for entry_no, entry in numbered:
+        deltas[entry.key] = deltas.get(entry.key, Decimal(0)) + entry.quantity
+        first_entry.setdefault(entry.key, entry_no)
+    for leaving in (True, False):
+        changed = [k for k, q in deltas.items() if q and (q < 0) == leaving]
+        await _move_content(conn, changed, [deltas[k] for k in changed], [first_entry[k] for k in changed],
+                            adjustment_bin)
+
+
+async def _insert_entries(conn: asyncpg.Connection, numbered: Sequence[tuple[int, WarehouseEntry]]) -> None:
+    entries = [e for _, e in numbered]
+    await conn.execute(
+        f"""INSERT INTO warehouse_entry (entry_no, entry_type, document_no, line_no, {_KEY}, quantity,
+                                        source_type, source_no, source_line_no)
+            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
+                                 $8::text[], $9::text[], $10::text[], $11::date[], $12::numeric[], $13::text[],
+                                 $14::text[], $15::int[])""",
+        [n for n, _ in numbered], [e.entry_type.value for e in entries], [e.document_no for e in entries],
+        [e.line_no for e in entries], *_key_columns([e.key for e in entries]), [e.quantity for e in entries],
+        [e.source.source_type if e.source else "" for e in entries],
+        [e.source.source_no if e.source else "" for e in entries],
+        [e.source.line_no if e.source else 0 for e in entries],
+    )
+
+
+async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], deltas: Sequence[Decimal],
+                        first_entries: Sequence[int], adjustment_bin: str) -> None:
+    """Add signed deltas to the content rows, creating missing ones, then drop the rows that reached zero.
+    Not an upsert: PostgreSQL checks a row's CHECK before ON CONFLICT, so a negative delta could never update.
+    The item locks keep the rows from appearing between the update and the insert. The database refuses
+    what the domain already refused, in case a lock was ever missed."""
+    if not keys:
+        return
+    same_key = """(c.location_code, c.bin_code, c.item_no, c.variant, c.serial, c.lot)
+                  = (d.location_code, d.bin_code, d.item_no, d.variant, d.serial, d.lot)
+                  AND c.expiration IS NOT DISTINCT FROM d.expiration"""
+    try:
+        await conn.execute(
+            f"""WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                                $6::text[], $7::date[], $8::numeric[], $9::bigint[])
+                                  AS d ({_KEY}, quantity, first_entry_no)),
+                     changed AS (UPDATE bin_content c SET quantity = c.quantity + d.quantity FROM d
+                                 WHERE {same_key} RETURNING c.*)
+                INSERT INTO bin_content ({_KEY}, quantity, is_adjustment_bin, first_entry_no)
+                SELECT {_KEY}, quantity, bin_code = $10, first_entry_no FROM d
+                WHERE NOT EXISTS (SELECT FROM changed c WHERE {same_key})""",
+            *_key_columns(keys), list(deltas), list(first_entries), adjustment_bin,
+        )
+    except asyncpg.CheckViolationError as error:
+        raise InsufficientBinContentError(
+            "A bin would go below zero: another command took the stock first. Check the bin content and try again."
+        ) from error
+    except asyncpg.UniqueViolationError as error:
+        if error.constraint_name != "bin_content_serial_in_stock":
+            raise
+        raise SerialAlreadyInStockError(
+            "A serial number would be in stock twice: another command placed it first. Check the label."
+        ) from error
+    await conn.execute(
+        "DELETE FROM bin_content WHERE quantity = 0 AND location_code = $1 AND item_no = ANY($2::text[])",
+        keys[0].location_code, list({k.item_no for k in keys}),
+    )
+
+
+async def serials_in_stock(conn: asyncpg.Connection, serials: Iterable[SerialKey]) -> set[SerialKey]:
+    """T2: which of these serials are in stock in a real bin anywhere in the company."""
+    wanted = list(set(serials))
+    if not wanted:
+        return set()
+    rows = await conn.fetch(
+        f"""SELECT item_no, variant, serial FROM bin_content
+            WHERE {_REAL_STOCK} AND (item_no, variant, serial) IN
+                  (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))""",
+        [s[0] for s in wanted], [s[1] for s in wanted], [s[2] for s in wanted],
+    )
+    return {(r["item_no"], r["variant"], r["serial"]) for r in rows}
+
+
+async def known_lots(conn: asyncpg.Connection,
+                     lots: Iterable[LotKey]) -> tuple[dict[LotKey, date | None], dict[LotKey, Decimal]]:
+    """T3: each lot's expiration date and quantity in real bins company-wide; unknown lots are absent."""
+    wanted = list({lot for lot in lots if lot[1]})
+    rows = await conn.fetch(
+        f"""SELECT item_no, lot, min(expiration) AS expiration, sum(quantity) AS quantity FROM bin_content
+            WHERE {_REAL_STOCK} AND (item_no, lot) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+            GROUP BY item_no, lot""",
+        [lot[0] for lot in wanted], [lot[1] for lot in wanted],
+    )
+    return ({(r["item_no"], r["lot"]): r["expiration"] for r in rows},
+            {(r["item_no"], r["lot"]): exact(r["quantity"]) for r in rows})
+
+
+async def bins_with_content(conn: asyncpg.Connection, location_code: str) -> set[str]:
+    rows = await conn.fetch("SELECT DISTINCT bin_code FROM bin_content WHERE location_code = $1", location_code)
+    return {r["bin_code"] for r in rows}
+
+
+async def items_with_adjustment_balance(conn: asyncpg.Connection, location_code: str) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT DISTINCT item_no FROM bin_content WHERE location_code = $1 AND is_adjustment_bin", location_code)
+    return {r["item_no"] for r in rows}
+
+
+async def items_with_entries(conn: asyncpg.Connection, location_code: str) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT DISTINCT item_no FROM warehouse_entry WHERE location_code = $1 ORDER BY item_no", location_code)
+    return [r["item_no"] for r in rows]
+
+
+async def refuse_registered(conn: asyncpg.Connection, entry_type: DocumentType, document_no: str) -> None:
+    """A journal is registered once under its number: a resent journal with a new message id would count twice."""
+    if await conn.fetchval("SELECT EXISTS (SELECT FROM warehouse_entry WHERE document_no = $1 AND entry_type = $2)",
+                           document_no, entry_type.value):
+        raise DuplicateDocumentError(
+            f"{entry_type.value.replace('_', ' ').capitalize()} {document_no} is already registered: "
+            "choose a new document number for a new journal."
+        )
+
+
+async def bin_totals(conn: asyncpg.Connection, location_code: str, item_nos: Sequence[str]) -> list[asyncpg.Record]:
+    """S7: per item/variant/serial/lot, the content of all real bins and the adjustment bin balance."""
+    return await conn.fetch(
+        """SELECT item_no, variant, serial, lot,
+                  coalesce(sum(quantity) FILTER (WHERE NOT is_adjustment_bin), 0) AS real_bins,
+                  coalesce(sum(quantity) FILTER (WHERE is_adjustment_bin), 0) AS adjustment_bin
+           FROM bin_content WHERE location_code = $1 AND item_no = ANY($2::text[])
+           GROUP BY item_no, variant, serial, lot ORDER BY item_no, variant, lot, serial""",
+        location_code, list(item_nos),
+    )

@@ -171,8 +171,9 @@ class KafkaBroker:
         config.write_text(_server_properties(self.data_dir, port, controller_port))
         (self.data_dir / "log4j2.properties").write_text(_log4j2_properties(self.data_dir))
         if not meta.exists():
+            # The id is one `--cluster-id=` argument: a random id may start with "-".
             fmt = self._java("kafka.tools.StorageTool", "format", "--standalone",
-                             "-t", new_cluster_id(), "-c", str(config), heap="256m")
+                             f"--cluster-id={new_cluster_id()}", "-c", str(config), heap="256m")
             result = subprocess.run(fmt, capture_output=True, text=True)
             if result.returncode != 0:
                 raise RuntimeError(f"kafka storage format failed:\n{result.stdout}{result.stderr}")

@@ -1,6 +1,9 @@
 """Read-only HTTP queries of the inventory service."""
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from inventory import queries
+from inventory.domain.keys import TrackingNumbers
 
 router = APIRouter()
 
@@ -29,3 +32,70 @@ async def list_items(request: Request, limit: int = 100, after: str = "") -> lis
 async def list_locations(request: Request) -> list[dict]:
     rows = await _pool(request).fetch("SELECT * FROM location ORDER BY location_code")
     return [dict(r) for r in rows]
+
+
+@router.get("/availability/{item_no}")
+async def availability(
+    item_no: str, request: Request, location: str = "", variant: str | None = None, serial: str = "", lot: str = ""
+) -> dict:
+    """I5 with its breakdown per item/variant/location, and per serial/lot below each."""
+    async with _pool(request).acquire() as conn:
+        locations = await queries.availability_of(conn, item_no, location, variant, TrackingNumbers(serial, lot))
+    return {"item_no": item_no, "locations": locations}
+
+
+@router.get("/items/{item_no}/ledger-entries")
+async def ledger_entries(
+    item_no: str,
+    request: Request,
+    location: str = "",
+    serial: str = "",
+    lot: str = "",
+    after: int = 0,
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict:
+    async with _pool(request).acquire() as conn:
+        return await queries.ledger_entries(conn, item_no, location, TrackingNumbers(serial, lot), after, limit)
+
+
+@router.get("/items/{item_no}/tracing")
+async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "") -> dict:
+    """Every ledger entry of a serial or lot and every application it took part in."""
+    if not (serial or lot):
+        raise HTTPException(422, "name the serial and/or lot number to trace")
+    async with _pool(request).acquire() as conn:
+        return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot))
+
+
+@router.get("/items/{item_no}/reservations")
+async def item_reservations(item_no: str, request: Request, location: str = "") -> list[dict]:
+    async with _pool(request).acquire() as conn:
+        return await queries.item_reservations(conn, item_no, location)
+
+
+@router.get("/items/{item_no}/blocked-tracking")
+async def blocked_tracking(item_no: str, request: Request) -> list[dict]:
+    async with _pool(request).acquire() as conn:
+        return await queries.blocked_tracking(conn, item_no)
+
+
+@router.get("/demands/{source_type}/{source_no}/{source_line_no}")
+async def demand_line(source_type: str, source_no: str, source_line_no: int, request: Request) -> dict:
+    """The demand line's reservations, and the serial/lot numbers assigned to it and picked for it."""
+    async with _pool(request).acquire() as conn:
+        return await queries.demand_line(conn, source_type, source_no, source_line_no)
+
+
+@router.get("/parked-postings")
+async def parked_postings(request: Request, item_no: str = "", location: str = "") -> list[dict]:
+    async with _pool(request).acquire() as conn:
+        return await queries.parked_postings(conn, item_no, location)
+
+
+@router.get("/reconciliations/{request_id}")
+async def reconciliation(request_id: str, request: Request) -> dict:
+    async with _pool(request).acquire() as conn:
+        result = await queries.reconciliation(conn, request_id)
+    if result is None:
+        raise HTTPException(404, f"no bin totals of request {request_id} have been reconciled")
+    return result

@@ -1,10 +1,163 @@
-"""Translation between contract models (the wire) and the inventory domain: the only module knowing both."""
+"""Translation between contract models (the wire) and the inventory domain: the only module knowing both.
+
+Inbound: commands become requests, warehouse facts become postings, allocation changes, registered
+picks, adjustment-bin changes and counts. Outbound: `fact(event)` turns every domain event into
+its contract model. Warehouse quantities are positive unless the contract says "signed"; the
+domain signs them like the ledger.
+"""
+
+from collections.abc import Iterable
+from functools import singledispatch
 
 from contracts import inventory as inv
+from contracts import warehouse as wh
+from contracts.base import Message
 from inventory.domain import events
+from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
+from inventory.domain.demand import Demand
+from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
+from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
+from inventory.domain.postings import PostedLine, Posting
+from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount
+from inventory.domain.reservations import ReservationRequest
+from inventory.domain.synchronization import RegisteredPick
 
 
-def item_registered(event: events.ItemRegistered) -> inv.ItemRegistered:
+# --- commands -> domain --------------------------------------------------------------------------
+def demand(fields: inv.DemandFields) -> Demand:
+    return Demand(fields.source_type, fields.source_no, fields.source_line_no)
+
+
+def location(fields: inv.StockFields) -> LocationKey:
+    return LocationKey(fields.item_no, fields.location_code, fields.variant)
+
+
+def numbers(serial: str, lot: str) -> TrackingNumbers:
+    return TrackingNumbers(serial, lot)
+
+
+def reservation_request(command: inv.Reserve) -> ReservationRequest:
+    return ReservationRequest(
+        demand(command),
+        location(command),
+        command.quantity,
+        numbers(command.serial, command.lot),
+        command.allow_partial,
+        command.bin_code,
+        command.zone_code,
+    )
+
+
+def blocked_tracking(command: inv.BlockTracking | inv.UnblockTracking) -> BlockedTracking:
+    return BlockedTracking(command.item_no, command.variant, numbers(command.serial, command.lot))
+
+
+# --- warehouse facts -> domain -------------------------------------------------------------------
+def receipt_posting(fact: wh.ReceiptPosted, posting_id: str) -> Posting:
+    """S1: positive purchase entries; each keeps the order line it was received for."""
+    source = ("receipt", fact.receipt_no)
+    return Posting(posting_id, tuple(_posted_line(fact, EntryType.PURCHASE, line, source, 1) for line in fact.lines))
+
+
+def shipment_posting(fact: wh.ShipmentPosted, posting_id: str) -> Posting:
+    """S5: negative sale entries for the demand (order line) each line fulfils."""
+    source = ("shipment", fact.shipment_no)
+    return Posting(posting_id, tuple(_posted_line(fact, EntryType.SALE, line, source, -1) for line in fact.lines))
+
+
+def _posted_line(
+    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact, source: tuple, sign: int
+) -> PostedLine:
+    return PostedLine(
+        entry_type,
+        _key(fact, line.variant, line.serial, line.lot),
+        sign * line.quantity,
+        SourceDocument(*source, line.document_line_no),
+        line.expiration,
+        _source_line(line),
+    )
+
+
+def adjustment_posting(fact: wh.WarehouseAdjustmentPosted, posting_id: str) -> Posting:
+    """W10/S4: the adjustment bin's balances become positive or negative adjustment entries."""
+    return Posting(
+        posting_id,
+        tuple(
+            PostedLine(
+                EntryType.POSITIVE_ADJUSTMENT if line.quantity > 0 else EntryType.NEGATIVE_ADJUSTMENT,
+                _key(fact, line.variant, line.serial, line.lot),
+                line.quantity,
+                SourceDocument("warehouse_adjustment", fact.document_no, line_no),
+                line.expiration,
+            )
+            for line_no, line in enumerate(fact.lines, 1)
+            if line.quantity
+        ),
+    )
+
+
+def allocation_changes(fact: wh.PickCreated | wh.PickCancelled) -> list[AllocationChange]:
+    """S2: a created pick line allocates its Take quantity to the demand; a cancelled one releases it."""
+    change = AllocationChange.activity_created if isinstance(fact, wh.PickCreated) else AllocationChange.activity_ended
+    return [
+        change(_source_line(line), _key(fact, line.variant, line.serial, line.lot), line.quantity)
+        for line in fact.lines
+    ]
+
+
+def registered_picks(fact: wh.PickRegistered) -> list[RegisteredPick]:
+    """S3: what was really picked, and the proposal when the picker scanned another serial/lot
+    (W6). A blank proposal means nothing else was proposed."""
+    picks = []
+    for line in fact.lines:
+        picked = _key(fact, line.variant, line.serial, line.lot)
+        proposed = _key(fact, line.variant, line.proposed_serial, line.proposed_lot)
+        differs = (line.proposed_serial or line.proposed_lot) and proposed != picked
+        picks.append(RegisteredPick(_source_line(line), picked, line.quantity, proposed if differs else None))
+    return picks
+
+
+def reclassification_changes(fact: wh.ReclassificationRegistered) -> list[AdjustmentBinChange]:
+    """W8: a changed serial/lot leaves its old number in the adjustment bin (+, like lost stock)
+    and takes the new one out of it (-, like found stock) until W10 posts the difference. A
+    change of bin or expiration alone changes nothing here."""
+    changes = []
+    for line in fact.lines:
+        old = _key(fact, line.variant, line.from_serial, line.from_lot)
+        new = _key(fact, line.variant, line.to_serial, line.to_lot)
+        if old != new:
+            changes += [AdjustmentBinChange(old, line.quantity), AdjustmentBinChange(new, -line.quantity)]
+    return changes
+
+
+def adjustment_bin_changes(fact: wh.WarehouseAdjustmentRegistered) -> list[AdjustmentBinChange]:
+    """W9: found stock (+ in the real bin) is balanced by - in the adjustment bin, lost stock by +."""
+    return [AdjustmentBinChange(_key(fact, line.variant, line.serial, line.lot), -line.quantity) for line in fact.lines]
+
+
+def warehouse_counts(fact: wh.BinTotalsReported) -> list[WarehouseCount]:
+    return [
+        WarehouseCount(_key(fact, line.variant, line.serial, line.lot), line.real_bins, line.adjustment_bin)
+        for line in fact.lines
+    ]
+
+
+def _key(fact: Message, variant: str, serial: str | None, lot: str | None) -> TrackingKey:
+    return TrackingKey(fact.item_no, fact.location_code, variant, serial or "", lot or "")
+
+
+def _source_line(line: wh.PostedLineFact | wh.AllocatedLineFact | wh.RegisteredLineFact) -> Demand:
+    return Demand(line.source_type, line.source_no, line.source_line_no)
+
+
+# --- domain events -> facts ----------------------------------------------------------------------
+@singledispatch
+def fact(event: object) -> Message:
+    raise TypeError(f"no contract model for {type(event).__name__}")
+
+
+@fact.register
+def _(event: events.ItemRegistered) -> inv.ItemRegistered:
     return inv.ItemRegistered(
         item_no=event.item_no,
         base_unit=event.base_unit,
@@ -12,3 +165,239 @@ def item_registered(event: events.ItemRegistered) -> inv.ItemRegistered:
         expiration_required=event.expiration_required,
         strict_expiration=event.strict_expiration,
     )
+
+
+@fact.register
+def _(event: events.LedgerEntriesPosted) -> inv.LedgerEntriesPosted:
+    key = event.entries[0].key
+    return inv.LedgerEntriesPosted(
+        posting_id=event.posting_id,
+        item_no=key.item_no,
+        location_code=key.location_code,
+        entries=tuple(ledger_entry(entry) for entry in event.entries),
+        applications=tuple(application(applied) for applied in event.applications),
+    )
+
+
+@fact.register
+def _(event: events.ReservationCreated) -> inv.ReservationCreated:
+    return inv.ReservationCreated(
+        **_demand(event.demand),
+        **_stock(event.location),
+        **_numbers(event.named),
+        quantity=event.quantity,
+        requested_quantity=event.requested_quantity,
+    )
+
+
+@fact.register
+def _(event: events.ReservationChanged) -> inv.ReservationChanged:
+    return inv.ReservationChanged(
+        **_demand(event.demand),
+        **_stock(event.from_key),
+        from_serial=event.from_key.serial_no,
+        from_lot=event.from_key.lot_no,
+        to_serial=event.to_key.serial_no,
+        to_lot=event.to_key.lot_no,
+        quantity=event.quantity,
+        reason=event.reason,
+    )
+
+
+@fact.register
+def _(event: events.ReservationCancelled) -> inv.ReservationCancelled:
+    return inv.ReservationCancelled(
+        **_demand(event.demand),
+        **_stock(event.location),
+        **_numbers(event.named),
+        quantity=event.quantity,
+        reason=event.reason,
+    )
+
+
+@fact.register
+def _(event: events.ReservationConflict) -> inv.ReservationConflict:
+    return inv.ReservationConflict(
+        **_stock(event.key),
+        **_numbers(event.key.numbers),
+        picked_for=inv.DemandRef(**_demand(event.picked_for)),
+        reserved_for=inv.DemandRef(**_demand(event.reserved_for)),
+        quantity=event.quantity,
+    )
+
+
+@fact.register
+def _(event: events.DemandReservationChanged) -> inv.DemandReservationChanged:
+    """Blank serial and lot: the demand's whole reservation at the location (I7)."""
+    named = event.key.numbers if isinstance(event.key, TrackingKey) else TrackingNumbers()
+    return inv.DemandReservationChanged(
+        **_demand(event.demand), **_stock(event.key), **_numbers(named), reserved=event.reserved
+    )
+
+
+@fact.register
+def _(event: events.TrackingAssigned) -> inv.TrackingAssigned:
+    return inv.TrackingAssigned(
+        **_demand(event.demand), **_stock(event.key), **_numbers(event.key.numbers), quantity=event.quantity
+    )
+
+
+@fact.register
+def _(event: events.PickedTrackingRecorded) -> inv.PickedTrackingRecorded:
+    return inv.PickedTrackingRecorded(
+        **_demand(event.demand),
+        **_stock(event.key),
+        **_numbers(event.key.numbers),
+        quantity=event.quantity,
+        picked_quantity=event.picked_quantity,
+    )
+
+
+@fact.register
+def _(event: events.ReservationsSynchronized) -> inv.ReservationsSynchronized:
+    return inv.ReservationsSynchronized(
+        **_demand(event.demand),
+        **_stock(event.shipped_key),
+        **_numbers(event.shipped_key.numbers),
+        shipment_no=event.document_no,
+        shipped_quantity=event.shipped_quantity,
+        consumed_reservation=event.consumed_reservation,
+        still_reserved=event.still_reserved,
+    )
+
+
+@fact.register
+def _(event: events.PostingParked) -> inv.PostingParked:
+    [location_key, *_] = event.locations
+    return inv.PostingParked(
+        posting_id=event.posting_id,
+        item_no=location_key.item_no,
+        location_code=location_key.location_code,
+        reason_code=event.reason_code,
+        message=event.message,
+        shortages=tuple(
+            inv.Shortage(
+                variant=shortage.key.variant_code,
+                serial=shortage.key.serial_no,
+                lot=shortage.key.lot_no,
+                missing_quantity=shortage.missing_quantity,
+            )
+            for shortage in event.shortages
+        ),
+    )
+
+
+@fact.register
+def _(event: events.PostingApplied) -> inv.PostingApplied:
+    [location_key, *_] = event.locations
+    return inv.PostingApplied(
+        posting_id=event.posting_id, item_no=location_key.item_no, location_code=location_key.location_code
+    )
+
+
+@fact.register
+def _(event: events.TrackingBlocked) -> inv.TrackingBlocked:
+    return inv.TrackingBlocked(**_blocked(event.blocked), reason=event.reason)
+
+
+@fact.register
+def _(event: events.TrackingUnblocked) -> inv.TrackingUnblocked:
+    return inv.TrackingUnblocked(**_blocked(event.blocked))
+
+
+def reservation_rejected(event: events.ReservationRejected, command_id: str) -> inv.ReservationRejected:
+    return inv.ReservationRejected(
+        **_demand(event.demand),
+        **_stock(event.location),
+        **_numbers(event.named),
+        command_id=command_id,
+        requested_quantity=event.requested_quantity,
+        available_quantity=event.available_quantity,
+        reason_code=event.reason_code,
+        message=event.message,
+        breakdown=breakdown(event.breakdown) if event.breakdown else None,
+    )
+
+
+def reconciliation_reported(
+    report: wh.BinTotalsReported, differences: Iterable[ReconciliationDifference]
+) -> inv.ReconciliationReported:
+    return inv.ReconciliationReported(
+        request_id=report.request_id,
+        item_no=report.item_no,
+        location_code=report.location_code,
+        differences=tuple(difference(found) for found in differences),
+    )
+
+
+# --- parts (also served by the read API) ---------------------------------------------------------
+def breakdown(figures: AvailabilityBreakdown) -> inv.Breakdown:
+    return inv.Breakdown(
+        inventory=figures.inventory,
+        on_picks_and_movements=figures.on_picks_and_movements,
+        reserved=figures.reserved,
+        in_outbound_bins=figures.in_outbound_bins,
+        adjustment_bin_positive=figures.adjustment_bin_positive,
+        reserved_and_allocated_same_demand=figures.reserved_and_allocated_same_demand,
+        available_to_reserve=figures.available_to_reserve,
+    )
+
+
+def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
+    source = entry.demand or Demand("", "", 0)
+    return inv.LedgerEntry(
+        entry_no=entry.entry_no,
+        entry_type=entry.entry_type.value,
+        variant=entry.key.variant_code,
+        serial=entry.key.serial_no,
+        lot=entry.key.lot_no,
+        expiration=entry.expiration_date,
+        quantity=entry.quantity,
+        remaining_quantity=entry.remaining_quantity,
+        open=entry.open,
+        document_type=entry.source.document_type,
+        document_no=entry.source.document_no,
+        document_line_no=entry.source.line_no,
+        **_demand(source),
+    )
+
+
+def application(applied: Application) -> inv.Application:
+    return inv.Application(
+        outbound_entry_no=applied.outbound_entry_no,
+        inbound_entry_no=applied.inbound_entry_no,
+        quantity=applied.quantity,
+    )
+
+
+def difference(found: ReconciliationDifference) -> inv.Difference:
+    return inv.Difference(
+        variant=found.key.variant_code,
+        serial=found.key.serial_no,
+        lot=found.key.lot_no,
+        real_bins=found.real_bins,
+        adjustment_bin=found.adjustment_bin,
+        ledger_inventory=found.ledger_inventory,
+        difference=found.difference,
+    )
+
+
+def _demand(demand_line: Demand) -> dict:
+    return {
+        "source_type": demand_line.source_type,
+        "source_no": demand_line.source_id,
+        "source_line_no": demand_line.source_line,
+    }
+
+
+def _stock(key: LocationKey | TrackingKey) -> dict:
+    return {"item_no": key.item_no, "variant": key.variant_code, "location_code": key.location_code}
+
+
+def _numbers(named: TrackingNumbers) -> dict:
+    return {"serial": named.serial_no, "lot": named.lot_no}
+
+
+def _blocked(blocked: BlockedTracking) -> dict:
+    return {"item_no": blocked.item_no, "variant": blocked.variant_code, **_numbers(blocked.numbers)}
+

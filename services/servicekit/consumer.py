@@ -154,10 +154,12 @@ class MessageProcessor:
                 log.info("duplicate message ignored")
                 return "duplicate"
             refusal_types = self._rejections.refusal_types if self._rejections else ()
+            mark = uow.outbox.mark()
             try:
                 async with uow.savepoint():
                     await self._use_cases[type(payload)](uow, payload, envelope)
             except refusal_types as refusal:
+                uow.outbox.discard_since(mark)  # a refused command publishes nothing it had decided
                 reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
         if envelope.type == self._crash_after_commit_of:

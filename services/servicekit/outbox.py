@@ -24,8 +24,13 @@ class OutboxWriter:
 
     conn: asyncpg.Connection
     pending: list[OutgoingRecord] = field(default_factory=list)
+    refusal_explanations: list[int] = field(default_factory=list)
 
-    def publish(self, topic: str, message: Message, envelope: Envelope) -> None:
+    def publish(self, topic: str, message: Message, envelope: Envelope, *, explains_refusal: bool = False) -> None:
+        """Queue a fact. If the use case is then refused, its queued facts are discarded with its other
+        writes, except those marked `explains_refusal` (e.g. a rejected reservation with its numbers)."""
+        if explains_refusal:
+            self.refusal_explanations.append(len(self.pending))
         self.pending.append(
             OutgoingRecord(
                 topic=topic,
@@ -34,6 +39,16 @@ class OutboxWriter:
                 headers=envelope.to_headers(),
             )
         )
+
+    def mark(self) -> int:
+        return len(self.pending)
+
+    def discard_since(self, mark: int) -> None:
+        """Undo what a refused use case queued after `mark`, keeping the facts that explain the refusal."""
+        kept = [r for i, r in enumerate(self.pending) if i >= mark and i in self.refusal_explanations]
+        del self.pending[mark:]
+        self.pending.extend(kept)
+        self.refusal_explanations.clear()
 
     def forward(self, record: OutgoingRecord) -> None:
         """Queue a record as is (dead letters keep the original bytes and headers)."""
@@ -52,3 +67,4 @@ class OutboxWriter:
         # Delivered by PostgreSQL only when the transaction commits: wakes the relay.
         await self.conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
         self.pending.clear()
+        self.refusal_explanations.clear()

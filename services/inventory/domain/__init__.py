@@ -6,6 +6,7 @@
 - `availability`: maintained totals, available to reserve, deltas (I5, I7, I8).
 - `synchronization`: postings, allocations, registered picks, parked postings (S1-S6).
 - `reconciliation`: warehouse counts against the ledger (S7).
+- `blocking`: blocked serial/lot numbers take part in no reservation (T4).
 - `workspace`: `StockState` in, `StockChanges` out; `supply`: reservations on entries.
 
 Decisions beyond domain.md are in RULES.md.

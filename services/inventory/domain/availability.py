@@ -12,13 +12,13 @@ particular lot. A specific request must fit both levels.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import astuple, dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .demand import Demand
-from .keys import LocationKey, TrackingKey
+from .keys import BlockedTracking, LocationKey, TrackingKey
 from .quantities import ZERO
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class StockTotals(_Figures):
 
     def breakdown(self, own: DemandTotals | None = None, blocked: Decimal = ZERO) -> AvailabilityBreakdown:
         """I5 for anyone, or for the demand `own` (which may reserve what it already picked);
-        `blocked` is what blocked serial/lot numbers would otherwise offer (T4, `blocked_quantity`)."""
+        `blocked` is what blocked serial/lot numbers would otherwise offer (T4, see `availability`)."""
         return AvailabilityBreakdown(
             self.inventory,
             self.on_picks_and_movements,
@@ -145,11 +145,23 @@ class StockTotals(_Figures):
         return self.breakdown().available_to_reserve
 
 
-def blocked_quantity(blocked_rows: Iterable[StockTotals]) -> Decimal:
-    """T4: blocked serial/lot numbers take part in no reservation, so what their serial/lot rows
-    would offer is taken out of availability. Read from the rows (I8); stock of a blocked lot that
-    is already on a pick or in an outbound bin is subtracted there and not counted again."""
-    return sum((max(ZERO, row.available_to_reserve) for row in blocked_rows), ZERO)
+def availability(
+    row: StockTotals,
+    tracking_rows: Iterable[StockTotals],
+    blocks: Collection[BlockedTracking],
+    own: DemandTotals | None = None,
+) -> AvailabilityBreakdown:
+    """I5 at `row.key`, answered from maintained rows (I8), for anyone or for the demand `own`.
+    T4: blocked serial/lot numbers take part in no reservation, so what their rows (among
+    `tracking_rows`, the serial/lot rows of the same location) would offer is left out. Stock of a
+    blocked lot already on a pick or in an outbound bin is subtracted there and not again."""
+    blocked = [
+        tracking
+        for tracking in tracking_rows
+        if row.key in (tracking.key, tracking.key.location_key)
+        if any(block.covers(tracking.key) for block in blocks)
+    ]
+    return row.breakdown(own, sum((max(ZERO, tracking.available_to_reserve) for tracking in blocked), ZERO))
 
 
 @dataclass(frozen=True)

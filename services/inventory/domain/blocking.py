@@ -6,7 +6,7 @@ the persistence layer stores it and runs `withdraw_blocked_supply` once per loca
 item is stocked, in the same transaction.
 """
 
-from .errors import TrackingBlockedError, TrackingNotBlockedError, TrackingNumberRequiredError, UnknownItemError
+from .errors import TrackingNotBlockedError, TrackingNumberRequiredError, UnknownItemError
 from .events import TrackingBlocked, TrackingUnblocked
 from .items import Item
 from .keys import BlockedTracking
@@ -46,5 +46,3 @@ def _check_numbers(blocked: BlockedTracking, item: Item | None) -> None:
         raise TrackingNumberRequiredError(item.item_no, "serial or lot number")
     item.check_numbers(blocked.numbers, complete=False)
 
-
-__all__ = ["TrackingBlockedError", "block_tracking", "unblock_tracking", "withdraw_blocked_supply"]

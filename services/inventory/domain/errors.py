@@ -143,6 +143,13 @@ class ReservationNotFoundError(InventoryError):
         super().__init__(f"{demand} has no reservation of {what}; check the demand line and the item.")
 
 
+class TrackingUnchangedError(InventoryError):
+    reason_code = "tracking_unchanged"
+
+    def __init__(self, demand: Demand, named: str) -> None:
+        super().__init__(f"The reservation of {demand} already names {named}; name other numbers to change it.")
+
+
 class ReductionExceedsReservationError(InventoryError):
     reason_code = "reduction_exceeds_reservation"
 

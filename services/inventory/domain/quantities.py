@@ -16,3 +16,9 @@ def total(quantities: Iterable[Decimal]) -> Decimal:
 def require_positive(quantity: Decimal, what: str) -> None:
     if quantity <= ZERO:
         raise InvalidQuantityError(what, quantity, "greater than zero")
+
+
+def normalized(quantity: Decimal) -> Decimal:
+    """The same value without trailing zeros (10.000000 -> 10, 2.500000 -> 2.5), never in
+    exponent notation."""
+    return quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()

@@ -20,8 +20,10 @@ from .errors import (
     TrackingBlockedError,
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
+    TrackingUnchangedError,
 )
 from .events import (
+    DemandReservationChanged,
     ReservationChanged,
     ReservationCreated,
     ReservationRejected,
@@ -102,13 +104,20 @@ def reduce_reservation(demand: Demand, location: LocationKey, reduction: Decimal
     return workspace.outcome()
 
 
-def delete_demand_line(demand: Demand, state: StockState) -> StockChanges:
+def delete_demand_line(demand: Demand, location: LocationKey, state: StockState) -> StockChanges:
     """I6: a deleted demand line keeps no reservations and no serial/lot assignments. Deleting a
-    line that holds none is not an error (the line may never have reserved anything)."""
+    line that holds none is not an error (the line may never have reserved anything); its
+    reservation total, zero, is published all the same: the sender sees the deletion was carried
+    out, and a replica that missed a fact is corrected."""
     workspace = Workspace(state)
-    workspace.cancel(((row, row.quantity) for row in workspace.supply.rows(demand=demand)), "demand_line_deleted")
+    workspace.item(location.item_no)
+    workspace.require_location(location.location_code)
+    rows = workspace.supply.rows(demand=demand, location=location)
+    workspace.cancel(((row, row.quantity) for row in rows), "demand_line_deleted")
     for row in workspace.demand_tracking_of(demand):
         workspace.set_demand_tracking(replace(row, assigned_quantity=ZERO, picked_quantity=ZERO))
+    if not rows:
+        workspace.record(DemandReservationChanged(demand, location, ZERO))
     return workspace.outcome()
 
 
@@ -127,7 +136,7 @@ def change_reservation_tracking(
     quantity = total(row.quantity for row in rows)
     item.check_serial_quantity(new, quantity)
     if new == old:
-        return workspace.outcome()
+        raise TrackingUnchangedError(demand, str(old))
     if _specific_availability(workspace, demand, location, new).available_to_reserve < quantity:
         workspace.cancel(((row, row.quantity) for row in rows), "new_tracking_unavailable")
         return workspace.outcome()

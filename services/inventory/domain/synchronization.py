@@ -148,7 +148,13 @@ def _synchronize_reservations(workspace: Workspace, posting_id: str, line: Poste
     still_reserved = total(row.quantity for row in workspace.supply.rows(demand=demand, location=location))
     workspace.record(
         ReservationsSynchronized(
-            demand, posting_id, line.key, shipped, total(quantity for _, quantity in consumed), still_reserved
+            demand,
+            posting_id,
+            line.key,
+            shipped,
+            total(quantity for _, quantity in consumed),
+            still_reserved,
+            line.source.document_no,
         )
     )
 

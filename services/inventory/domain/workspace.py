@@ -10,12 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTotals, TotalsChanges, blocked_quantity
+from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTotals, TotalsChanges, availability
 from .demand import Demand, DemandTracking
 from .errors import UnknownItemError, UnknownLocationError
 from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
 from .items import Item
-from .keys import BlockedTracking, LocationKey, TrackingKey
+from .keys import BlockedTracking, TrackingKey
 from .ledger import Application, ItemLedgerEntry, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
@@ -74,6 +74,7 @@ class Workspace:
     def __init__(self, state: StockState) -> None:
         self._items = {item.item_no: item for item in state.items}
         self._locations = state.locations
+        self._blocked = state.blocked
         self._entries = {entry.entry_no: entry for entry in state.open_entries}
         self._new_entry_nos: list[int] = []
         self._updated_entry_nos: set[int] = set()
@@ -99,15 +100,10 @@ class Workspace:
 
     # --- availability (I5, T4) -------------------------------------------------------------------
     def availability(self, key: StockKey, demand: Demand | None = None) -> AvailabilityBreakdown:
-        """Available to reserve at `key` (for `demand`, which may reserve what it already picked),
-        without what blocked serial/lot numbers would offer."""
-        blocked_rows = [
-            self.totals.after(row_key)
-            for row_key in self.totals.tracking_keys(key.location_key)
-            if self.supply.is_blocked(row_key) and (isinstance(key, LocationKey) or row_key == key)
-        ]
+        """Available to reserve at `key` (for `demand`, which may reserve what it already picked)."""
+        tracking_rows = [self.totals.after(row_key) for row_key in self.totals.tracking_keys(key.location_key)]
         own = self.totals.after_for_demand(demand, key) if demand else None
-        return self.totals.after(key).breakdown(own, blocked_quantity(blocked_rows))
+        return availability(self.totals.after(key), tracking_rows, self._blocked, own)
 
     # --- ledger ----------------------------------------------------------------------------------
     def open_quantity(self, key: TrackingKey) -> Decimal:

@@ -84,6 +84,7 @@ class Books:
         self.demand_totals: dict = {}
         self.tracking = {}
         self.parked = {}
+        self.blocked = set()
         self.next_entry_no = 1
         self.events = []
 
@@ -97,6 +98,7 @@ class Books:
             totals=tuple(self.totals.values()),
             demand_totals=tuple(self.demand_totals.values()),
             demand_tracking=tuple(self.tracking.values()),
+            blocked=tuple(sorted(self.blocked)),
             next_entry_no=self.next_entry_no,
         )
 

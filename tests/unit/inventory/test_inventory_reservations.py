@@ -13,10 +13,12 @@ from inventory.domain.errors import (
     ReservationNotFoundError,
     SerialQuantityMustBeOneError,
     TrackingNumberNotAllowedError,
+    TrackingUnchangedError,
     UnknownItemError,
     UnknownLocationError,
 )
 from inventory.domain.events import (
+    DemandReservationChanged,
     ReservationCancelled,
     ReservationChanged,
     ReservationCreated,
@@ -243,13 +245,29 @@ def test_I6_deleting_the_demand_line_cancels_all_of_it():
     books.run(reserve, request(demand("SO-1"), 6))
     books.run(assign_tracking, demand("SO-1"), key(lot="L2"), d(2))
 
-    changes = books.run(delete_demand_line, demand("SO-1"))
+    changes = books.run(delete_demand_line, demand("SO-1"), at())
 
     cancelled = sorted(
         (e.named.lot_no, e.quantity, e.reason) for e in changes.events if isinstance(e, ReservationCancelled)
     )
     assert cancelled == [("", d(6), "demand_line_deleted"), ("L1", d(2), "demand_line_deleted")]
     assert books.reservations == {} and books.tracking == {} and books.available(at()) == d(10)
+
+
+def test_I6_deleting_a_line_that_holds_nothing_confirms_that_it_holds_nothing():
+    books = lots_on_hand(("L1", 5))
+
+    changes = books.run(delete_demand_line, demand("SO-1"), at())
+
+    assert changes.events == (DemandReservationChanged(demand("SO-1"), at(), d(0)),)
+
+
+def test_I6_changing_a_reservation_to_the_numbers_it_already_names_is_refused():
+    books = lots_on_hand(("L1", 5))
+    books.run(reserve, request(demand("SO-1"), 2, named=lot("L1")))
+
+    with pytest.raises(TrackingUnchangedError):
+        change_reservation_tracking(demand("SO-1"), at(), lot("L1"), lot("L1"), books.state)
 
 
 def test_I6_changing_the_lot_of_a_specific_reservation_moves_it_when_the_new_lot_is_available():

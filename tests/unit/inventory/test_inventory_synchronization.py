@@ -212,7 +212,7 @@ def test_S5_shipment_consumes_the_demands_reservation_and_closes_it():
 
     changes = books.post(shipment("S-1", demand("SO-1"), (key(), 4)))
 
-    assert ReservationsSynchronized(demand("SO-1"), "S-1", key(), d(4), d(4), d(2)) in changes.events
+    assert ReservationsSynchronized(demand("SO-1"), "S-1", key(), d(4), d(4), d(2), "S-1") in changes.events
     assert books.reserved_lots(demand("SO-1")) == {"": d(2)}
     assert (books.at(at()).inventory, books.at(at()).in_outbound_bins, books.available(at())) == (d(6), d(0), d(4))
 

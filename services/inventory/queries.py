@@ -1,0 +1,165 @@
+"""Read-only queries behind the HTTP API. They read committed state without locks: an answer is
+what was true when it was asked, which is all a read API promises.
+
+Quantities leave as exact decimal strings (as on the wire), never as floats.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+
+import asyncpg
+
+from inventory import repository
+from inventory.domain.availability import AvailabilityBreakdown, StockTotals, availability
+from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
+from inventory.domain.quantities import normalized
+
+
+async def availability_of(
+    conn: asyncpg.Connection, item_no: str, location: str, variant: str | None, numbers: TrackingNumbers
+) -> list[dict]:
+    """I5 per item/variant/location with its serial/lot rows, from the maintained totals (I8);
+    `numbers` narrows the serial/lot rows shown."""
+    rows = await repository.stock_totals(conn, item_no)
+    blocks = await repository.blocked_tracking(conn, item_no)
+    tracking_rows = [row for row in rows if isinstance(row.key, TrackingKey)]
+    return [
+        _location_availability(row, [t for t in tracking_rows if t.key.location_key == row.key], blocks, numbers)
+        for row in sorted(rows, key=lambda row: row.key.location_key)
+        if isinstance(row.key, LocationKey)
+        and location in ("", row.key.location_code)
+        and variant in (None, row.key.variant_code)
+    ]
+
+
+def _location_availability(
+    row: StockTotals, tracking_rows: list[StockTotals], blocks: tuple[BlockedTracking, ...], numbers: TrackingNumbers
+) -> dict:
+    return {
+        "location_code": row.key.location_code,
+        "variant": row.key.variant_code,
+        **_breakdown(availability(row, tracking_rows, blocks)),
+        "tracking": [
+            {
+                "serial": tracking.key.serial_no,
+                "lot": tracking.key.lot_no,
+                "is_blocked": any(block.covers(tracking.key) for block in blocks),
+                **_breakdown(availability(tracking, tracking_rows, blocks)),
+            }
+            for tracking in sorted(tracking_rows, key=lambda tracking: tracking.key)
+            if numbers.matches(tracking.key)
+        ],
+    }
+
+
+async def ledger_entries(
+    conn: asyncpg.Connection, item_no: str, location: str, numbers: TrackingNumbers, after: int, limit: int
+) -> dict:
+    """Oldest first, a page at a time: pass `next_after` back as `after` for the next page."""
+    rows = await conn.fetch(
+        """SELECT * FROM item_ledger_entry
+           WHERE item_no = $1 AND ($2 = '' OR location_code = $2) AND ($3 = '' OR serial_no = $3)
+             AND ($4 = '' OR lot_no = $4) AND entry_no > $5
+           ORDER BY entry_no LIMIT $6""",
+        item_no, location, numbers.serial_no, numbers.lot_no, after, limit,
+    )
+    entries = _plain(rows)
+    return {"entries": entries, "next_after": entries[-1]["entry_no"] if len(entries) == limit else None}
+
+
+async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers) -> dict:
+    """Every entry of the serial/lot (at any location) and every application it took part in."""
+    entries = await conn.fetch(
+        """SELECT * FROM item_ledger_entry
+           WHERE item_no = $1 AND ($2 = '' OR serial_no = $2) AND ($3 = '' OR lot_no = $3) ORDER BY entry_no""",
+        item_no, numbers.serial_no, numbers.lot_no,
+    )
+    applications = await conn.fetch(
+        """SELECT * FROM item_application
+           WHERE inbound_entry_no = ANY($1::bigint[]) OR outbound_entry_no = ANY($1::bigint[])
+           ORDER BY outbound_entry_no, inbound_entry_no""",
+        [row["entry_no"] for row in entries],
+    )
+    return {"entries": _plain(entries), "applications": _plain(applications)}
+
+
+async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str, source_line_no: int) -> dict:
+    """A demand line's reservations and what it says about serial/lot numbers (assigned, picked)."""
+    demand = (source_type, source_no, source_line_no)
+    where = "source_type = $1 AND source_no = $2 AND source_line_no = $3"
+    reservations = await conn.fetch(f"SELECT * FROM reservation WHERE {where} ORDER BY entry_no", *demand)
+    tracking = await conn.fetch(f"SELECT * FROM demand_tracking WHERE {where} ORDER BY lot_no, serial_no", *demand)
+    return {"reservations": _plain(reservations), "tracking": _plain(tracking)}
+
+
+async def item_reservations(conn: asyncpg.Connection, item_no: str, location: str) -> list[dict]:
+    rows = await conn.fetch(
+        """SELECT * FROM reservation WHERE item_no = $1 AND ($2 = '' OR location_code = $2)
+           ORDER BY location_code, source_type, source_no, source_line_no, entry_no""",
+        item_no, location,
+    )
+    return _plain(rows)
+
+
+async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str) -> list[dict]:
+    """S5: what waits, why, and for which serial/lot, oldest first."""
+    rows = await conn.fetch(
+        """SELECT posting_id, item_no, location_code, document_type, document_no, reason_code, message,
+                  shortages, parked_at
+           FROM parked_posting WHERE ($1 = '' OR item_no = $1) AND ($2 = '' OR location_code = $2)
+           ORDER BY parked_seq""",
+        item_no, location,
+    )
+    return _plain(rows)
+
+
+async def blocked_tracking(conn: asyncpg.Connection, item_no: str) -> list[dict]:
+    rows = await conn.fetch("SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY lot_no, serial_no", item_no)
+    return _plain(rows)
+
+
+async def reconciliation(conn: asyncpg.Connection, request_id: str) -> dict | None:
+    """S7: complete once every item of the warehouse's report was compared; agreed when no item
+    shows a difference."""
+    rows = _plain(await conn.fetch(
+        "SELECT * FROM reconciliation_result WHERE request_id = $1 ORDER BY item_no, location_code", request_id
+    ))
+    if not rows:
+        return None
+    return {
+        "request_id": request_id,
+        "items_in_report": rows[0]["items_in_report"],
+        "items_compared": len(rows),
+        "complete": len(rows) >= rows[0]["items_in_report"],
+        "agreed": not any(row["differences"] for row in rows),
+        "items": [
+            {name: row[name] for name in ("item_no", "location_code", "differences", "reconciled_at")} for row in rows
+        ],
+    }
+
+
+# --- shaping answers -----------------------------------------------------------------------------
+def _breakdown(breakdown: AvailabilityBreakdown) -> dict:
+    return {**_json_ready(asdict(breakdown)), "available_to_reserve": _json_value(breakdown.available_to_reserve)}
+
+
+def _plain(rows: Iterable[asyncpg.Record]) -> list[dict]:
+    return [_json_ready(dict(row)) for row in rows]
+
+
+def _json_ready(values: dict) -> dict:
+    return {name: json.loads(value) if name in _JSONB else _json_value(value) for name, value in values.items()}
+
+
+_JSONB = {"shortages", "differences"}  # asyncpg hands jsonb columns over as text
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(normalized(value))
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value

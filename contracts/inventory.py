@@ -6,6 +6,7 @@ A demand is the order line a reservation serves: (source_type, source_no, source
 """
 
 from datetime import date
+from decimal import Decimal
 
 from pydantic import Field
 
@@ -33,7 +34,9 @@ class StockFields(Part):
 
 
 class Breakdown(Part):
-    """I5: how available to reserve was computed."""
+    """I5: how available to reserve was computed: inventory - on_picks_and_movements - reserved
+    - in_outbound_bins - adjustment_bin_positive + reserved_and_allocated_same_demand
+    + own_allocation_not_reserved - blocked = available_to_reserve."""
 
     inventory: Quantity
     on_picks_and_movements: Quantity
@@ -42,6 +45,12 @@ class Breakdown(Part):
     adjustment_bin_positive: Quantity
     reserved_and_allocated_same_demand: Quantity = Field(description="subtracted once, not twice")
     available_to_reserve: Quantity
+    own_allocation_not_reserved: Quantity = Field(
+        default=Decimal(0),
+        description="already on picks or in outbound bins for the requesting demand without a reservation: "
+                    "added back, since reserving it takes nothing from anyone (0 when no demand asked)")
+    blocked: Quantity = Field(
+        default=Decimal(0), description="what blocked serial/lot numbers would otherwise offer (T4): subtracted")
 
 
 class LedgerEntry(Part):

@@ -174,7 +174,10 @@ async def record_reclassification(uow: UnitOfWork, fact: wh.ReclassificationRegi
 async def record_warehouse_adjustment(
     uow: UnitOfWork, fact: wh.WarehouseAdjustmentRegistered, envelope: Envelope
 ) -> None:
+    """W9. A fact without lines confirms a physical count that found no difference: nothing to do."""
     changes = messages.adjustment_bin_changes(fact)
+    if not changes:
+        return
     await _change_stock(uow, envelope, _place(fact), partial(synchronization.record_adjustment_bin_changes, changes))
 
 

@@ -340,6 +340,8 @@ def breakdown(figures: AvailabilityBreakdown) -> inv.Breakdown:
         adjustment_bin_positive=figures.adjustment_bin_positive,
         reserved_and_allocated_same_demand=figures.reserved_and_allocated_same_demand,
         available_to_reserve=figures.available_to_reserve,
+        own_allocation_not_reserved=figures.own_allocation_not_reserved,
+        blocked=figures.blocked,
     )
 
 

@@ -147,10 +147,11 @@ def _facts(event: ev.DomainEvent) -> list[Message]:
     if isinstance(event, (ev.ReceiptReleased, ev.ShipmentReleased)):
         return [_released(event)]
     contract = _PER_ITEM_FACTS[type(event)]
-    header = {f.name: getattr(event, f.name) for f in fields(event) if f.name != "lines"}
+    header = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ("lines", "covered_items")}
     if "item_no" in header:
         return [contract(**header, lines=tuple(_line(line) for line in event.lines))]
-    per_item: dict[str, list] = {}
+    # Items a document covers without lines (a count that found no difference) still get their fact.
+    per_item: dict[str, list] = {item_no: [] for item_no in getattr(event, "covered_items", ())}
     for line in event.lines:
         per_item.setdefault(line.item_no, []).append(line)
     return [contract(**header, item_no=item_no, lines=tuple(_line(line) for line in lines))

@@ -93,16 +93,17 @@ def register_item(
     *,
     registered: Item | None = None,
 ) -> ItemRegistration:
-    """Define an item. Sending the same definition again is harmless (commands are retried);
-    changing an existing definition is refused, because entries already posted were checked
-    against it."""
+    """Define an item. Sending the same definition again is harmless (commands are retried) and
+    is confirmed: `ItemRegistered` is published again with the same content, so the sender gets
+    an answer and a replica that missed the first one catches up. Changing an existing
+    definition is refused, because entries already posted were checked against it."""
     for field, value in (("item number", item_no), ("base unit of measure", base_unit)):
         if not value.strip():
             raise InvalidItemDefinitionError(item_no, f"the {field} is blank")
     item = Item(item_no, base_unit, TrackingPolicy.parse(tracking_policy), expiration_required, strict_expiration)
+    event = ItemRegistered(item_no, base_unit, item.tracking_policy.value, expiration_required, strict_expiration)
     if registered is None:
-        event = ItemRegistered(item_no, base_unit, item.tracking_policy.value, expiration_required, strict_expiration)
         return ItemRegistration(item, True, (event,))
     if registered != item:
         raise ItemAlreadyRegisteredError(item_no, item.differences_from(registered))
-    return ItemRegistration(registered, False, ())
+    return ItemRegistration(registered, False, (event,))

@@ -6,7 +6,7 @@ stock a positive one, until the calculation hands the balance to the item ledger
 """
 
 from collections.abc import Collection, Container, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -115,10 +115,18 @@ def register_physical_count(
     serials_in_stock: Container[SerialKey],
     lot_expirations: Mapping[LotKey, date | None],
 ) -> Outcome:
-    """W9: the difference between counted and expected content becomes a warehouse adjustment."""
+    """W9: the difference between counted and expected content becomes a warehouse adjustment.
+
+    Decision 28: the count is confirmed per counted item even where it finds no difference (a fact without
+    lines), so whoever sent it gets an answer; such an item writes no entries."""
     lines = [line for count in counts for line in _differences(location, count, content)]
-    return register_warehouse_adjustment(document_no, lines, location=location, items=items, content=content,
-                                         serials_in_stock=serials_in_stock, lot_expirations=lot_expirations)
+    outcome = register_warehouse_adjustment(document_no, lines, location=location, items=items, content=content,
+                                            serials_in_stock=serials_in_stock, lot_expirations=lot_expirations)
+    for count in counts:  # refused as a count with differences would be, even when nothing differs
+        item_tracking(items, count.item_no)
+        location.real_bin(count.bin_code)
+    counted = tuple(dict.fromkeys(count.item_no for count in counts))
+    return replace(outcome, events=tuple(replace(event, covered_items=counted) for event in outcome.events))
 
 
 def _differences(location: Location, count: PhysicalCount, content: Sequence[ContentRow]) -> list[AdjustmentLine]:

@@ -194,9 +194,13 @@ class ReclassificationRegistered(DomainEvent):
 
 @dataclass(frozen=True)
 class WarehouseAdjustmentRegistered(DomainEvent):
+    """`covered_items`: the items a physical count covered. Each gets its fact, with no lines when the count
+    found no difference, so the sender always has an answer (decision 28)."""
+
     document_no: str
     location_code: str
     lines: tuple[AdjustedLine, ...]
+    covered_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

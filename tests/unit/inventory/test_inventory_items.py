@@ -19,12 +19,13 @@ def test_registering_an_item_records_its_tracking_policy():
     assert registration.events == (ItemRegistered("PAINT", "L", "lot", True, True),)
 
 
-def test_registering_the_same_definition_again_changes_nothing():
+def test_registering_the_same_definition_again_changes_nothing_and_is_confirmed():
     first = register_item("PAINT", "L", "lot", expiration_required=True)
 
     again = register_item("PAINT", "L", "lot", expiration_required=True, registered=first.item)
 
-    assert not again.is_new and again.events == () and again.item == first.item
+    assert not again.is_new and again.item == first.item
+    assert again.events == first.events  # the sender gets an answer: the same ItemRegistered again
 
 
 def test_a_different_definition_of_a_registered_item_is_refused():

@@ -333,6 +333,16 @@ class RegisteredLineFact(TrackedFields):
     quantity: Quantity
 
 
+class PlannedLineFact(TrackedFields):
+    """A Take/Place an open movement sets stock aside for; nothing has moved yet (W7)."""
+
+    line_no: int
+    variant: str
+    take_bin: str
+    place_bin: str
+    quantity: Quantity
+
+
 class ReclassifiedLineFact(Part):
     line_no: int
     variant: str
@@ -467,6 +477,18 @@ class ShipmentPosted(Message):
     lines: tuple[PostedLineFact, ...]
 
 
+class MovementCreated(Message):
+    """An open movement: its stock is set aside from picks and other movements until it is registered."""
+
+    TYPE = "warehouse.movement.created.v1"
+    KEY = STOCK_KEY
+
+    movement_no: str
+    location_code: str
+    item_no: str
+    lines: tuple[PlannedLineFact, ...]
+
+
 class MovementRegistered(Message):
     TYPE = "warehouse.movement.registered.v1"
     KEY = STOCK_KEY
@@ -544,6 +566,6 @@ COMMANDS = by_type(
 )
 EVENTS = by_type(
     LocationConfigured, ReceiptReleased, ShipmentReleased, ReceiptPosted, PutAwayRegistered, PickCreated,
-    PickRegistered, PickCancelled, ShipmentPosted, MovementRegistered, ReclassificationRegistered,
+    PickRegistered, PickCancelled, ShipmentPosted, MovementCreated, MovementRegistered, ReclassificationRegistered,
     WarehouseAdjustmentRegistered, WarehouseAdjustmentPosted, BinTotalsReported, CommandRejected,
 )

@@ -197,7 +197,7 @@ async def post_shipment(uow: UnitOfWork, command: wh.PostShipment, envelope: Env
 
 # --- internal (W7, W8) -----------------------------------------------------------------------------
 async def create_movement(uow: UnitOfWork, command: wh.CreateMovement, envelope: Envelope) -> None:
-    """No fact: an open movement only sets stock aside inside the warehouse (W7); its registration is the fact."""
+    """An open movement sets stock aside inside the warehouse (W7); `MovementCreated` tells the sender so."""
     conn = uow.conn
     requests = messages.movement_requests(command.lines)
     item_nos = {r.item_no for r in requests}
@@ -207,6 +207,7 @@ async def create_movement(uow: UnitOfWork, command: wh.CreateMovement, envelope:
         on_activities=await documents.on_activities(conn, command.location_code, item_nos),
         blocked=await replicas.blocked(conn, item_nos))
     await documents.add(conn, outcome.activity)
+    _publish(uow, envelope, outcome.events)
 
 
 async def register_movement(uow: UnitOfWork, command: wh.RegisterMovement, envelope: Envelope) -> None:

@@ -130,6 +130,7 @@ _PER_ITEM_FACTS: dict[type[ev.DomainEvent], type[Message]] = {
     ev.PickRegistered: wh.PickRegistered,
     ev.PickCancelled: wh.PickCancelled,
     ev.ShipmentPosted: wh.ShipmentPosted,
+    ev.MovementCreated: wh.MovementCreated,
     ev.MovementRegistered: wh.MovementRegistered,
     ev.ReclassificationRegistered: wh.ReclassificationRegistered,
     ev.WarehouseAdjustmentRegistered: wh.WarehouseAdjustmentRegistered,
@@ -204,6 +205,12 @@ def _(line: ev.RegisteredLine) -> wh.RegisteredLineFact:
                                  take_bin=line.take_bin, place_bin=line.place_bin,
                                  proposed_serial=line.proposed_tracking.serial, proposed_lot=line.proposed_tracking.lot,
                                  **_tracked(line.tracking), quantity=line.quantity)
+
+
+@_line.register
+def _(line: ev.PlannedLine) -> wh.PlannedLineFact:
+    return wh.PlannedLineFact(line_no=line.line_no, variant=line.variant, take_bin=line.take_bin,
+                              place_bin=line.place_bin, **_tracked(line.tracking), quantity=line.quantity)
 
 
 @_line.register

@@ -1,6 +1,8 @@
+from pydantic import SecretStr
+
 from servicekit.settings import ServiceSettings
 
 
 class WarehouseSettings(ServiceSettings):
-    database_url: str = "postgresql://postgres@127.0.0.1:15432/warehouse"
+    database_url: SecretStr = SecretStr("postgresql://postgres@127.0.0.1:15432/warehouse")
     http_port: int = 8081

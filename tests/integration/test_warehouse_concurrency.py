@@ -116,14 +116,15 @@ async def test_W1_two_movements_racing_for_the_last_unit_one_wins(warehouse: War
                for number in movements]
     creations = await asyncio.gather(*(warehouse.send(wh.CreateMovement, payload) for payload in created))
 
-    # A created movement has no fact of its own: registering each on the same key (so after its creation)
-    # shows which one exists.
+    # Registering each on the same key (so after its creation) shows which one exists.
     registered = await race(warehouse, wh.RegisterMovement, [
         {"movement_no": number, "lines": [{"line_no": 1, "quantity": "1"}]} for number in movements])
 
     assert refusals(registered) == ["document_not_found"]
     [loser] = [c for c, r in zip(creations, registered, strict=True) if r.type == wh.CommandRejected.TYPE]
+    [winner] = [c for c in creations if c != loser]
     assert (await warehouse.refusal_of(loser))["reason_code"] == "insufficient_bin_content"
+    assert (await warehouse.first_answer(winner)).type == wh.MovementCreated.TYPE
     assert await warehouse.content(loc) == {("P-02", "", ""): D(1)}
 
 

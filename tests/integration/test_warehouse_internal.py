@@ -48,8 +48,9 @@ async def test_W3_receive_bin_content_cannot_be_moved_or_picked(warehouse: Wareh
 async def test_W7_open_movement_sets_stock_aside_and_partial_registration_leaves_rest_open(warehouse: Warehouse):
     bolt, loc = await untracked_item(warehouse, 5)
     movement_no = unique("MV")
-    await warehouse.send(wh.CreateMovement, movement(movement_no, loc, bolt, "P-01", 3))
-    await warehouse.eventually(f"/documents/movement/{movement_no}", lambda document: document["is_open"])
+    [created] = await warehouse.run(wh.CreateMovement, movement(movement_no, loc, bolt, "P-01", 3), wh.MovementCreated)
+    assert [(x["take_bin"], x["place_bin"], D(x["quantity"])) for x in created["lines"]] == [("P-01", "P-02", D(3))]
+    assert (await warehouse.get(f"/documents/movement/{movement_no}"))["is_open"]
 
     [moved] = await warehouse.run(wh.RegisterMovement, {"movement_no": movement_no, "lines": [
         {"line_no": 1, "quantity": "2"}]}, wh.MovementRegistered)

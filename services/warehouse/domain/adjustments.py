@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from warehouse.domain.documents import ZERO, DocumentType, TrackedQuantity
-from warehouse.domain.errors import NegativeCountError, QuantityNotPositiveError
+from warehouse.domain.errors import NegativeCountError, NothingToAdjustError, QuantityNotPositiveError
 from warehouse.domain.events import (
     AdjustedLine,
     AdjustmentPostingLine,
@@ -171,6 +171,17 @@ def calculate_warehouse_adjustment(
     balance: lost stock (positive balance) a negative adjustment, found stock a positive one. One event
     per item, so each travels on its item's key.
     """
+    outcome = _post_balances(document_no, location=location, content=content, today=today, items=items)
+    if not outcome.events:
+        raise NothingToAdjustError(
+            f"The adjustment bin {location.adjustment_bin} of location {location.code} holds no balance"
+            f"{' for ' + ', '.join(sorted(items)) if items else ''}: there is nothing to post."
+        )
+    return outcome
+
+
+def _post_balances(document_no: str, *, location: Location, content: Sequence[ContentRow], today: date,
+                   items: Collection[str] | None) -> Outcome:
     book = EntryBook(location.bin_content(content), DocumentType.ADJUSTMENT_POSTING, document_no)
     per_item: dict[str, list[AdjustmentPostingLine]] = {}
     for line_no, row in enumerate(_balances(location, content, items), start=1):
@@ -186,7 +197,7 @@ def pending_adjustments_for(items: Collection[str], *, document_no: str, locatio
                             content: Sequence[ContentRow], today: date) -> Outcome:
     """S4: before a shipment of `items` is published, their tracking changes made in the warehouse
     (reclassifications, adjustments) reach the item ledger, so it holds the serials/lots that leave."""
-    return calculate_warehouse_adjustment(document_no, location=location, content=content, today=today, items=items)
+    return _post_balances(document_no, location=location, content=content, today=today, items=items)
 
 
 def _balances(location: Location, content: Sequence[ContentRow], items: Collection[str] | None) -> list[ContentRow]:

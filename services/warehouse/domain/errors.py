@@ -166,3 +166,7 @@ class NothingToShipError(WarehouseError):
 
 class ShipmentExceedsPickedError(WarehouseError):
     reason_code = "shipment_exceeds_picked"
+
+
+class NothingToAdjustError(WarehouseError):
+    reason_code = "nothing_to_adjust"

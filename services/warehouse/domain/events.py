@@ -78,6 +78,19 @@ class RegisteredLine:
 
 
 @dataclass(frozen=True)
+class PlannedLine:
+    """A Take/Place an open movement sets stock aside for (W7), before anyone registers it."""
+
+    line_no: int
+    item_no: str
+    variant: str
+    take_bin: str
+    place_bin: str
+    tracking: Tracking
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
 class ReclassifiedLine:
     line_no: int
     item_no: str
@@ -176,6 +189,13 @@ class ShipmentPosted(DomainEvent):
     location_code: str
     posting_date: date
     lines: tuple[PostedLine, ...]
+
+
+@dataclass(frozen=True)
+class MovementCreated(DomainEvent):
+    movement_no: str
+    location_code: str
+    lines: tuple[PlannedLine, ...]
 
 
 @dataclass(frozen=True)

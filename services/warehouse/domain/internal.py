@@ -16,7 +16,9 @@ from warehouse.domain.documents import ZERO, Activity, ActivityLine, DocumentTyp
 from warehouse.domain.errors import ExpirationMismatchError, InsufficientBinContentError
 from warehouse.domain.events import (
     ActivityOutcome,
+    MovementCreated,
     MovementRegistered,
+    PlannedLine,
     Outcome,
     ReclassificationRegistered,
     ReclassifiedLine,
@@ -75,7 +77,10 @@ def create_movement(
         lines.append(ActivityLine(line_no=line_no, item_no=r.item_no, variant=r.variant, quantity=r.quantity,
                                   tracking=take.tracking, take_bin=r.from_bin, place_bin=r.to_bin))
     movement = Activity(no=movement_no, location_code=location.code, lines=tuple(lines), type=DocumentType.MOVEMENT)
-    return ActivityOutcome(activity=movement)
+    event = MovementCreated(movement_no, location.code, tuple(
+        PlannedLine(line.line_no, line.item_no, line.variant, line.take_bin, line.place_bin, line.tracking, line.quantity)
+        for line in lines))
+    return ActivityOutcome(activity=movement, events=(event,))
 
 
 def register_movement(movement: Activity, handled: Sequence[PlaceHandling], *, location: Location,

@@ -9,6 +9,7 @@ from warehouse.domain.adjustments import (
     AdjustmentLine,
     PhysicalCount,
     calculate_warehouse_adjustment,
+    pending_adjustments_for,
     register_physical_count,
     register_warehouse_adjustment,
 )
@@ -17,6 +18,7 @@ from warehouse.domain.errors import (
     AdjustmentBinNotAllowedError,
     InsufficientBinContentError,
     NegativeCountError,
+    NothingToAdjustError,
     SerialAlreadyInStockError,
 )
 from warehouse.domain.events import AdjustmentPostingLine, WarehouseAdjustmentPosted, WarehouseAdjustmentRegistered
@@ -116,8 +118,14 @@ def test_W10_calculate_zeroes_the_adjustment_bin_and_publishes_opposite_quantiti
     )
 
 
-def test_W10_nothing_to_calculate_publishes_nothing():
-    outcome = calculate_warehouse_adjustment("WA1", location=location(), content=STOCK, today=TODAY)
+def test_W10_nothing_to_calculate_is_refused_so_the_sender_gets_an_answer():
+    with pytest.raises(NothingToAdjustError, match="holds no balance"):
+        calculate_warehouse_adjustment("WA1", location=location(), content=STOCK, today=TODAY)
+
+
+def test_S4_no_pending_adjustment_before_a_shipment_posts_nothing():
+    outcome = pending_adjustments_for({"BOLT"}, document_no="S1-ADJ1", location=location(), content=STOCK,
+                                      today=TODAY)
 
     assert (outcome.entries, outcome.events) == ((), ())
 

@@ -20,7 +20,14 @@ from warehouse.domain.errors import (
     SerialAlreadyInStockError,
     TrackingNumberRequiredError,
 )
-from warehouse.domain.events import MovementRegistered, PostedLine, ReceiptPosted, RegisteredLine
+from warehouse.domain.events import (
+    MovementCreated,
+    MovementRegistered,
+    PlannedLine,
+    PostedLine,
+    ReceiptPosted,
+    RegisteredLine,
+)
 from warehouse.domain.internal import (
     MovementRequest,
     ReclassificationLine,
@@ -42,6 +49,15 @@ def movement(requests, content=STOCK, loc=None, on_activities=None, blocked=None
 
 def move(item_no="BOLT", quantity=4, from_bin="A1", to_bin="A2", lot=""):
     return MovementRequest(item_no, D(quantity), from_bin, to_bin, lot=lot)
+
+
+def test_W7_created_movement_moves_nothing_and_announces_what_it_sets_aside():
+    outcome = create_movement("MV1", [move("MILK", lot="L1")], location=location(), items=ITEMS, content=STOCK,
+                              on_activities={}, blocked=BlockedTracking())
+
+    assert outcome.entries == ()
+    assert outcome.events == (MovementCreated("MV1", LOC, (PlannedLine(
+        1, "MILK", "", "A1", "A2", Tracking(lot="L1", expiration=JUL), D(4)),)),)
 
 
 def test_W7_movement_is_registered_as_warehouse_entries_only():

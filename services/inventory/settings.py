@@ -1,6 +1,8 @@
+from pydantic import SecretStr
+
 from servicekit.settings import ServiceSettings
 
 
 class InventorySettings(ServiceSettings):
-    database_url: str = "postgresql://postgres@127.0.0.1:15432/inventory"
+    database_url: SecretStr = SecretStr("postgresql://postgres@127.0.0.1:15432/inventory")
     http_port: int = 8082

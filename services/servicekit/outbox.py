@@ -6,6 +6,7 @@ import asyncpg
 
 from contracts.base import Message
 from contracts.envelope import Envelope
+from servicekit.tracing import context_headers
 
 NOTIFY_CHANNEL = "outbox"
 
@@ -36,7 +37,8 @@ class OutboxWriter:
                 topic=topic,
                 key=message.kafka_key().encode(),
                 value=message.model_dump_json().encode(),
-                headers=envelope.to_headers(),
+                # The trace continues in whichever service consumes this fact.
+                headers=envelope.to_headers() + context_headers(),
             )
         )
 

@@ -8,6 +8,7 @@ inbox (same `ce_id`). LISTEN/NOTIFY wakes the relay; a poll is the fallback.
 
 import asyncio
 import contextlib
+from typing import Any
 
 import asyncpg
 import structlog
@@ -97,7 +98,8 @@ class OutboxRelay:
         return len(rows)
 
 
-def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(bootstrap_servers: str, client_id: str, **connection: Any) -> AIOKafkaProducer:
+    """`connection`: security options (SASL, TLS) as `servicekit.security.aiokafka_options` gives them."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap_servers,
         client_id=client_id,
@@ -105,4 +107,5 @@ def idempotent_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProdu
         acks="all",
         linger_ms=5,
         request_timeout_ms=15000,
+        **connection,
     )

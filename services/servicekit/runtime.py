@@ -13,18 +13,20 @@ from pathlib import Path
 
 import asyncpg
 import structlog
+from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from contracts.base import Message
-from servicekit import asyncapi
+from servicekit import asyncapi, tracing
 from servicekit.consumer import MessageProcessor, Rejections, UseCase
 from servicekit.database import create_pool, migrate_service
 from servicekit.logs import configure_logging
 from servicekit.metrics import ServiceMetrics
 from servicekit.relay import OutboxRelay, idempotent_producer
+from servicekit.security import aiokafka_options, kafka_security, read_token_guard
 from servicekit.settings import ServiceSettings
 from servicekit.subscription import subscribe
 
@@ -90,16 +92,22 @@ def build_app(
     api: APIRouter,
 ) -> FastAPI:
     configure_logging(settings.log_level, service)
-    broker = KafkaBroker(settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0)
+    log.info("service starting", settings=settings.for_logs())
+    spans = tracing.tracer_provider(service, settings)
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0,
+        security=kafka_security(settings), middlewares=[tracing.middleware(spans)],
+    )
     metrics = ServiceMetrics()
+    dsn = settings.database_dsn()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await _with_retries("database", lambda: create_pool(settings.database_url, settings.db_pool_max_size))
+        pool = await _with_retries("database", lambda: create_pool(dsn, settings.db_pool_max_size))
         await migrate_service(pool, service, migrations)
-        producer = idempotent_producer(settings.kafka_bootstrap_servers, f"{service}-relay-{settings.instance_id}")
+        producer = relay_producer(service, settings)
         await _with_retries("kafka", producer.start)
-        relay = OutboxRelay(settings.database_url, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size)
+        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size)
         runtime = Runtime(settings, pool, broker, relay, metrics)
         app.state.runtime = runtime
         metrics.watch_outbox(pool)
@@ -115,12 +123,21 @@ def build_app(
             await relay.stop()
             await producer.stop()
             await pool.close()
+            spans.shutdown()  # exports the spans still buffered
             log.info("service stopped")
 
     app = FastAPI(title=f"{service} service", lifespan=lifespan)
+    app.state.broker = broker
     app.include_router(_operations_router(service, broker, metrics))
-    app.include_router(api)
+    # /healthz, /readyz, /metrics and /asyncapi.json stay open for probes, scrapers and integrators.
+    app.include_router(api, dependencies=read_token_guard(settings))
     return app
+
+
+def relay_producer(service: str, settings: ServiceSettings) -> AIOKafkaProducer:
+    """The outbox relay's producer connects like the broker: same SASL and TLS settings."""
+    return idempotent_producer(settings.kafka_bootstrap_servers, f"{service}-relay-{settings.instance_id}",
+                               **aiokafka_options(settings))
 
 
 def _operations_router(service: str, broker: KafkaBroker, metrics: ServiceMetrics) -> APIRouter:

@@ -1,34 +1,103 @@
 """Settings shared by both services; each service subclasses with its own defaults.
 
 Read once, in the composition root, from the environment (or secret files under
-`SECRETS_DIR`, e.g. `/run/secrets/database_url`), never at import time.
+`SECRETS_DIR`, e.g. `/run/secrets/database_url`), never at import time. Every secret is a
+`SecretStr`: it prints as `**********` in reprs, logs and `model_dump(mode="json")`.
 """
 
 import os
 import socket
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+KafkaSaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"]
 
 
 def _default_instance_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        secrets_dir=os.environ.get("SECRETS_DIR") or None, extra="ignore"
-    )
+def _secrets_dir() -> str | None:
+    return os.environ.get("SECRETS_DIR") or None
+
+
+class KafkaClientSettings(BaseSettings):
+    """How any client of this system reaches Kafka: the services, the `slt` CLI and the console."""
+
+    model_config = SettingsConfigDict(extra="ignore")
 
     kafka_bootstrap_servers: str = "127.0.0.1:19092"
-    database_url: str
+    kafka_security_protocol: KafkaSecurityProtocol = "PLAINTEXT"
+    kafka_sasl_mechanism: KafkaSaslMechanism = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
+    kafka_ssl_ca_file: Path | None = Field(default=None, description="PEM file of the CA that signed the brokers")
+    kafka_ssl_cert_file: Path | None = Field(default=None, description="client certificate (mutual TLS)")
+    kafka_ssl_key_file: Path | None = None
+    kafka_ssl_key_password: SecretStr | None = None
+
+    def __init__(self, **values: object) -> None:
+        # SECRETS_DIR is read when the settings are, not when this module was imported.
+        super().__init__(_secrets_dir=_secrets_dir(), **values)
+
+    @model_validator(mode="after")
+    def _complete_security(self) -> "KafkaClientSettings":
+        """Refuse to start half configured: a SASL protocol without credentials, a TLS file that is not there."""
+        if self.kafka_security_protocol.startswith("SASL_") and not (
+            self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()
+        ):
+            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs KAFKA_SASL_USERNAME "
+                             "and KAFKA_SASL_PASSWORD")
+        for name in ("kafka_ssl_ca_file", "kafka_ssl_cert_file", "kafka_ssl_key_file"):
+            path = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"{name.upper()}={path} is not a readable file")
+        return self
+
+    @property
+    def kafka_uses_tls(self) -> bool:
+        return self.kafka_security_protocol in ("SSL", "SASL_SSL")
+
+
+class ServiceSettings(KafkaClientSettings):
+    database_url: SecretStr = Field(description="the service's own database; may hold the password")
+    database_password: SecretStr | None = Field(
+        default=None, description="overrides the password of DATABASE_URL (a secret file next to a plain URL)")
     http_host: str = "127.0.0.1"
     http_port: int
+    read_api_token: SecretStr | None = Field(
+        default=None, description="when set, the read API answers only requests with `Authorization: Bearer <token>`")
     instance_id: str = Field(default_factory=_default_instance_id)
     log_level: str = "INFO"
     db_pool_max_size: int = 10
     outbox_poll_interval_seconds: float = 1.0
     outbox_batch_size: int = 500
+    # Tracing: spans are always made; they leave the process only when an exporter is named.
+    otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
+    otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""
     # Fault drills: the process exits right after committing a message of this ce_type, before
     # acknowledging it, to prove that redelivery changes nothing twice. Empty in production.
     fault_crash_after_commit: str = ""
+
+    def database_dsn(self) -> str:
+        """The DSN to connect with: DATABASE_URL, with DATABASE_PASSWORD put in when given."""
+        dsn = self.database_url.get_secret_value()
+        if self.database_password is None:
+            return dsn
+        parts = urlsplit(dsn)
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        password = quote(self.database_password.get_secret_value(), safe="")
+        return urlunsplit(parts._replace(netloc=f"{user}:{password}@{host}"))
+
+    def for_logs(self) -> dict:
+        """What the service runs with, safe to log: secrets are masked; the database URL shows where it
+        points, without its password."""
+        parts = urlsplit(self.database_url.get_secret_value())
+        where = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=""))
+        return {**self.model_dump(mode="json"), "database_url": f"{where} (user {parts.username or '-'})"}

@@ -10,6 +10,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
+from pydantic import ValidationError
+from servicekit.security import aiokafka_options
+from servicekit.settings import KafkaClientSettings
 
 from contracts.envelope import H_CAUSATION_ID, H_CORRELATION_ID, H_ID, H_TYPE
 from slt_cli.errors import INVALID_INPUT, CliError
@@ -59,9 +62,19 @@ class Record:
             return None
 
 
+def connection(bootstrap: str) -> dict[str, Any]:
+    """Where and how to connect: the brokers given, with the services' security settings from the
+    environment (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*, KAFKA_SSL_*)."""
+    try:
+        security = aiokafka_options(KafkaClientSettings())
+    except ValidationError as invalid:
+        raise CliError(f"Kafka security settings: {invalid}", INVALID_INPUT) from invalid
+    return {"bootstrap_servers": bootstrap, "client_id": "slt", **security}
+
+
 @asynccontextmanager
 async def producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
-    client = AIOKafkaProducer(bootstrap_servers=bootstrap, client_id="slt", acks="all", enable_idempotence=True)
+    client = AIOKafkaProducer(**connection(bootstrap), acks="all", enable_idempotence=True)
     await client.start()
     try:
         yield client
@@ -76,7 +89,7 @@ async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) ->
     The start offsets are looked up before this returns, so whatever is published afterwards is read.
     """
     partitions = await _partitions(bootstrap, topics)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, client_id="slt", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**connection(bootstrap), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)
@@ -89,7 +102,7 @@ async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) ->
 
 
 async def _partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="slt")
+    admin = AIOKafkaAdminClient(**connection(bootstrap))
     await admin.start()
     try:
         # Described all at once: asking a broker about one unknown topic may create it.

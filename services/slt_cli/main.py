@@ -9,13 +9,21 @@ import typer
 from aiokafka.errors import KafkaError
 
 from slt_cli import dlq as dead_letters
-from slt_cli.errors import FAILED, CliError
-from slt_cli.publish import load_command, publish as publish_command
+from slt_cli import opening_balances, stock
+from slt_cli import reconcile as reconciliation
+from slt_cli.errors import FAILED, INVALID_INPUT, CliError
+from slt_cli.publish import load_command
+from slt_cli.publish import publish as publish_command
+from slt_cli.readapi import DEFAULT_INVENTORY_URL, DEFAULT_WAREHOUSE_URL, ReadApis
 from slt_cli.render import console, error
-from slt_cli.watch import Filter, watch as watch_topics
+from slt_cli.trace import dumps as trace_json
+from slt_cli.trace import trace as trace_history
+from slt_cli.watch import Filter
+from slt_cli.watch import watch as watch_topics
 
 app = typer.Typer(
-    help="Operate serial and lot tracking over Kafka: publish commands, watch topics, handle dead letters.",
+    help="Operate serial and lot tracking: publish commands, watch topics, handle dead letters, trace serials and "
+         "lots, show availability, reconcile, import opening balances.",
     no_args_is_help=True, pretty_exceptions_enable=False,
 )
 dlq = typer.Typer(help="Dead letters of a topic: list, show, replay.", no_args_is_help=True)
@@ -25,6 +33,10 @@ Bootstrap = Annotated[str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_S
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"  # where `make up` starts Kafka
 DlqTopic = Annotated[str, typer.Argument(help="a topic, or its dead-letter topic (<topic>.dlq)")]
 Partition = Annotated[int, typer.Option(help="partition of the dead-letter topic (they have one)")]
+WarehouseUrl = Annotated[str, typer.Option(envvar="WAREHOUSE_URL", help="the warehouse service's read API")]
+InventoryUrl = Annotated[str, typer.Option(envvar="INVENTORY_URL", help="the inventory service's read API")]
+Token = Annotated[str | None, typer.Option("--token", envvar="READ_API_TOKEN", show_default=False,
+                                           help="bearer token of the read APIs, when they want one")]
 
 
 def run(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -37,6 +49,15 @@ def run(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     except KafkaError as failure:
         error(f"Kafka: {failure!r}")
         raise typer.Exit(FAILED) from failure
+
+
+def finish(check: Callable[..., None], *args: Any) -> None:
+    """A check of what a command found, after it was shown: its CliError becomes the exit code."""
+    try:
+        check(*args)
+    except CliError as failure:
+        error(str(failure))
+        raise typer.Exit(failure.exit_code) from failure
 
 
 @app.command()
@@ -103,3 +124,90 @@ def dlq_replay(
 ) -> None:
     """Re-publish letters to their original topic, bytes and headers as received, without the dlq_* headers."""
     run(lambda: dead_letters.replay(bootstrap, topic, partition, offsets or [], replay_all))
+
+
+@app.command()
+def trace(
+    serial: Annotated[str, typer.Option(help="the serial number to trace")] = "",
+    lot: Annotated[str, typer.Option(help="the lot number to trace")] = "",
+    item: Annotated[str | None, typer.Option(help="the item; found from the warehouse's entries when left out")] = None,
+    facts: Annotated[bool, typer.Option(help="read reservations' history from inventory.events.v1")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="print the timeline as JSON")] = False,
+    warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
+    inventory_url: InventoryUrl = DEFAULT_INVENTORY_URL,
+    token: Token = None,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """The history of a serial or lot across both services: received, put away, moved, reclassified,
+    reserved, picked, shipped, with the item ledger entries, as one timeline."""
+    async def work():
+        async with ReadApis(warehouse_url, inventory_url, token).open() as read:
+            return await trace_history(read, bootstrap, item, serial, lot, facts)
+
+    found = run(work)
+    if as_json:
+        print(trace_json(found))
+    else:
+        stock.show_trace(found)
+
+
+@app.command()
+def availability(
+    item: Annotated[str, typer.Argument(metavar="ITEM", help="item number")],
+    location: Annotated[str | None, typer.Option(help="only this location")] = None,
+    inventory_url: InventoryUrl = DEFAULT_INVENTORY_URL,
+    token: Token = None,
+) -> None:
+    """Available to reserve (I5) per location, with its breakdown and a row per serial/lot."""
+    async def work():
+        async with ReadApis(inventory_url=inventory_url, token=token).open() as read:
+            answer = await stock.availability(read, item, location)
+            if not answer["locations"] and not await stock.item_is_registered(read, item):
+                raise CliError(f"item {item} is not registered", INVALID_INPUT)
+            return answer
+
+    answer = run(work)
+    if not answer["locations"]:
+        console.print(f"no stock of {item}" + (f" at {location}" if location else ""))
+        return
+    stock.show_availability(answer)
+
+
+@app.command()
+def reconcile(
+    location: Annotated[list[str] | None, typer.Option(help="a location (repeatable); default: every location")] = None,
+    item: Annotated[list[str] | None, typer.Option(help="an item (repeatable); default: every item with entries")] = None,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for every comparison")] = 60.0,
+    warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
+    token: Token = None,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """S7: the warehouse reports its bin totals, the inventory compares them with the item ledger; prints the
+    differences. Exit codes: 0 all agree, 1 differences, 2 refused, 3 not every item compared in time."""
+    async def work():
+        async with ReadApis(warehouse_url, token=token).open() as read:
+            return await reconciliation.reconcile(bootstrap, read, location or [], item or [], timeout)
+
+    reports = run(work)
+    reconciliation.show(reports)
+    finish(reconciliation.outcome, reports, timeout)
+
+
+@app.command("import-opening-balances")
+def import_opening_balances(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="columns: " + ",".join(opening_balances.COLUMNS))],
+    timeout: Annotated[float, typer.Option(help="seconds to wait for the services' answers")] = 120.0,
+    warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
+    token: Token = None,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """Load initial bin contents with serials/lots: a warehouse adjustment per row, then the adjustment posted to
+    the item ledger per location. Running it again changes nothing. Exit codes: 0 loaded, 1 rows rejected,
+    2 unreadable file, 3 no answer in time."""
+    async def work():
+        async with ReadApis(warehouse_url, token=token).open() as read:
+            return await opening_balances.import_file(bootstrap, read, file, timeout)
+
+    outcome = run(work)
+    opening_balances.show(outcome, file)
+    finish(opening_balances.exit_status, outcome)

@@ -1,5 +1,10 @@
-"""Structured JSON logs; correlation and causation ids are bound per message by the consumer, trace
-and span ids are added from the current OpenTelemetry span, so a log line leads to its trace."""
+"""Structured JSON logs, one object per line, for our own events and for every library's.
+
+Correlation and causation ids are bound per message by the consumer; trace and span ids come from
+the current OpenTelemetry span, so a log line leads to its trace. Records of uvicorn, FastStream and
+aiokafka (standard `logging`) go through the same processors, so an operator's log shipper sees
+only JSON, each line with the message context it was written in.
+"""
 
 import logging
 
@@ -16,18 +21,31 @@ def _add_trace_ids(_, __, event: dict) -> dict:
 
 
 def configure_logging(level: str, service: str) -> None:
-    logging.basicConfig(format="%(message)s", level=level.upper())
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_trace_ids,
+        lambda _, __, event: {"service": service, **event},
+    ]
+    handler = logging.StreamHandler()
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info, structlog.processors.JSONRenderer()],
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
     structlog.configure(
-        processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.processors.format_exc_info,
-            _add_trace_ids,
-            lambda _, __, event: {"service": service, **event},
-            structlog.processors.JSONRenderer(),
-        ],
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(),
+        logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
+
+
+def library_logger(name: str) -> logging.Logger:
+    """A logger for a library that would otherwise log through its own plain-text handler (FastStream's
+    `faststream` logger has one): a name of ours propagates to the JSON handler instead."""
+    return logging.getLogger(name)

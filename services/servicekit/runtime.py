@@ -23,7 +23,7 @@ from contracts.base import Message
 from servicekit import asyncapi, tracing
 from servicekit.consumer import MessageProcessor, Rejections, UseCase
 from servicekit.database import create_pool, migrate_service
-from servicekit.logs import configure_logging
+from servicekit.logs import configure_logging, library_logger
 from servicekit.metrics import ServiceMetrics
 from servicekit.relay import OutboxRelay, idempotent_producer
 from servicekit.security import aiokafka_options, kafka_security, read_token_guard
@@ -97,6 +97,7 @@ def build_app(
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0,
         security=kafka_security(settings), middlewares=[tracing.middleware(spans)],
+        logger=library_logger("slt.faststream"),
     )
     metrics = ServiceMetrics()
     dsn = settings.database_dsn()

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up test install infra down unit clean
+.PHONY: up test install infra down unit clean bench soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ infra: install
 
 down: install
 	$(PY) -m localstack down
+
+## Benchmarks with their baselines (issue 6): prints a table, writes docs/benchmarks.md. ARGS="--lines 2000" to change.
+bench: install
+	$(PY) -m tests.benchmarks $(ARGS)
+
+## Fault drills for at least 10 minutes (MINUTES=30 for longer): kills, broker and database restarts, rebalances.
+MINUTES ?= 10
+soak: install
+	$(PY) -m pytest -q -s -p no:cacheprovider tests/drills --soak --minutes $(MINUTES)
 
 unit: install
 	$(PY) -m pytest -q tests/unit

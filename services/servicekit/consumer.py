@@ -40,7 +40,7 @@ INFRASTRUCTURE_ERRORS = (
     TimeoutError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
+    asyncpg.OperatorInterventionError,  # the server shuts down (57P01 admin, crash) or is starting up
     asyncpg.TooManyConnectionsError,
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
@@ -154,13 +154,17 @@ class MessageProcessor:
                 log.info("duplicate message ignored")
                 return "duplicate"
             refusal_types = self._rejections.refusal_types if self._rejections else ()
-            mark = uow.outbox.mark()
-            try:
-                async with uow.savepoint():
-                    await self._use_cases[type(payload)](uow, payload, envelope)
-            except refusal_types as refusal:
-                uow.outbox.discard_since(mark)  # a refused command publishes nothing it had decided
-                reason_code = self._reject(uow, envelope, refusal)
+            use_case = self._use_cases[type(payload)]
+            if not refusal_types:  # a fact cannot be refused: any error rolls back the whole transaction
+                await use_case(uow, payload, envelope)
+            else:
+                mark = uow.outbox.mark()
+                try:
+                    async with uow.savepoint():
+                        await use_case(uow, payload, envelope)
+                except refusal_types as refusal:
+                    uow.outbox.discard_since(mark)  # a refused command publishes nothing it had decided
+                    reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
         if envelope.type == self._crash_after_commit_of:
             _crash_for_fault_drill()

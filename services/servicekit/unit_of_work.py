@@ -47,5 +47,12 @@ class UnitOfWork:
         try:
             if not self._done:
                 await self._transaction.rollback()
+        except Exception:
+            # The server went away mid-transaction (a restart): the rollback fails too, with a client-state
+            # error. The connection is useless, and the error that brought us here (the lost connection, an
+            # infrastructure error the consumer retries) must stay the one that counts, not this one.
+            self.conn.terminate()
+            if exc is None:
+                raise
         finally:
             await self._pool.release(self.conn)

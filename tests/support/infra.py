@@ -30,6 +30,9 @@ class Infra:
     # Stop/start the broker for outage drills; only the local processes offer it.
     kafka_down: Callable[[], None] | None = None
     kafka_up: Callable[[], None] | None = None
+    # Stop/start PostgreSQL (same data, same port) for fault drills; only the local processes offer it.
+    postgres_down: Callable[[], None] | None = None
+    postgres_up: Callable[[], None] | None = None
 
     async def create_database(self, prefix: str) -> str:
         name = f"{prefix}_{uuid.uuid4().hex[:10]}"
@@ -88,7 +91,14 @@ def _start_local_processes() -> Infra:
         broker.start(broker.data_dir, broker.port, controller_port)
         broker.wait_ready()
 
-    return Infra("local processes", local.bootstrap, local.admin_dsn, local.stop, broker.stop, kafka_up)
+    pg = local.pg
+    data_dir, pg_port = pg.data_dir, pg.port
+
+    def postgres_up() -> None:
+        pg.start(data_dir, pg_port)
+
+    return Infra("local processes", local.bootstrap, local.admin_dsn, local.stop, broker.stop, kafka_up,
+                 pg.stop, postgres_up)
 
 
 async def _create_topics(bootstrap: str) -> None:

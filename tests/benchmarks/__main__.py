@@ -364,7 +364,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--baseline-messages", type=int, default=5000, help="messages the throughput baseline relays")
     parser.add_argument("--rate", type=float, default=200.0, help="offered reservation commands per second")
     parser.add_argument("--decisions", type=int, default=3000, help="reservation commands offered")
-    parser.add_argument("--reservation-items", type=int, default=200, help="items the reservations spread over")
+    parser.add_argument("--reservation-items", type=int, default=100, help="items the reservations spread over")
     parser.add_argument("--low-rate", type=float, default=50.0,
                         help="also offer reservations at this lower rate for 15 s (0: skip)")
     parser.add_argument("--entries", type=int, default=1_000_000, help="ledger entries for the availability query")

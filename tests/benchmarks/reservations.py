@@ -21,9 +21,9 @@ DECISIONS = (inv.ReservationCreated.TYPE, inv.ReservationRejected.TYPE, inv.Comm
 
 
 async def stock_up(driver: Driver, location: str, items: list[str], lots: int = 3, quantity: int = 100_000) -> None:
-    """Receive `lots` lots of every item and wait until inventory has the entries (16 items at a time)."""
-    for start in range(0, len(items), 16):
-        await asyncio.gather(*(_receive(driver, location, item, lots, quantity) for item in items[start:start + 16]))
+    """Receive `lots` lots of every item and wait until inventory has the entries (32 items at a time)."""
+    for start in range(0, len(items), 32):
+        await asyncio.gather(*(_receive(driver, location, item, lots, quantity) for item in items[start:start + 32]))
 
 
 async def _receive(driver: Driver, location: str, item: str, lots: int, quantity: int) -> None:

@@ -42,7 +42,7 @@ async def test_S6_S7_nothing_lost_or_applied_twice_through_kills_restarts_and_re
             await asyncio.sleep(drill.rng.uniform(1.0, 3.0))
             await drill.fault(name)
 
-    await _run(drill, one_round_of_every_fault, min_flows=30, window=12, bad_messages=3)
+    await _run(drill, one_round_of_every_fault, min_flows=40, window=12, bad_messages=3)
     assert drill.report.commands >= 300
     assert set(drill.report.faults) == set(names)
 

@@ -3,8 +3,11 @@
 from types import TracebackType
 
 import asyncpg
+import structlog
 
 from servicekit.outbox import OutboxWriter
+
+log = structlog.get_logger(__name__)
 
 
 class UnitOfWork:
@@ -55,4 +58,10 @@ class UnitOfWork:
             if exc is None:
                 raise
         finally:
-            await self._pool.release(self.conn)
+            try:
+                await self._pool.release(self.conn)
+            except Exception as error:
+                # Resetting a connection the server dropped fails ("cannot switch to state ..."); the pool has
+                # closed it already. The transaction's outcome is decided either way, so this error must not
+                # replace the one that brought us here, nor fail a unit of work that committed.
+                log.warning("connection dropped on release", error=repr(error))

@@ -156,3 +156,12 @@ class Books:
 
     def events_of(self, kind) -> list:
         return [event for event in self.events if isinstance(event, kind)]
+
+
+def lots_on_hand(*lots: tuple[str, int]) -> "Books":
+    """Books of a lot-tracked item with the given (lot, quantity) received on one receipt."""
+    books = Books(item(policy="lot"))
+    books.post(
+        receipt("R-1", *(line(key(lot=number), quantity, doc_line=i) for i, (number, quantity) in enumerate(lots, 1)))
+    )
+    return books

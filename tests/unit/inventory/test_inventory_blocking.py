@@ -13,15 +13,7 @@ from inventory.domain.events import ReservationCancelled, ReservationChanged, Tr
 from inventory.domain.keys import BlockedTracking, TrackingNumbers
 from inventory.domain.reservations import reserve
 
-from inventory_builders import Books, at, d, demand, item, key, line, lot, receipt, request
-
-
-def lots_on_hand(*lots: tuple[str, int]) -> Books:
-    books = Books(item(policy="lot"))
-    books.post(
-        receipt("R-1", *(line(key(lot=number), quantity, doc_line=i) for i, (number, quantity) in enumerate(lots, 1)))
-    )
-    return books
+from inventory_builders import Books, at, d, demand, item, key, lot, lots_on_hand, request
 
 
 def block(books: Books, number: str) -> None:

@@ -46,17 +46,11 @@ from inventory_builders import (
     key,
     line,
     lot,
+    lots_on_hand,
     receipt,
     request,
 )
 
-
-def lots_on_hand(*lots: tuple[str, int]) -> Books:
-    books = Books(item(policy="lot"))
-    books.post(
-        receipt("R-1", *(line(key(lot=number), quantity, doc_line=i) for i, (number, quantity) in enumerate(lots, 1)))
-    )
-    return books
 
 
 def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused_with_the_numbers():

@@ -36,18 +36,12 @@ from inventory_builders import (
     key,
     line,
     lot,
+    lots_on_hand,
     receipt,
     request,
     shipment,
 )
 
-
-def lots_on_hand(*lots: tuple[str, int]) -> Books:
-    books = Books(item(policy="lot"))
-    books.post(
-        receipt("R-1", *(line(key(lot=number), quantity, doc_line=i) for i, (number, quantity) in enumerate(lots, 1)))
-    )
-    return books
 
 
 def pick(books: Books, for_demand, proposed, picked, quantity) -> None:

@@ -23,7 +23,7 @@ from slt_cli.watch import watch as watch_topics
 
 app = typer.Typer(
     help="Operate serial and lot tracking: publish commands, watch topics, handle dead letters, trace serials and "
-         "lots, show availability, reconcile, import opening balances.",
+         "lots, show availability, reconcile, import opening balances. Rule ids (I5, S7, ...) are defined in docs/rules.md.",
     no_args_is_help=True, pretty_exceptions_enable=False,
 )
 dlq = typer.Typer(help="Dead letters of a topic: list, show, replay.", no_args_is_help=True)
@@ -158,7 +158,7 @@ def availability(
     inventory_url: InventoryUrl = DEFAULT_INVENTORY_URL,
     token: Token = None,
 ) -> None:
-    """Available to reserve (I5) per location, with its breakdown and a row per serial/lot."""
+    """Available to reserve (I5, docs/rules.md#I5) per location, with its breakdown and a row per serial/lot."""
     async def work():
         async with ReadApis(inventory_url=inventory_url, token=token).open() as read:
             answer = await stock.availability(read, item, location)
@@ -182,7 +182,7 @@ def reconcile(
     token: Token = None,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
 ) -> None:
-    """S7: the warehouse reports its bin totals, the inventory compares them with the item ledger; prints the
+    """S7 (docs/rules.md#S7): the warehouse reports its bin totals, the inventory compares them with the item ledger; prints the
     differences. Exit codes: 0 all agree, 1 differences, 2 refused, 3 not every item compared in time."""
     async def work():
         async with ReadApis(warehouse_url, token=token).open() as read:

@@ -2,20 +2,21 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 from servicekit.security import aiokafka_options
 from servicekit.settings import KafkaClientSettings
 
 from contracts.envelope import H_CAUSATION_ID, H_CORRELATION_ID, H_ID, H_TYPE
-from slt_cli.errors import INVALID_INPUT, CliError
+from slt_cli.errors import INVALID_INPUT, CliError, KafkaUnreachable
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def connection(bootstrap: str) -> dict[str, Any]:
 @asynccontextmanager
 async def producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
     client = AIOKafkaProducer(**connection(bootstrap), acks="all", enable_idempotence=True)
-    await client.start()
+    await started(client.start, client.stop, bootstrap)
     try:
         yield client
     finally:
@@ -90,7 +91,7 @@ async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) ->
     """
     partitions = await _partitions(bootstrap, topics)
     consumer = AIOKafkaConsumer(**connection(bootstrap), enable_auto_commit=False)
-    await consumer.start()
+    await started(consumer.start, consumer.stop, bootstrap)
     try:
         consumer.assign(partitions)
         lookup = consumer.beginning_offsets if from_beginning else consumer.end_offsets
@@ -101,9 +102,18 @@ async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) ->
         await consumer.stop()
 
 
+async def started(start: Callable[[], Awaitable[None]], close: Callable[[], Awaitable[None]], bootstrap: str) -> None:
+    """Start a client; when no broker answers, close it again (no "Unclosed ..." noise) and say where slt looked."""
+    try:
+        await start()
+    except (KafkaConnectionError, OSError) as failure:
+        await close()
+        raise KafkaUnreachable(bootstrap, failure) from failure
+
+
 async def _partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
     admin = AIOKafkaAdminClient(**connection(bootstrap))
-    await admin.start()
+    await started(admin.start, admin.close, bootstrap)
     try:
         # Described all at once: asking a broker about one unknown topic may create it.
         described = {t["topic"]: t["partitions"] for t in await admin.describe_topics()}

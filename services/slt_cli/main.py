@@ -15,7 +15,7 @@ from slt_cli.errors import FAILED, INVALID_INPUT, CliError
 from slt_cli.publish import load_command
 from slt_cli.publish import publish as publish_command
 from slt_cli.readapi import DEFAULT_INVENTORY_URL, DEFAULT_WAREHOUSE_URL, ReadApis
-from slt_cli.render import console, error
+from slt_cli.render import console, error, quiet_client_logs
 from slt_cli.trace import dumps as trace_json
 from slt_cli.trace import trace as trace_history
 from slt_cli.watch import Filter
@@ -40,14 +40,15 @@ Token = Annotated[str | None, typer.Option("--token", envvar="READ_API_TOKEN", s
 
 
 def run(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """Run the command's coroutine; its errors become a red line on stderr and an exit code."""
+    """Run the command's coroutine; its errors become a red line (and a hint) on stderr and an exit code."""
+    quiet_client_logs()
     try:
         return asyncio.run(work())
     except CliError as failure:
-        error(str(failure))
+        error(str(failure), failure.hint)
         raise typer.Exit(failure.exit_code) from failure
     except KafkaError as failure:
-        error(f"Kafka: {failure!r}")
+        error(f"Kafka: {type(failure).__name__}: {failure}")
         raise typer.Exit(FAILED) from failure
 
 
@@ -56,7 +57,7 @@ def finish(check: Callable[..., None], *args: Any) -> None:
     try:
         check(*args)
     except CliError as failure:
-        error(str(failure))
+        error(str(failure), failure.hint)
         raise typer.Exit(failure.exit_code) from failure
 
 

@@ -1,5 +1,6 @@
 """How records look on a terminal: one coloured line per record, then its JSON value."""
 
+import logging
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -44,5 +45,13 @@ def show_value(record: Record, indent: int | None = None) -> None:
         console.print(JSON.from_data(body, indent=indent))
 
 
-def error(message: str) -> None:
+def error(message: str, hint: str = "") -> None:
+    """The error in red; below it, dimmed, what to change on the command line."""
     errors.print(Text(message, "bold red"))
+    if hint:
+        errors.print(Text(hint, "yellow"))
+
+
+def quiet_client_logs() -> None:
+    """Kafka clients log connection attempts themselves; slt reports them as one error of its own."""
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)

@@ -3,7 +3,6 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -88,10 +87,4 @@ async def _stream(request: Request, bootstrap: str, only: Filter) -> AsyncIterat
 
 
 def _event(record: Record) -> dict:
-    return {
-        "topic": record.topic, "partition": record.partition, "offset": record.offset,
-        "time": datetime.fromtimestamp(record.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds"),
-        "type": record.type, "key": (record.key or b"").decode(errors="replace"), "id": record.id,
-        "correlation_id": record.correlation_id, "causation_id": record.causation_id,
-        "refusal": record.type in REFUSALS, "data": record.json(),
-    }
+    return {**record.as_json(), "refusal": record.type in REFUSALS}

@@ -5,6 +5,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -54,6 +55,18 @@ class Record:
     @property
     def causation_id(self) -> str:
         return self.header(H_CAUSATION_ID)
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as one JSON object: where it sits, its headers, its decoded value (`value` when not JSON)."""
+        data = self.json()
+        return {
+            "topic": self.topic, "partition": self.partition, "offset": self.offset,
+            "time": datetime.fromtimestamp(self.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds"),
+            "type": self.type, "key": (self.key or b"").decode(errors="replace"), "id": self.id,
+            "correlation_id": self.correlation_id, "causation_id": self.causation_id,
+            "headers": {name: value.decode(errors="replace") for name, value in self.headers},
+            "data": data, **({"value": (self.value or b"").decode(errors="replace")} if data is None else {}),
+        }
 
     def json(self) -> Any | None:
         """The decoded value; None when it is not JSON (dead letters often are not)."""

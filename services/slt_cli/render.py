@@ -3,8 +3,10 @@
 import logging
 from datetime import UTC, datetime
 
+from rich import box
 from rich.console import Console
 from rich.json import JSON
+from rich.table import Table
 from rich.text import Text
 
 from contracts.catalog import ANSWERS_ON, REFUSALS, TOPIC_OF
@@ -13,6 +15,17 @@ from slt_cli.kafka import Record
 # soft_wrap: ids and JSON stay on one line when piped, so they can be grepped.
 console = Console(soft_wrap=True, highlight=False)
 errors = Console(stderr=True, soft_wrap=True, highlight=False)
+notes = errors  # progress notes go to stderr as well: stdout holds only what a command found
+
+
+WIDE = 120  # below this many columns, tables drop their borders and shorten their headers
+
+
+def fitting_table(title: str) -> Table:
+    """A table with borders on a wide terminal; on a narrow one (80 columns) without, so the figures fit."""
+    if console.width >= WIDE:
+        return Table(title=title, title_justify="left")
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
 
 
 def colour(ce_type: str) -> str:

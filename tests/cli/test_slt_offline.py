@@ -127,3 +127,21 @@ def test_an_unreachable_read_api_names_its_address_and_the_option_to_change():
     warehouse = slt_process("reconcile", "--location", "MAIN", "--warehouse-url", wrong)
     assert warehouse.returncode == 1 and "--warehouse-url URL or set WAREHOUSE_URL" in warehouse.stderr
     assert f"the warehouse read API at {wrong} does not answer" in warehouse.stderr
+
+
+def completions(*words: str) -> list[str]:
+    """What the shell offers after `slt WORDS...` (the bash protocol of `slt --install-completion`)."""
+    script = Path(sys.executable).parent / "slt"
+    line = ["slt", *words]
+    done = subprocess.run([str(script)], capture_output=True, text=True, timeout=60, env={
+        **os.environ, "_SLT_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line), "COMP_CWORD": str(len(line) - 1)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_offers_message_types_and_topics():
+    assert completions("publish", "inventory.item.") == ["inventory.item.register.v1"]  # commands only, not facts
+    assert completions("watch", "warehouse.") == ["warehouse.commands.v1", "warehouse.events.v1",
+                                                  "warehouse.commands.v1.dlq", "warehouse.events.v1.dlq"]
+    assert "inventory.item.registered.v1" in completions("watch", "inventory.events.v1", "--type", "inventory.item.")
+    assert completions("dlq", "list", "inventory.c") == ["inventory.commands.v1", "inventory.commands.v1.dlq"]

@@ -52,6 +52,13 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         return StreamingResponse(_stream(request, bootstrap, only, latest), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    _add_queries(app, read_apis, bootstrap)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
+    """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag."""
     @app.get("/api/availability/{item_no}")
     async def availability(item_no: str, location: str | None = None) -> dict:
         async with read_apis.open() as read:
@@ -77,12 +84,9 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         """Per consumer group, topic and partition: committed offset, end offset and lag (as `slt lag`)."""
         return [asdict(row) for row in await _answer(consumer_lag.lags(bootstrap, []))]
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    return app
-
 
 async def _answer(query):
-    """A failed query as an HTTP error with the CLI's sentence."""
+    """A failed query as an HTTP error with its sentence (the CLI's hint about options is left out)."""
     try:
         return await query
     except CliError as failure:

@@ -20,7 +20,7 @@ from contracts.topics import dead_letter_topic
 
 ENVELOPE = (
     "CloudEvents 1.0 in Kafka binary mode: headers `ce_id`, `ce_type`, `ce_source`, `ce_specversion`, "
-    "`ce_time`, `ce_subject`, `correlation_id`, `causation_id`; the value is the JSON payload below."
+    "`ce_time`, `ce_subject`, `ce_correlationid`, `ce_causationid` (v1 names `correlation_id`, `causation_id` also sent); the value is the JSON payload below."
 )
 DEAD_LETTER_HEADERS = "dlq_reason, dlq_consumer, dlq_original_topic, dlq_original_partition, dlq_original_offset"
 

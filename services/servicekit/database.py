@@ -2,9 +2,13 @@
 
 Migrations are plain `NNN_name.sql` files per component (the reliability core first, then the
 service's own). They run under an advisory lock, so several instances starting at once apply
-each file exactly once.
+each file exactly once. Each applied file's SHA-256 is recorded: a file edited after it was
+applied stops the service at start (`MigrationChanged`), since the database no longer matches
+what the repository says it is. Databases from before checksums get theirs recorded on their
+first start, from the files as they are then.
 """
 
+import hashlib
 from pathlib import Path
 
 import asyncpg
@@ -16,44 +20,81 @@ _MIGRATION_LOCK = 7_316_001  # arbitrary constant shared by all instances of a s
 CORE_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class MigrationChanged(RuntimeError):
+    """An applied migration file differs from the one that was applied."""
+
+
 async def create_pool(dsn: str, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(dsn, min_size=1, max_size=max_size)
 
 
+def checksum(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 async def apply_migrations(pool: asyncpg.Pool, component: str, directory: Path) -> list[str]:
-    """Apply the not yet applied files of `directory`, in order, each in its own transaction."""
-    applied_now: list[str] = []
+    """Apply the not yet applied files of `directory`, in order, each in its own transaction;
+    raises MigrationChanged, before applying anything, when an applied file was edited."""
     async with pool.acquire() as conn:
         await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
         try:
-            await conn.execute(
-                """CREATE TABLE IF NOT EXISTS schema_migrations (
-                       component text NOT NULL, version int NOT NULL, name text NOT NULL,
-                       applied_at timestamptz NOT NULL DEFAULT now(),
-                       PRIMARY KEY (component, version))"""
-            )
-            done = {
-                r["version"]
-                for r in await conn.fetch(
-                    "SELECT version FROM schema_migrations WHERE component = $1", component
-                )
-            }
-            for path in sorted(directory.glob("*.sql")):
-                version = int(path.name.split("_", 1)[0])
-                if version in done:
-                    continue
-                async with conn.transaction():
-                    await conn.execute(path.read_text())
-                    await conn.execute(
-                        "INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)",
-                        component, version, path.name,
-                    )
-                applied_now.append(f"{component}/{path.name}")
+            await _ensure_table(conn)
+            applied = await _verify_applied(conn, component, directory)
+            applied_now = [await _apply(conn, component, path) for path in _files(directory)
+                           if _version(path) not in applied]
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
     if applied_now:
         log.info("migrations applied", migrations=applied_now)
     return applied_now
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.sql"))
+
+
+def _version(path: Path) -> int:
+    return int(path.name.split("_", 1)[0])
+
+
+async def _ensure_table(conn: asyncpg.Connection) -> None:
+    await conn.execute(
+        """CREATE TABLE IF NOT EXISTS schema_migrations (
+               component text NOT NULL, version int NOT NULL, name text NOT NULL,
+               applied_at timestamptz NOT NULL DEFAULT now(),
+               PRIMARY KEY (component, version));
+           ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text"""
+    )
+
+
+async def _verify_applied(conn: asyncpg.Connection, component: str, directory: Path) -> set[int]:
+    """The versions already applied; records missing checksums, refuses changed files."""
+    rows = await conn.fetch("SELECT version, name, checksum FROM schema_migrations WHERE component = $1", component)
+    files = {_version(path): path for path in _files(directory)}
+    for row in rows:
+        path = files.get(row["version"])
+        if path is None:
+            continue  # a file removed after it was applied changes nothing in the database
+        if row["checksum"] is None:
+            await conn.execute("UPDATE schema_migrations SET checksum = $3 WHERE component = $1 AND version = $2",
+                               component, row["version"], checksum(path))
+            log.info("migration checksum recorded", migration=f"{component}/{path.name}")
+        elif row["checksum"] != checksum(path):
+            raise MigrationChanged(
+                f"migration {component}/{path.name} was changed after it was applied to this database "
+                f"(applied sha256 {row['checksum'][:12]}, file now {checksum(path)[:12]}): restore the file as it "
+                f"was and put the change into a new migration file with the next number")
+    return {row["version"] for row in rows}
+
+
+async def _apply(conn: asyncpg.Connection, component: str, path: Path) -> str:
+    async with conn.transaction():
+        await conn.execute(path.read_text())
+        await conn.execute(
+            "INSERT INTO schema_migrations (component, version, name, checksum) VALUES ($1, $2, $3, $4)",
+            component, _version(path), path.name, checksum(path),
+        )
+    return f"{component}/{path.name}"
 
 
 async def migrate_service(pool: asyncpg.Pool, service: str, directory: Path) -> list[str]:

@@ -49,7 +49,8 @@ class ServiceMetrics:
             "dead_letters", "Messages copied to a dead-letter topic", ["consumer", "topic", "reason"]
         )
         self.consumer_lag = self.gauge(
-            "consumer_lag_messages", "Messages on a partition this instance has not taken yet", ["topic", "partition"]
+            "consumer_lag_messages", "Messages on a partition this instance has not taken yet",
+            ["group", "topic", "partition"]
         )
         self.outbox_backlog = self.gauge("outbox_backlog_rows", "Committed outbox rows not yet published")
         self.outbox_oldest_age = self.gauge(
@@ -80,18 +81,19 @@ class ServiceMetrics:
     def watch_consumer_lag(self, broker: KafkaBroker) -> None:
         """Lag per assigned partition: the last known end of the partition minus the consumer's position.
 
-        Each instance reports the partitions it owns, so summing over instances gives the group's lag.
+        Each instance reports the partitions it owns, labelled with the consumer group, so summing over
+        instances per group gives the group's lag (`slt lag` reads the same from the broker).
         """
         async def probe() -> None:
             self.consumer_lag.clear()  # partitions handed to another instance disappear
             for subscriber in broker.subscribers:
-                consumer = subscriber.consumer
+                consumer, group = subscriber.consumer, subscriber.group_id or ""
                 for partition in consumer.assignment() if consumer else ():
                     try:
                         end = consumer.highwater(partition)
                         if end is not None:  # known after the first fetch
                             lag = end - await consumer.position(partition)
-                            self.consumer_lag.labels(partition.topic, str(partition.partition)).set(max(lag, 0))
+                            self.consumer_lag.labels(group, partition.topic, str(partition.partition)).set(max(lag, 0))
                     except (AssertionError, IllegalStateError):  # revoked meanwhile by a rebalance
                         continue
 

@@ -6,10 +6,11 @@ the reverse: consumers first (in-flight messages finish), then the relay, then t
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import structlog
@@ -21,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from contracts.base import Message
 from servicekit import asyncapi, tracing
-from servicekit.consumer import MessageProcessor, Rejections, UseCase
+from servicekit.consumer import MessageProcessor, Rejections, Route
 from servicekit.database import create_pool, migrate_service
 from servicekit.logs import configure_logging, library_logger
 from servicekit.metrics import ServiceMetrics
@@ -47,7 +48,7 @@ class Runtime:
         self,
         topic: str,
         group_id: str,
-        use_cases: Mapping[type[Message], UseCase],
+        routes: Sequence[Route[Any, Any]],
         models: Mapping[str, type[Message]],
         rejections: Rejections | None = None,
     ) -> None:
@@ -55,12 +56,11 @@ class Runtime:
         processor = MessageProcessor(
             self.pool,
             consumer=group_id,
-            use_cases=use_cases,
+            routes=routes,
             models=models,
             metrics=self.metrics,
             rejections=rejections,
             ignore_unknown_types=rejections is None,
-            crash_after_commit_of=self.settings.fault_crash_after_commit,
         )
         intro = (
             f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."

@@ -80,9 +80,6 @@ class ServiceSettings(KafkaClientSettings):
     # Tracing: spans are always made; they leave the process only when an exporter is named.
     otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
     otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""
-    # Fault drills: the process exits right after committing a message of this ce_type, before
-    # acknowledging it, to prove that redelivery changes nothing twice. Empty in production.
-    fault_crash_after_commit: str = ""
 
     def database_dsn(self) -> str:
         """The DSN to connect with: DATABASE_URL, with DATABASE_PASSWORD put in when given."""

@@ -90,6 +90,7 @@ async def test_consumer_lag_and_outbox_backlog_are_reported_and_drain_to_zero(st
     lags = [s for f in text_string_to_metric_families(text) for s in f.samples
             if s.name == "slt_consumer_lag_messages" and s.labels["topic"] == INVENTORY_COMMANDS]
     assert lags, "no lag reported for the partitions of the command topic"
+    assert {s.labels["group"] for s in lags} == {COMMANDS_GROUP}, "the lag names the consumer group"
     assert all(s.value == 0 for s in lags), "an idle consumer has taken everything"
     assert sample(text, "slt_outbox_backlog_rows") == 0
     assert sample(text, "slt_outbox_oldest_row_age_seconds") == 0

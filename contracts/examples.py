@@ -50,8 +50,8 @@ OVERRIDES: dict[type[BaseModel], dict[str, Any]] = {
         "pick_by_fefo": True,
     },
     wh.LocationConfigured: {"zones": [{"code": "PICK"}], "bins": [{"code": "P-01", "zone": "PICK", "types": ["pick"]}]},
-    wh.ReleaseInboundRequest: {"source_type": "purchase_order", "source_no": "PO-6001", "lines": [{"line_no": 10000, "source_line_no": 10000,
-                                                                  "item_no": "BIKE-100", "quantity": "5"}]},
+    wh.ReleaseInboundRequest: {"source_type": "purchase_order", "source_no": "PO-6001", "lines": [
+        {"line_no": 10000, "source_line_no": 10000, "item_no": "BIKE-100", "quantity": "5"}]},
     wh.ReceiptReleased: {"source_type": "purchase_order", "source_no": "PO-6001"},
     wh.PostReceipt: {"lines": [{"line_no": 10000, "lot": "LOT-2026-03", "expiration": "2027-03-31", "quantity": "5"}]},
     wh.ReleaseOutboundRequest: {"lines": [{"line_no": 10000, "source_line_no": 10000, "item_no": "BIKE-100",

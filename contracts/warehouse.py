@@ -7,12 +7,22 @@ each item's facts at a location in the order they happened (architecture.md, "Or
 """
 
 from datetime import date
-
 from typing import Annotated
 
 from pydantic import Field
 
-from contracts.base import Code, Command, CommandPart, Message, Part, Quantity, Rejection, StockFact, by_type, enum_schema
+from contracts.base import (
+    Code,
+    Command,
+    CommandPart,
+    Message,
+    Part,
+    Quantity,
+    Rejection,
+    StockFact,
+    by_type,
+    enum_schema,
+)
 
 BIN_TYPES = ("receive", "ship", "put_away", "pick")
 BLOCK_MOVEMENTS = ("none", "inbound", "outbound", "all")

@@ -17,7 +17,6 @@ from typing import Annotated, Any, Union
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
-
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import PlainValidator
@@ -25,8 +24,20 @@ from pydantic import PlainValidator
 from contracts.base import Message
 from contracts.catalog import TOPIC_MESSAGES
 from contracts.envelope import (
-    CONTENT_TYPE, H_CAUSATION_ID, H_CONTENT_TYPE, H_CORRELATION_ID, H_ID, H_SOURCE, H_SPECVERSION, H_SUBJECT,
-    H_TIME, H_TYPE, LEGACY_CAUSATION_ID, LEGACY_CORRELATION_ID, REQUIRED_HEADERS, SPEC_VERSION,
+    CONTENT_TYPE,
+    H_CAUSATION_ID,
+    H_CONTENT_TYPE,
+    H_CORRELATION_ID,
+    H_ID,
+    H_SOURCE,
+    H_SPECVERSION,
+    H_SUBJECT,
+    H_TIME,
+    H_TYPE,
+    LEGACY_CAUSATION_ID,
+    LEGACY_CORRELATION_ID,
+    REQUIRED_HEADERS,
+    SPEC_VERSION,
 )
 from contracts.examples import example
 from contracts.topics import dead_letter_topic
@@ -35,7 +46,8 @@ Document = dict[str, Any]
 
 ENVELOPE = (
     "CloudEvents 1.0 in Kafka binary mode: headers `ce_id`, `ce_type`, `ce_source`, `ce_specversion`, "
-    "`ce_time`, `ce_subject`, `ce_correlationid`, `ce_causationid` (v1 names `correlation_id`, `causation_id` also sent); the value is the JSON payload below."
+    "`ce_time`, `ce_subject`, `ce_correlationid`, `ce_causationid` (v1 names `correlation_id`, `causation_id` "
+    "also sent); the value is the JSON payload below."
 )
 DEAD_LETTER_HEADERS = "dlq_reason, dlq_consumer, dlq_original_topic, dlq_original_partition, dlq_original_offset"
 
@@ -154,7 +166,8 @@ _HEADER_DESCRIPTIONS = {
     H_SPECVERSION: "CloudEvents version",
     H_TIME: "when it was sent, RFC 3339",
     H_SUBJECT: "what it is about, e.g. the item number (may be blank)",
-    H_CORRELATION_ID: "CloudEvents extension `correlationid`: the business conversation; default the first command's id",
+    H_CORRELATION_ID: "CloudEvents extension `correlationid`: the business conversation (default: the first "
+                      "command's id)",
     H_CAUSATION_ID: "CloudEvents extension `causationid`: id of the message that caused this one (blank for commands)",
     LEGACY_CORRELATION_ID: "v1 name of ce_correlationid: still read and written, deprecated",
     LEGACY_CAUSATION_ID: "v1 name of ce_causationid: still read and written, deprecated",
@@ -164,7 +177,8 @@ _HEADER_DESCRIPTIONS = {
 
 def headers_schema(ce_type: str) -> Document:
     """The Kafka headers of a message of `ce_type`: CloudEvents binary mode."""
-    properties: Document = {name: {"type": "string", "description": text} for name, text in _HEADER_DESCRIPTIONS.items()}
+    properties: Document = {name: {"type": "string", "description": text}
+                            for name, text in _HEADER_DESCRIPTIONS.items()}
     properties[H_TYPE] |= {"const": ce_type}
     properties[H_SPECVERSION] |= {"const": SPEC_VERSION}
     properties[H_CONTENT_TYPE] |= {"const": CONTENT_TYPE}
@@ -181,7 +195,7 @@ def example_headers(ce_type: str) -> Document:
 
 
 def _last(reference: Document) -> str:
-    return reference["$ref"].rsplit("/", 1)[-1]
+    return str(reference["$ref"]).rsplit("/", 1)[-1]
 
 
 PAGE_FILES = Path(__file__).parent / "static"

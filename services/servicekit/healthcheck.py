@@ -23,7 +23,8 @@ def default_port(module: str) -> int:
     """`http_port`'s default in the settings class of `module` (`<module>.settings`)."""
     settings = importlib.import_module(f"{module}.settings")
     for candidate in vars(settings).values():
-        if isinstance(candidate, type) and issubclass(candidate, BaseSettings) and candidate.__module__ == settings.__name__:
+        defined_here = isinstance(candidate, type) and candidate.__module__ == settings.__name__
+        if defined_here and issubclass(candidate, BaseSettings):
             field = candidate.model_fields.get("http_port")
             if field is not None and isinstance(field.default, int):
                 return field.default

@@ -24,12 +24,14 @@ def lines(only: str | None) -> list[str]:
 
 
 def types(
-    only: Annotated[str | None, typer.Argument(metavar="[command|fact|TOPIC]", help="only commands, facts or a topic")] = None,
+    only: Annotated[str | None, typer.Argument(metavar="[command|fact|TOPIC]",
+                                               help="only commands, facts or a topic")] = None,
 ) -> None:
     """Every message type: ce_type, command or fact, its topic and the fields of its Kafka key."""
     found = lines(only)
     if not found:
-        error(f"no message types for {only!r}: give command, fact or one of {', '.join(sorted(set(TOPIC_OF.values())))}")
+        topics = ", ".join(sorted(set(TOPIC_OF.values())))
+        error(f"no message types for {only!r}: give command, fact or one of {topics}")
         raise typer.Exit(INVALID_INPUT)
     print("\n".join(found))
 

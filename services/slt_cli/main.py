@@ -73,8 +73,9 @@ def publish(
     correlation_id: Annotated[str | None, typer.Option(help="joins an existing conversation; default: the command id")] = None,
     source: Annotated[str, typer.Option(help="ce_source header")] = "/slt",
     wait: Annotated[bool, typer.Option("--wait", help="print every fact or rejection the command caused")] = False,
-    conversation: Annotated[bool, typer.Option("--all", help="with --wait: every fact of the conversation, on "
-                                               "both fact topics, also those other services published in reaction")] = False,
+    conversation: Annotated[bool, typer.Option(
+        "--all", help="with --wait: every fact of the conversation, on both fact topics, also those other services "
+                      "published in reaction")] = False,
     timeout: Annotated[float, typer.Option(help="seconds --wait waits for the first fact")] = 30.0,
     quiet: Annotated[float, typer.Option(help="--wait stops once this many seconds pass without another fact")] = 3.0,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,

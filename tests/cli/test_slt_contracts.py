@@ -97,7 +97,8 @@ async def receipt_of_two_items(stack, kafka) -> dict:
         "lines": [{"line_no": n, "source_line_no": n, "item_no": item_no, "quantity": "3"}
                   for n, item_no in enumerate(items, start=1)]}, wh.ReceiptReleased)
     return {"receipt_no": receipt_no, "lines": [
-        {"line_no": n, "lot": f"L{n}{suffix}", "expiration": LATER.isoformat(), "quantity": "1" if suffix == "a" else "2"}
+        {"line_no": n, "lot": f"L{n}{suffix}", "expiration": LATER.isoformat(),
+         "quantity": "1" if suffix == "a" else "2"}
         for n in (1, 2) for suffix in ("a", "b")]}
 
 
@@ -105,7 +106,8 @@ def shown_ids(output: str) -> list[str]:
     return re.findall(r"^  id=(\S+) ", output, re.MULTILINE)
 
 
-async def test_publish_wait_shows_every_fact_the_command_caused_until_a_quiet_period(stack, kafka, receipt_of_two_items):
+async def test_publish_wait_shows_every_fact_the_command_caused_until_a_quiet_period(
+        stack, kafka, receipt_of_two_items):
     run = await slt(stack, "publish", wh.PostReceipt.TYPE, "--data", json.dumps(receipt_of_two_items),
                     "--wait", "--quiet", "3")
 
@@ -117,7 +119,8 @@ async def test_publish_wait_shows_every_fact_the_command_caused_until_a_quiet_pe
     assert f"{len(caused)} fact(s), then 3s without another" in run.out
 
 
-async def test_publish_all_also_shows_what_other_services_published_in_the_conversation(stack, kafka, receipt_of_two_items):
+async def test_publish_all_also_shows_what_other_services_published_in_the_conversation(
+        stack, kafka, receipt_of_two_items):
     conversation = f"conv-{uuid.uuid4().hex[:8]}"
     run = await slt(stack, "publish", wh.PostReceipt.TYPE, "--data", json.dumps(receipt_of_two_items),
                     "--all", "--quiet", "5", "--correlation-id", conversation)

@@ -1,4 +1,5 @@
-"""CloudEvents extension names: `correlationid`/`causationid` as the spec wants them, v1's names still read and written."""
+"""CloudEvents extension names: `correlationid`/`causationid` as the spec wants them, v1's names still read
+and written."""
 
 import json
 import uuid

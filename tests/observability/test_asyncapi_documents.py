@@ -47,7 +47,8 @@ def test_asyncapi_command_channel_has_one_message_per_ce_type_with_payload_heade
     message = document["components"]["messages"][last(commands["messages"][inv.RegisterItem.TYPE])]
     assert message["name"] == inv.RegisterItem.TYPE
     assert message["payload"] == {"$ref": "#/components/schemas/RegisterItem"}
-    assert {"item_no", "base_unit", "tracking_policy"} <= set(document["components"]["schemas"]["RegisterItem"]["required"])
+    required = set(document["components"]["schemas"]["RegisterItem"]["required"])
+    assert {"item_no", "base_unit", "tracking_policy"} <= required
     headers = message["headers"]
     assert headers["properties"]["ce_type"]["const"] == inv.RegisterItem.TYPE
     assert set(headers["required"]) == {"ce_id", "ce_type", "ce_source", "ce_specversion"}

@@ -66,7 +66,8 @@ def test_the_runtime_image_copies_no_test_infrastructure():
 
 def test_dockerfile_exposes_the_default_port_of_every_process_it_runs():
     [exposed] = re.findall(r"^EXPOSE (.+)$", DOCKERFILE, re.MULTILINE)
-    assert sorted(int(p) for p in exposed.split()) == sorted(s.model_fields["http_port"].default for s in SETTINGS.values())
+    defaults = sorted(settings.model_fields["http_port"].default for settings in SETTINGS.values())
+    assert sorted(int(port) for port in exposed.split()) == defaults
     assert re.search(r'^HEALTHCHECK .*CMD \["python", "-m", "servicekit.healthcheck"\]$', DOCKERFILE, re.MULTILINE)
 
 
@@ -129,7 +130,8 @@ def test_docker_compose_config_accepts_compose_yaml(docker_compose):
 
 def test_docker_compose_config_refuses_a_broken_file(docker_compose, tmp_path):
     broken = tmp_path / "compose.yaml"
-    broken.write_text("services:\n  warehouse:\n    image: x\n    ports: 8081\n    depends_on: {postgres: {condition: nope}}\n")
+    broken.write_text("services:\n  warehouse:\n    image: x\n    ports: 8081\n"
+                      "    depends_on: {postgres: {condition: nope}}\n")
     result = subprocess.run([docker_compose, "--file", str(broken), "config"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

@@ -11,8 +11,8 @@ from inventory.domain.errors import InsufficientAvailabilityError
 from inventory.domain.events import DemandReservationChanged
 from inventory.domain.keys import TrackingKey
 from inventory.domain.reservations import reduce_reservation, reserve
+from inventory.domain.commands import RegisteredPick
 from inventory.domain.synchronization import (
-    RegisteredPick,
     record_allocation_changes,
     register_pick,
 )

@@ -17,7 +17,7 @@ from inventory import handlers, subscribers
 from inventory.domain.errors import InsufficientAvailabilityError
 from servicekit.database import migrate_service
 from servicekit.unit_of_work import UnitOfWork
-from tests.integration.inventory_support import TODAY, q
+from tests.support.inventory import TODAY, q
 
 MIGRATIONS = Path(handlers.__file__).parent / "migrations"
 WH = "WH1"

@@ -4,6 +4,7 @@ availability (S2), picks re-point reservations (S3), and nothing is ever dropped
 from datetime import date
 
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange
+from inventory.domain.commands import RegisteredPick
 from inventory.domain.events import (
     LedgerEntriesPosted,
     PickedTrackingRecorded,
@@ -18,15 +19,13 @@ from inventory.domain.keys import TrackingNumbers
 from inventory.domain.ledger import EntryType
 from inventory.domain.postings import Posting, Shortage
 from inventory.domain.reservations import cancel_reservation, reserve
-from inventory.domain.commands import RegisteredPick
 from inventory.domain.synchronization import (
     post,
     record_adjustment_bin_changes,
     record_allocation_changes,
     register_pick,
 )
-
-from inventory_builders import (
+from tests.support.inventory_books import (
     Books,
     at,
     d,
@@ -40,7 +39,6 @@ from inventory_builders import (
     request,
     shipment,
 )
-
 
 
 def pick(books: Books, for_demand, proposed, picked, quantity) -> None:

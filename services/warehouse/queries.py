@@ -5,18 +5,18 @@ Quantities leave as exact decimal strings (as on the wire), never as floats.
 """
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
+from warehouse.clock import today
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import WarehouseError
-from warehouse.domain.location import require_location
 from warehouse.domain.outbound import create_pick
-from warehouse.clock import today
-from warehouse.repository import documents, exact, locations, stock
-from warehouse.repository.picking import picking_state
+from warehouse.repository import documents, exact, stock
+from warehouse.repository.state import picking_state
 
 MAX_ROWS = 1000
 
@@ -82,9 +82,8 @@ async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict:
     """W5 preview: what a pick created now would take. Nothing is stored or locked; creating the pick for real
     may propose otherwise if stock changes meanwhile."""
     shipment = await documents.shipment(conn, shipment_no, for_update=False)
-    location = require_location(shipment.location_code, await locations.location(conn, shipment.location_code))
-    state = await picking_state(conn, location, {line.item_no for line in shipment.lines}, today())
-    answer: dict[str, Any] = {"shipment_no": shipment_no, "location_code": location.code, "lines": []}
+    state = await picking_state(conn, shipment.location_code, {line.item_no for line in shipment.lines}, today())
+    answer: dict[str, Any] = {"shipment_no": shipment_no, "location_code": state.location.code, "lines": []}
     try:
         pick = create_pick(shipment, "preview", state).pick
     except WarehouseError as refusal:
@@ -100,7 +99,7 @@ async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict:
 async def bin_totals(conn: asyncpg.Connection, location_code: str, item_no: str | None) -> list[dict]:
     """S7's warehouse side, as ReportBinTotals publishes it."""
     item_nos = [item_no] if item_no else await stock.items_with_entries(conn, location_code)
-    return [plain(r) for r in await stock.bin_totals(conn, location_code, item_nos)]
+    return [plain(asdict(total)) for total in await stock.bin_totals(conn, location_code, item_nos)]
 
 
 async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) -> list[dict]:

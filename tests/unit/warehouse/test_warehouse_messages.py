@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from warehouse_builders import D, LOC, TODAY, order
+from warehouse_builders import LOC, TODAY, D, order
 
 from contracts import warehouse as wh
 from warehouse.domain.events import (

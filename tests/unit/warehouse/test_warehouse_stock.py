@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import D, LOC, key, location, row
+from warehouse_builders import LOC, D, key, location, row
 
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import InsufficientBinContentError

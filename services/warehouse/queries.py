@@ -21,7 +21,7 @@ from warehouse.repository.state import picking_state
 MAX_ROWS = 1000
 
 
-def plain(row: Mapping[str, Any]) -> dict[str, Any]:
+def plain(row: Mapping[str, Any] | asyncpg.Record) -> dict[str, Any]:
     return {k: str(exact(v)) if isinstance(v, Decimal) else v for k, v in row.items()}
 
 
@@ -32,7 +32,7 @@ def _where(filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
     return " AND ".join(clauses) or "TRUE", list(given.values())
 
 
-async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], limit: int) -> list[dict]:
+async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], limit: int) -> list[dict[str, Any]]:
     where, args = _where(filters)
     rows = await conn.fetch(
         f"""SELECT location_code, bin_code, item_no, variant, serial, lot, expiration, quantity, first_entry_no,
@@ -41,7 +41,8 @@ async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], lim
     return [plain(r) for r in rows]
 
 
-async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any], after: int, limit: int) -> dict:
+async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any], after: int,
+                            limit: int) -> dict[str, Any]:
     """Paged by entry number: `next_after` is the last number shown, or None on the last page."""
     where, args = _where(filters)
     limit = min(limit, MAX_ROWS)
@@ -52,7 +53,7 @@ async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any]
             "next_after": rows[-1]["entry_no"] if len(rows) == limit else None}
 
 
-async def document(conn: asyncpg.Connection, document_type: DocumentType, document_no: str) -> dict | None:
+async def document(conn: asyncpg.Connection, document_type: DocumentType, document_no: str) -> dict[str, Any] | None:
     header = await conn.fetchrow("SELECT * FROM warehouse_document WHERE document_type = $1 AND document_no = $2",
                                  document_type.value, document_no)
     if header is None:
@@ -69,7 +70,7 @@ async def document(conn: asyncpg.Connection, document_type: DocumentType, docume
 
 
 async def documents_of_type(conn: asyncpg.Connection, document_type: DocumentType, location_code: str | None,
-                            after: str, limit: int) -> list[dict]:
+                            after: str, limit: int) -> list[dict[str, Any]]:
     """Headers only, paged by document number."""
     where, args = _where({"document_type": document_type.value, "location_code": location_code})
     rows = await conn.fetch(
@@ -78,7 +79,7 @@ async def documents_of_type(conn: asyncpg.Connection, document_type: DocumentTyp
     return [plain(r) for r in rows]
 
 
-async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict:
+async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict[str, Any]:
     """W5 preview: what a pick created now would take. Nothing is stored or locked; creating the pick for real
     may propose otherwise if stock changes meanwhile."""
     shipment = await documents.shipment(conn, shipment_no, for_update=False)
@@ -96,13 +97,13 @@ async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict:
     return answer
 
 
-async def bin_totals(conn: asyncpg.Connection, location_code: str, item_no: str | None) -> list[dict]:
+async def bin_totals(conn: asyncpg.Connection, location_code: str, item_no: str | None) -> list[dict[str, Any]]:
     """S7's warehouse side, as ReportBinTotals publishes it."""
     item_nos = [item_no] if item_no else await stock.items_with_entries(conn, location_code)
     return [plain(asdict(total)) for total in await stock.bin_totals(conn, location_code, item_nos)]
 
 
-async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) -> list[dict]:
+async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) -> list[dict[str, Any]]:
     """The replicas the warehouse picks by: per demand and serial/lot, reserved (I7) and assigned (W5), as the
     inventory service last published them."""
     rows = await conn.fetch("""SELECT * FROM demand_tracking WHERE location_code = $1 AND item_no = $2

@@ -47,16 +47,7 @@ def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> PickOu
     for demand_line in shipment.lines:
         if demand_line.quantity_to_pick <= ZERO:
             continue
-        state.location.place_bin(demand_line.bin_code)
-        item = item_tracking(state.items, demand_line.item_no)
-        proposals = propose_pick(demand_line.source, item, demand_line.variant, demand_line.quantity_to_pick, state)
-        state = state.with_allocated(demand_line.source, proposals)
-        for p in proposals:
-            lines.append(ActivityLine(
-                line_no=len(lines) + 1, item_no=p.key.item_no, variant=p.key.variant, quantity=p.quantity,
-                tracking=p.key.tracking, take_bin=p.key.bin_code, place_bin=demand_line.bin_code,
-                source=demand_line.source, document_line_no=demand_line.line_no))
-        allocated = sum((p.quantity for p in proposals), ZERO)
+        state, allocated = _allocate(state, demand_line, lines)
         if allocated:
             changed.append(replace(demand_line, quantity_on_pick=demand_line.quantity_on_pick + allocated))
     if not lines:
@@ -70,6 +61,21 @@ def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> PickOu
     event = PickCreated(pick_no, shipment.no, shipment.location_code, tuple(_allocated(line, line.quantity)
                                                                            for line in lines))
     return PickOutcome(shipment=shipment.with_lines(changed), pick=pick, events=(event,))
+
+
+def _allocate(state: PickingState, demand_line: ShipmentLine,
+              lines: list[ActivityLine]) -> tuple[PickingState, Decimal]:
+    """Propose the pick lines of one shipment line, appending them to `lines`; returns the state the next line
+    sees and the quantity allocated."""
+    state.location.place_bin(demand_line.bin_code)
+    item = item_tracking(state.items, demand_line.item_no)
+    proposals = propose_pick(demand_line.source, item, demand_line.variant, demand_line.quantity_to_pick, state)
+    for p in proposals:
+        lines.append(ActivityLine(
+            line_no=len(lines) + 1, item_no=p.key.item_no, variant=p.key.variant, quantity=p.quantity,
+            tracking=p.key.tracking, take_bin=p.key.bin_code, place_bin=demand_line.bin_code,
+            source=demand_line.source, document_line_no=demand_line.line_no))
+    return state.with_allocated(demand_line.source, proposals), sum((p.quantity for p in proposals), ZERO)
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,19 @@ async def _insert_entries(conn: asyncpg.Connection, numbered: Sequence[tuple[int
     )
 
 
+_SAME_KEY = """(c.location_code, c.bin_code, c.item_no, c.variant, c.serial, c.lot)
+               = (d.location_code, d.bin_code, d.item_no, d.variant, d.serial, d.lot)
+               AND c.expiration IS NOT DISTINCT FROM d.expiration"""
+_MOVE_CONTENT = f"""
+    WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                    $7::date[], $8::numeric[], $9::bigint[]) AS d ({_KEY}, quantity, first_entry_no)),
+         changed AS (UPDATE bin_content c SET quantity = c.quantity + d.quantity FROM d
+                     WHERE {_SAME_KEY} RETURNING c.*)
+    INSERT INTO bin_content ({_KEY}, quantity, is_adjustment_bin, first_entry_no)
+    SELECT {_KEY}, quantity, bin_code = $10, first_entry_no FROM d
+    WHERE NOT EXISTS (SELECT FROM changed c WHERE {_SAME_KEY})"""
+
+
 async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], deltas: Sequence[Decimal],
                         first_entries: Sequence[int], adjustment_bin: str) -> None:
     """Add signed deltas to the content rows, creating missing ones, then drop the rows that reached zero.
@@ -76,21 +89,8 @@ async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], delt
     what the domain already refused, in case a lock was ever missed."""
     if not keys:
         return
-    same_key = """(c.location_code, c.bin_code, c.item_no, c.variant, c.serial, c.lot)
-                  = (d.location_code, d.bin_code, d.item_no, d.variant, d.serial, d.lot)
-                  AND c.expiration IS NOT DISTINCT FROM d.expiration"""
     try:
-        await conn.execute(
-            f"""WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                                $6::text[], $7::date[], $8::numeric[], $9::bigint[])
-                                  AS d ({_KEY}, quantity, first_entry_no)),
-                     changed AS (UPDATE bin_content c SET quantity = c.quantity + d.quantity FROM d
-                                 WHERE {same_key} RETURNING c.*)
-                INSERT INTO bin_content ({_KEY}, quantity, is_adjustment_bin, first_entry_no)
-                SELECT {_KEY}, quantity, bin_code = $10, first_entry_no FROM d
-                WHERE NOT EXISTS (SELECT FROM changed c WHERE {same_key})""",
-            *_key_columns(keys), list(deltas), list(first_entries), adjustment_bin,
-        )
+        await conn.execute(_MOVE_CONTENT, *_key_columns(keys), list(deltas), list(first_entries), adjustment_bin)
     except asyncpg.CheckViolationError as error:
         raise InsufficientBinContentError(
             "A bin would go below zero: another command took the stock first. Check the bin content and try again."

@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from fastapi import APIRouter, HTTPException, Request
@@ -22,8 +22,8 @@ def _pool(request: Request) -> asyncpg.Pool:
 @asynccontextmanager
 async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
     """A pooled connection for the queries; the pool's proxy behaves as the connection it wraps."""
-    async with _connection(request) as conn:
-        yield conn
+    async with _pool(request).acquire() as conn:
+        yield cast(asyncpg.Connection, conn)
 
 
 @router.get("/items/{item_no}/tracking")

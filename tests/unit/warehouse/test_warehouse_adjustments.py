@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import (
+
+from tests.support.warehouse_builders import (
     LOC,
     TODAY,
     D,
@@ -14,7 +15,6 @@ from warehouse_builders import (
     stock,
     warehouse_totals,
 )
-
 from warehouse.domain.adjustments import (
     AdjustmentLine,
     PhysicalCount,

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from warehouse_builders import LOC, TODAY, D, apply, bins, location, purchase, quantities, row, stock
 
+from tests.support.warehouse_builders import LOC, TODAY, D, apply, bins, location, purchase, quantities, row, stock
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.errors import (
     BinBlockedInboundError,

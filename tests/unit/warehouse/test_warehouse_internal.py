@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import (
+
+from tests.support.warehouse_builders import (
     LOC,
     TODAY,
     D,
@@ -18,7 +19,6 @@ from warehouse_builders import (
     stock,
     warehouse_totals,
 )
-
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.adjustments import calculate_warehouse_adjustment
 from warehouse.domain.errors import (

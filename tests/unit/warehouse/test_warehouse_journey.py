@@ -3,7 +3,7 @@ lot swapped at the pick, and check every fact and both ledgers on the way."""
 
 from datetime import date
 
-from warehouse_builders import (
+from tests.support.warehouse_builders import (
     LOC,
     TODAY,
     D,
@@ -16,7 +16,6 @@ from warehouse_builders import (
     stock,
     warehouse_totals,
 )
-
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.documents import SourceLine
 from warehouse.domain.events import (

@@ -1,8 +1,8 @@
 """Location configuration: zones, bins, type flags and default bins."""
 
 import pytest
-from warehouse_builders import LOC, PICK, bins, location
 
+from tests.support.warehouse_builders import LOC, PICK, bins, location
 from warehouse.domain.errors import (
     BinNotEmptyError,
     DuplicateBinError,

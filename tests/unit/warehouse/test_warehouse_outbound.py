@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import LOC, TODAY, D, apply, key, order, picking, quantities, row, stock
 
+from tests.support.warehouse_builders import LOC, TODAY, D, apply, key, order, picking, quantities, row, stock
 from warehouse.domain.errors import (
     DocumentNotFoundError,
     InsufficientBinContentError,

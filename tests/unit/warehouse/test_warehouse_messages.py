@@ -84,8 +84,9 @@ def test_W4_a_shipment_posting_without_lines_ships_everything_picked():
 
 
 def test_a_value_outside_a_documented_set_is_refused_while_translating():
-    command = wh.ConfigureLocation(location_code=LOC, zones=(wh.Zone(code="STORE"),), receive_bin="R", ship_bin="S",
-                                   adjustment_bin="ADJ", bins=(wh.Bin(code="A1", zone="STORE", block_movement="up"),))
+    command = wh.ConfigureLocation.model_validate({
+        "location_code": LOC, "zones": [{"code": "STORE"}], "receive_bin": "R", "ship_bin": "S",
+        "adjustment_bin": "ADJ", "bins": [{"code": "A1", "zone": "STORE", "block_movement": "up"}]})
 
     with pytest.raises(InvalidValueError) as refused:
         messages.configure_location(command)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from warehouse.domain.activities import PlaceHandling, register_placements
-from warehouse.domain.documents import Activity, ActivityLine, DocumentType, Receipt, ReceiptLine
+from warehouse.domain.documents import Activity, ActivityLine, DocumentType, LineChanges, Receipt, ReceiptLine
 from warehouse.domain.errors import NothingToReceiveError
 from warehouse.domain.events import ActivityOutcome, PostedLine, PutAwayRegistered, ReceiptOutcome, ReceiptPosted
 from warehouse.domain.location import Location
@@ -52,10 +52,11 @@ def post_receipt(
     if not received:
         raise NothingToReceiveError(f"Nothing was entered to receive on {receipt.no}: enter the quantities received.")
     book = EntryBook(location.bin_content(content), DocumentType.RECEIPT, receipt.no)
-    posted, put_away_lines = [], []
+    lines, put_away_bins = LineChanges(receipt), _PutAwayBins(location, content)
+    posted: list[PostedLine] = []
+    put_away_lines: list[ActivityLine] = []
     for r in received:
-        receipt = receipt.handled(r.line_no, r.quantity)
-        line = receipt.line(r.line_no)
+        line = lines.handled(r.line_no, r.quantity)
         _check_tracking(item_tracking(items, line.item_no), line, r)
         key = StockKey(location.code, location.place_bin(line.bin_code).code, line.item_no, line.variant, r.tracking)
         book.write(key, r.quantity, line.line_no, line.source)
@@ -63,7 +64,7 @@ def post_receipt(
                                  r.quantity))
         put_away_lines.append(ActivityLine(
             line_no=len(put_away_lines) + 1, item_no=line.item_no, variant=line.variant, quantity=r.quantity,
-            tracking=r.tracking, take_bin=key.bin_code, place_bin=propose_put_away_bin(location, key, content),
+            tracking=r.tracking, take_bin=key.bin_code, place_bin=put_away_bins.propose(key),
             source=line.source, document_line_no=line.line_no))
     check_serials_not_in_stock(
         ((p.item_no, p.variant, p.tracking.serial) for p in posted if p.tracking.serial), serials_in_stock)
@@ -71,7 +72,8 @@ def post_receipt(
     put_away = Activity(no=put_away_no, location_code=location.code, lines=tuple(put_away_lines),
                         type=DocumentType.PUT_AWAY, document_no=receipt.no)
     event = ReceiptPosted(receipt.no, location.code, today, put_away_no, tuple(posted))
-    return ReceiptOutcome(receipt=receipt, put_away=put_away, entries=book.entries, events=(event,))
+    return ReceiptOutcome(receipt=receipt.with_lines(lines.changed.values()), put_away=put_away,
+                          entries=book.entries, events=(event,))
 
 
 def _check_tracking(item: ItemTracking, line: ReceiptLine, received: ReceivedQuantity) -> None:
@@ -83,12 +85,28 @@ def propose_put_away_bin(location: Location, received: StockKey, content: Sequen
     """Decision: a bin that already holds the same item and variant first (keeps an item together), then
     the highest ranking, then the bin code. Only Put-away bins that accept stock and are not dedicated
     qualify; None leaves the choice to the person registering the put-away."""
-    holding = {r.key.bin_code for r in content
-               if r.quantity > 0 and (r.key.item_no, r.key.variant) == (received.item_no, received.variant)}
-    targets = [b for b in location.bins.values() if b.is_put_away_target]
-    if not targets:
-        return None
-    return min(targets, key=lambda b: (b.code not in holding, -b.ranking, b.code)).code
+    return _PutAwayBins(location, content).propose(received)
+
+
+class _PutAwayBins:
+    """`propose_put_away_bin` for every line of one receipt: the content is read once, and the proposal is
+    made once per item and variant (Z1: not a scan of the content per received serial)."""
+
+    def __init__(self, location: Location, content: Sequence[ContentRow]) -> None:
+        self._targets = [b for b in location.bins.values() if b.is_put_away_target]
+        self._holding: dict[tuple[str, str], set[str]] = {}
+        for r in content:
+            if r.quantity > 0:
+                self._holding.setdefault((r.key.item_no, r.key.variant), set()).add(r.key.bin_code)
+        self._proposed: dict[tuple[str, str], str | None] = {}
+
+    def propose(self, received: StockKey) -> str | None:
+        item = (received.item_no, received.variant)
+        if item not in self._proposed:
+            holding = self._holding.get(item, set())
+            best = min(self._targets, key=lambda b: (b.code not in holding, -b.ranking, b.code), default=None)
+            self._proposed[item] = best.code if best else None
+        return self._proposed[item]
 
 
 def register_put_away(

@@ -6,7 +6,7 @@ line returns a new document, so a refused command leaves the loaded state untouc
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from functools import cached_property
@@ -14,6 +14,7 @@ from typing import Generic, Self, TypeVar
 
 from warehouse.domain.errors import (
     DocumentLineNotFoundError,
+    DocumentNotFoundError,
     LineClosedError,
     QuantityExceedsOutstandingError,
     QuantityNotPositiveError,
@@ -125,11 +126,25 @@ class ActivityLine(DocumentLine):
     when registering. `document_line_no` is the receipt or shipment line the activity line serves.
     """
 
-    tracking: Tracking = Tracking()
+    tracking: Tracking = field(default_factory=Tracking)
     take_bin: str
     place_bin: str | None
     source: SourceLine | None = None
     document_line_no: int | None = None
+
+    @property
+    def served_line_no(self) -> int:
+        """The receipt or shipment line a put-away or pick line serves (movements serve none)."""
+        if self.document_line_no is None:
+            raise DocumentNotFoundError(f"Line {self.line_no} ({self.describe()}) serves no document line.")
+        return self.document_line_no
+
+    @property
+    def demand(self) -> SourceLine:
+        """The demand a pick line serves (every pick line serves one)."""
+        if self.source is None:
+            raise DocumentNotFoundError(f"Line {self.line_no} ({self.describe()}) serves no demand.")
+        return self.source
 
 
 L = TypeVar("L", bound=DocumentLine)
@@ -188,19 +203,19 @@ class LineChanges(Generic[L]):
     (Z1: a command of n lines costs n, not n times the document's length)."""
 
     def __init__(self, document: "Document[L]") -> None:
-        self._document = document
+        self.document = document
         self.changed: dict[int, L] = {}
 
     def line(self, line_no: int) -> L:
         """The line as this command has left it so far."""
-        return self.changed[line_no] if line_no in self.changed else self._document.line(line_no)
+        return self.changed[line_no] if line_no in self.changed else self.document.line(line_no)
 
     def put(self, line: L) -> None:
         self.changed[line.line_no] = line
 
     def handled(self, line_no: int, quantity: Decimal) -> L:
         """`Document.handled` on the working copy; returns the changed line."""
-        line = handled_line(self._document.no, self.line(line_no), quantity)
+        line = handled_line(self.document.no, self.line(line_no), quantity)
         self.put(line)
         return line
 

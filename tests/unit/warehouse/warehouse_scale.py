@@ -7,8 +7,7 @@ again): the scale tests count their operations, the domain benchmark times them.
 
 from collections.abc import Callable
 
-from warehouse_builders import D, ITEMS, TODAY, apply, location, order, picking, purchase
-
+from tests.support.warehouse_builders import D, apply, location, order, picking, purchase, stock
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.inbound import ReceivedQuantity, post_receipt, register_put_away
 from warehouse.domain.outbound import PickHandling, create_pick, post_shipment, register_pick
@@ -31,20 +30,17 @@ def many_lines(n: int) -> Steps:
 def _flow(item_no: str, line_quantities: list[int], trackings: list[Tracking]) -> Steps:
     warehouse = location()
     requests = [SourceRequest(purchase("PO1", i), item_no, D(q)) for i, q in enumerate(line_quantities, 1)]
-    receipt = release_inbound("RC1", warehouse, requests, ITEMS).receipt
+    receipt = release_inbound("RC1", requests, stock(loc=warehouse)).receipt
     line_of = [i for i, q in enumerate(line_quantities, 1) for _ in range(q)]
     received = [ReceivedQuantity(no, D(1), t) for no, t in zip(line_of, trackings, strict=True)]
-    steps: Steps = {"post receipt": lambda: post_receipt(
-        receipt, received, location=warehouse, items=ITEMS, content=[], serials_in_stock=set(), lot_expirations={},
-        put_away_no="PA1", today=TODAY)}
+    steps: Steps = {"post receipt": lambda: post_receipt(receipt, received, "PA1", stock(loc=warehouse))}
     posted = steps["post receipt"]()
     content = apply([], posted.entries, warehouse)
     placed = [PlaceHandling(line.line_no, line.quantity, "A1") for line in posted.put_away.lines]
-    steps["register put-away"] = lambda: register_put_away(posted.put_away, placed, location=warehouse,
-                                                           content=content)
+    steps["register put-away"] = lambda: register_put_away(posted.put_away, placed, stock(content, warehouse))
     stored = apply(content, steps["register put-away"]().entries, warehouse)
     orders = [SourceRequest(order("SO1", i), item_no, D(q)) for i, q in enumerate(line_quantities, 1)]
-    shipment = release_outbound("SH1", warehouse, orders, ITEMS).shipment
+    shipment = release_outbound("SH1", orders, stock(loc=warehouse)).shipment
     steps["create pick"] = lambda: create_pick(shipment, "PK1", picking(stored, warehouse))
     created = steps["create pick"]()
     handled = [PickHandling(line.line_no, line.quantity) for line in created.pick.lines]
@@ -52,7 +48,6 @@ def _flow(item_no: str, line_quantities: list[int], trackings: list[Tracking]) -
                                                    picking(stored, warehouse))
     picked = steps["register pick"]()
     in_ship_bin = apply(stored, picked.entries, warehouse)
-    steps["post shipment"] = lambda: post_shipment(picked.shipment, location=warehouse, items=ITEMS,
-                                                   content=in_ship_bin, adjustment_no="ADJ1", today=TODAY)
+    steps["post shipment"] = lambda: post_shipment(picked.shipment, "ADJ1", stock(in_ship_bin, warehouse))
     steps["post shipment"]()
     return steps

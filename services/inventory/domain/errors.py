@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from .quantities import ZERO
+
 if TYPE_CHECKING:
     from .availability import AvailabilityBreakdown
     from .demand import Demand
@@ -73,6 +75,11 @@ class InvalidQuantityError(InventoryError):
 
     def __init__(self, what: str, quantity: Decimal, expected: str) -> None:
         super().__init__(f"The {what} must be {expected}, not {quantity}; correct the quantity and send it again.")
+
+
+def require_positive(quantity: Decimal, what: str) -> None:
+    if quantity <= ZERO:
+        raise InvalidQuantityError(what, quantity, "greater than zero")
 
 
 class TrackingNumberRequiredError(InventoryError):

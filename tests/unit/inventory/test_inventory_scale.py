@@ -6,8 +6,8 @@ times the reservations) must take at most ~13 times the operations (a scan per l
 """
 
 import pytest
-from inventory_scale import serial_document
 
+from tests.support.inventory_scale import serial_document
 from tests.support.operations import growth
 
 N, AT_MOST = 100, 13

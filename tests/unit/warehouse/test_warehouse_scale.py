@@ -5,9 +5,9 @@ line would take about a hundred times).
 """
 
 import pytest
-from warehouse_scale import many_lines, serial_document
 
 from tests.support.operations import growth
+from tests.support.warehouse_scale import many_lines, serial_document
 
 N, AT_MOST = 100, 13
 STEPS = ["post receipt", "register put-away", "create pick", "register pick", "post shipment"]

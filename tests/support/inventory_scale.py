@@ -7,11 +7,11 @@ their operations, the domain benchmark times them.
 
 from collections.abc import Callable
 
-from inventory_builders import Books, d, demand, item, key, line, receipt, request, shipment
-
 from inventory.domain.availability import AllocationChange
+from inventory.domain.commands import RegisteredPick
 from inventory.domain.reservations import reserve
-from inventory.domain.synchronization import RegisteredPick, post, record_allocation_changes, register_pick
+from inventory.domain.synchronization import post, record_allocation_changes, register_pick
+from tests.support.inventory_books import Books, d, demand, item, key, line, receipt, request, shipment
 
 Steps = dict[str, Callable[[], object]]
 

@@ -19,7 +19,6 @@ from .ledger import ItemLedgerEntry, LedgerIndex
 from .quantities import ZERO
 from .totals import TotalsChanges
 
-
 Identity = tuple[Demand, int, TrackingNumbers]
 _Slot = TypeVar("_Slot", bound=Hashable)
 _Index = defaultdict[_Slot, dict[Identity, None]]

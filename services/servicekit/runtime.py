@@ -61,6 +61,7 @@ class Runtime:
             metrics=self.metrics,
             rejections=rejections,
             ignore_unknown_types=rejections is None,
+            hold_for_other_service=self.settings.hold_for_other_service_seconds,
         )
         intro = (
             f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."

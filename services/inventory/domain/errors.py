@@ -23,6 +23,8 @@ class InventoryError(Exception):
     reservation with its availability numbers); they are published with the rejection, nothing else is."""
 
     reason_code: ClassVar[str] = "inventory_error"
+    # What is missing is owned by the warehouse service and may be on its way (a location just configured).
+    awaits_other_service: ClassVar[bool] = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -64,6 +66,7 @@ class UnknownItemError(InventoryError):
 
 class UnknownLocationError(InventoryError):
     reason_code = "unknown_location"
+    awaits_other_service = True
 
     def __init__(self, location_code: str) -> None:
         super().__init__(f"Location {location_code} is unknown; configure it in the warehouse first.")

@@ -72,7 +72,8 @@ _STATE = f"""SELECT {LOCATION_PARTS},
 @dataclass(frozen=True)
 class Wanted:
     """What a use case needs besides its location and items. Stock use cases read `content` (their items'
-    bin content); serials and lots name what the command brings into stock (T2, T3)."""
+    bin content); serials and lots name what the command brings into stock (T2, T3); `demands` adds the
+    reservations, assignments and allocations picking weighs (picking_state)."""
 
     content: bool = True
     on_activities: bool = False

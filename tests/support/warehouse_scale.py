@@ -11,6 +11,7 @@ from tests.support.warehouse_builders import D, apply, location, order, picking,
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.inbound import ReceivedQuantity, post_receipt, register_put_away
 from warehouse.domain.outbound import PickHandling, create_pick, post_shipment, register_pick
+from warehouse.domain.picking import Reservation
 from warehouse.domain.release import SourceRequest, release_inbound, release_outbound
 from warehouse.domain.tracking import Tracking
 
@@ -23,11 +24,11 @@ def serial_document(n: int) -> Steps:
 
 
 def many_lines(n: int) -> Steps:
-    """`n` receipt lines and `n` shipment lines of one untracked BOLT each."""
-    return _flow("BOLT", [1] * n, [Tracking()] * n)
+    """`n` receipt lines and `n` shipment lines of one untracked BOLT each, every order line reserved."""
+    return _flow("BOLT", [1] * n, [Tracking()] * n, reserved=True)
 
 
-def _flow(item_no: str, line_quantities: list[int], trackings: list[Tracking]) -> Steps:
+def _flow(item_no: str, line_quantities: list[int], trackings: list[Tracking], reserved: bool = False) -> Steps:
     warehouse = location()
     requests = [SourceRequest(purchase("PO1", i), item_no, D(q)) for i, q in enumerate(line_quantities, 1)]
     receipt = release_inbound("RC1", requests, stock(loc=warehouse)).receipt
@@ -41,7 +42,8 @@ def _flow(item_no: str, line_quantities: list[int], trackings: list[Tracking]) -
     stored = apply(content, steps["register put-away"]().entries, warehouse)
     orders = [SourceRequest(order("SO1", i), item_no, D(q)) for i, q in enumerate(line_quantities, 1)]
     shipment = release_outbound("SH1", orders, stock(loc=warehouse)).shipment
-    steps["create pick"] = lambda: create_pick(shipment, "PK1", picking(stored, warehouse))
+    reservations = [Reservation(demand=r.source, item_no=item_no, quantity=r.quantity) for r in orders if reserved]
+    steps["create pick"] = lambda: create_pick(shipment, "PK1", picking(stored, warehouse, reservations=reservations))
     created = steps["create pick"]()
     handled = [PickHandling(line.line_no, line.quantity) for line in created.pick.lines]
     steps["register pick"] = lambda: register_pick(created.pick, created.shipment, handled,

@@ -89,21 +89,29 @@ class PickingState(StockState):
     def rows_of(self, item_no: str, variant: str) -> list[ContentRow]:
         return [r for r in self._by_item.content.get((item_no, variant), ()) if r.quantity > 0]
 
-    def reservations_of(self, item_no: str, variant: str) -> Sequence[Reservation]:
-        return self._by_item.reservations.get((item_no, variant), ())
+    def reservations_of(self, item_no: str, variant: str, demand: SourceLine | None = None) -> Sequence[Reservation]:
+        """The item's reservations at the location (of one demand, when given), in the state's order."""
+        return self._by_item.reservations.get((item_no, variant, demand), ())
 
-    def assignments_of(self, item_no: str, variant: str) -> Sequence[TrackingAssignment]:
-        return self._by_item.assignments.get((item_no, variant), ())
+    def specific_reservations_of(self, item_no: str, variant: str) -> Sequence[Reservation]:
+        return self._by_item.specific.get((item_no, variant), ())
 
-    def allocations_of(self, item_no: str, variant: str) -> Sequence[DemandAllocation]:
-        return self._by_item.allocations.get((item_no, variant), ())
+    def assignments_of(self, item_no: str, variant: str,
+                       demand: SourceLine | None = None) -> Sequence[TrackingAssignment]:
+        return self._by_item.assignments.get((item_no, variant, demand), ())
+
+    def allocations_of(self, item_no: str, variant: str,
+                       demand: SourceLine | None = None) -> Sequence[DemandAllocation]:
+        return self._by_item.allocations.get((item_no, variant, demand), ())
 
     def reserved_for_others(
         self, demand: SourceLine, item_no: str, variant: str, group: TrackingGroup | None = None
     ) -> Decimal:
         """What other demands still need from stock: their reservations (all of them, or the specific ones
         naming `group`) less what they already hold on picks or in the ship bin, counted once."""
-
+        if group is None:
+            needs = self._by_item.needs(item_no, variant)
+            return needs.total - needs.of(demand)
         reserved: dict[SourceLine, Decimal] = {}
         for r in self.reservations_of(item_no, variant):
             if r.demand != demand and (group is None or r.group == group):
@@ -130,29 +138,79 @@ class PickingState(StockState):
             allocation = DemandAllocation(demand=demand, item_no=p.key.item_no, variant=p.key.variant,
                                           tracking=p.key.tracking, quantity=p.quantity)
             allocations.append(allocation)
-            by_item.allocations.setdefault((p.key.item_no, p.key.variant), []).append(allocation)
+            by_item.add_allocation(allocation)
+
+
+_Slot = tuple[str, str, SourceLine | None]
+"""(item no, variant, demand): the claims of one demand, or (demand None) of all demands, on the item."""
 
 
 class _ByItem:
-    """A picking state's content, reservations, assignments and allocations per item and variant, built once
-    per state (Z1: a pick line reads its own item's rows, not every row of the state)."""
+    """A picking state's content, reservations, assignments and allocations per item and variant (and per
+    demand), built once per state (Z1: a pick line reads its own item's and demand's rows, not every row)."""
 
     def __init__(self, state: PickingState) -> None:
         self.content: dict[tuple[str, str], list[ContentRow]] = {}
         for row in state.content:
             self.content.setdefault((row.key.item_no, row.key.variant), []).append(row)
         self.reservations = _grouped(state.reservations)
+        self.specific: dict[tuple[str, str], list[Reservation]] = {}
+        for r in state.reservations:
+            if r.specific:
+                self.specific.setdefault((r.item_no, r.variant), []).append(r)
         self.assignments = _grouped(state.assignments)
         self.allocations = _grouped(state.allocations)
+        self._needs: dict[tuple[str, str], _Needs] = {}
+
+    def needs(self, item_no: str, variant: str) -> "_Needs":
+        if (item_no, variant) not in self._needs:
+            self._needs[item_no, variant] = _Needs(self.reservations.get((item_no, variant, None), ()),
+                                                   self.allocations.get((item_no, variant, None), ()))
+        return self._needs[item_no, variant]
+
+    def add_allocation(self, allocation: DemandAllocation) -> None:
+        for slot in _slots(allocation):
+            self.allocations.setdefault(slot, []).append(allocation)
+        if (allocation.item_no, allocation.variant) in self._needs:
+            self._needs[allocation.item_no, allocation.variant].hold(allocation.demand, allocation.quantity)
+
+
+class _Needs:
+    """Of one item: what each demand reserved less what it holds (never below zero), and its sum over all
+    demands, kept up to date as a pick allocates (Z1: `reserved_for_others` without a scan per line)."""
+
+    def __init__(self, reservations: Iterable[Reservation], allocations: Iterable[DemandAllocation]) -> None:
+        self._reserved: dict[SourceLine, Decimal] = {}
+        self._held: dict[SourceLine, Decimal] = {}
+        for r in reservations:
+            self._reserved[r.demand] = self._reserved.get(r.demand, ZERO) + r.quantity
+        for a in allocations:
+            self._held[a.demand] = self._held.get(a.demand, ZERO) + a.quantity
+        self.total = sum((self.of(demand) for demand in self._reserved), ZERO)
+
+    def of(self, demand: SourceLine) -> Decimal:
+        if demand not in self._reserved:
+            return ZERO
+        return max(ZERO, self._reserved[demand] - self._held.get(demand, ZERO))
+
+    def hold(self, demand: SourceLine, quantity: Decimal) -> None:
+        before = self.of(demand)
+        self._held[demand] = self._held.get(demand, ZERO) + quantity
+        self.total += self.of(demand) - before
 
 
 _Claim = TypeVar("_Claim", Reservation, TrackingAssignment, DemandAllocation)
 
 
-def _grouped(claims: Iterable[_Claim]) -> dict[tuple[str, str], list[_Claim]]:
-    grouped: dict[tuple[str, str], list[_Claim]] = {}
+def _slots(claim: Reservation | TrackingAssignment | DemandAllocation) -> tuple[_Slot, _Slot]:
+    return (claim.item_no, claim.variant, None), (claim.item_no, claim.variant, claim.demand)
+
+
+def _grouped(claims: Iterable[_Claim]) -> dict[_Slot, list[_Claim]]:
+    grouped: dict[_Slot, list[_Claim]] = {}
     for claim in claims:
-        grouped.setdefault((claim.item_no, claim.variant), []).append(claim)
+        for slot in _slots(claim):
+            grouped.setdefault(slot, []).append(claim)
     return grouped
 
 
@@ -232,7 +290,7 @@ def _pick_order(location: Location, row: ContentRow) -> tuple[object, ...]:
 def _specific_limits(state: PickingState, demand: SourceLine, item_no: str, variant: str,
                      supply: Sequence[tuple[Tracking, Decimal]]) -> list[_Limit]:
     """A serial/lot that other demand reserved specifically is available only beyond what they still need."""
-    groups = {r.group for r in state.reservations_of(item_no, variant) if r.specific and r.demand != demand}
+    groups = {r.group for r in state.specific_reservations_of(item_no, variant) if r.demand != demand}
     return [
         _Limit(functools.partial(covers, group),
                sum((q for t, q in supply if covers(group, t)), ZERO)
@@ -245,12 +303,11 @@ def _requested(state: PickingState, demand: SourceLine, item_no: str,
                variant: str) -> list[tuple[TrackingGroup, Decimal]]:
     """The serials/lots the demand asks for (its specific reservations, then its tracking assignments), less
     what it already holds of them."""
-    asks: list[DemandTracking] = [r for r in state.reservations_of(item_no, variant) if r.specific]
-    asks += state.assignments_of(item_no, variant)
-    mine = [r for r in asks if r.demand == demand]
+    mine: list[DemandTracking] = [r for r in state.reservations_of(item_no, variant, demand) if r.specific]
+    mine += state.assignments_of(item_no, variant, demand)
     if not mine:
         return []
-    held_by_demand = [a for a in state.allocations_of(item_no, variant) if a.demand == demand]
+    held_by_demand = state.allocations_of(item_no, variant, demand)
     requested: list[tuple[TrackingGroup, Decimal]] = []
     for r in mine:
         held = sum((a.quantity for a in held_by_demand if covers(r.group, a.tracking)), ZERO)

@@ -1,0 +1,28 @@
+"""Z1: every inventory use case costs in proportion to the posted lines, an item-location's entries and a
+demand's reservations, not their square.
+
+Counted, not timed: a document of ten times the serials (ten times the entries, and one demand holding ten
+times the reservations) must take at most ~13 times the operations (a scan per line: about a hundred).
+"""
+
+import pytest
+
+from tests.support.inventory_scale import serial_document
+from tests.support.operations import growth
+
+N, AT_MOST = 100, 13
+STEPS = ["post receipt", "reserve", "create pick (S2)", "register pick (S3)", "post shipment"]
+
+
+@pytest.fixture(scope="module")
+def serials_growth() -> dict[str, float]:
+    return growth(serial_document, N)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_Z1_ten_times_the_serials_cost_at_most_about_ten_times(serials_growth, step):
+    assert serials_growth[step] <= AT_MOST, f"{step}: {serials_growth[step]:.1f}x the operations for 10x the serials"
+
+
+def test_Z1_the_scenario_covers_every_step_of_the_flow(serials_growth):
+    assert list(serials_growth) == STEPS

@@ -48,6 +48,11 @@ def post(posting: Posting, state: StockState, parked: Sequence[ParkedPosting] = 
     return workspace.outcome()
 
 
+def entries_needed(posting: Posting, parked: Sequence[ParkedPosting] = ()) -> int:
+    """The most entries `post` can write: one per line of the posting and of every parked one it retries."""
+    return len(posting.lines) + sum(len(waiting.posting.lines) for waiting in parked)
+
+
 def _check_lines(workspace: Workspace, lines: Iterable[PostedLine]) -> None:
     """T1, T3, I1: a posting that breaks them is a defect upstream, refused rather than parked."""
     for line in lines:

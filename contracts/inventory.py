@@ -11,7 +11,19 @@ from typing import Annotated
 
 from pydantic import Field
 
-from contracts.base import STOCK_KEY, Code, Command, Message, Part, Quantity, Rejection, StockFact, by_type, enum_schema
+from contracts.base import (
+    STOCK_KEY,
+    Code,
+    Command,
+    InParts,
+    Message,
+    Part,
+    Quantity,
+    Rejection,
+    StockFact,
+    by_type,
+    enum_schema,
+)
 
 TRACKING_POLICIES = ("none", "lot", "serial", "lot_and_serial")
 ENTRY_TYPES = ("purchase", "sale", "positive_adjustment", "negative_adjustment", "transfer")
@@ -53,7 +65,8 @@ class Breakdown(Part):
         description="already on picks or in outbound bins for the requesting demand without a reservation: "
                     "added back, since reserving it takes nothing from anyone (0 when no demand asked)")
     blocked: Quantity = Field(
-        default=Decimal(0), description="what blocked serial/lot numbers would otherwise offer (T4, docs/rules.md#T4): subtracted")
+        default=Decimal(0),
+        description="what blocked serial/lot numbers would otherwise offer (T4, docs/rules.md#T4): subtracted")
 
 
 class LedgerEntry(Part):
@@ -227,8 +240,9 @@ class ItemRegistered(Message):
     strict_expiration: bool
 
 
-class LedgerEntriesPosted(PostingFact):
-    """I1, I2: entries a posting created (one per serial/lot) and how its outbound entries were applied."""
+class LedgerEntriesPosted(InParts, PostingFact):
+    """I1, I2: entries a posting created (one per serial/lot) and how its outbound entries were applied.
+    In parts (Z2): each entry comes with its applications, as far as the part holds them."""
 
     TYPE = "inventory.ledger.entries_posted.v1"
 
@@ -330,8 +344,9 @@ class ReservationsSynchronized(DemandFact):
     still_reserved: Quantity
 
 
-class PostingParked(PostingFact):
-    """S5: a posting the ledger cannot apply yet; applied automatically when the missing supply arrives."""
+class PostingParked(InParts, PostingFact):
+    """S5: a posting the ledger cannot apply yet; applied automatically when the missing supply arrives.
+    In parts (Z2): each part's message explains its own shortages."""
 
     TYPE = "inventory.posting.parked.v1"
 

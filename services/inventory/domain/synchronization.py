@@ -26,7 +26,7 @@ from .events import (
 )
 from .keys import TrackingKey
 from .ledger import Application, ItemLedgerEntry
-from .postings import ParkedPosting, PostedLine, Posting, Shortage
+from .postings import ParkedPosting, PostedLine, Posting, Shortage, explain
 from .quantities import ZERO, total
 from .supply import portions
 from .workspace import StockChanges, StockState, Workspace
@@ -77,7 +77,7 @@ def _shortages(workspace: Workspace, posting: Posting) -> list[Shortage]:
 
 
 def _park(workspace: Workspace, posting: Posting, shortages: list[Shortage]) -> None:
-    message = " ".join(CannotBeFullyAppliedError(s.key, s.needed, s.open_quantity).message for s in shortages)
+    message = explain(shortages)
     parked = ParkedPosting(posting, CannotBeFullyAppliedError.reason_code, message, tuple(shortages))
     workspace.park(parked)
     workspace.record(

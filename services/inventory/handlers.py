@@ -123,8 +123,9 @@ async def post_warehouse_document(uow: UnitOfWork, command: PostWarehouseDocumen
     place = command.location
     await stock.lock(uow.conn, place.item_no, [place.location_code])
     waiting = await parked.waiting(uow.conn, place.item_no, place.location_code)
-    decide = partial(synchronization.post, command.posting(envelope.id), parked=waiting)
-    await _change_stock(uow, envelope, place, decide, posting=True)
+    posting = command.posting(envelope.id)
+    decide = partial(synchronization.post, posting, parked=waiting)
+    await _change_stock(uow, envelope, place, decide, new_entries=synchronization.entries_needed(posting, waiting))
 
 
 # --- warehouse activities (S2, S3, W8, W9) -------------------------------------------------------
@@ -161,9 +162,9 @@ async def reconcile(uow: UnitOfWork, command: Reconcile, envelope: Envelope) -> 
 
 # --- the shape every stock use case shares -------------------------------------------------------
 async def _change_stock(
-    uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision, *, posting: bool = False
+    uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision, *, new_entries: int = 0
 ) -> None:
-    state = await stock.load(uow.conn, location.item_no, location.location_code, posting=posting)
+    state = await stock.load(uow.conn, location.item_no, location.location_code, new_entries=new_entries)
     changes = decide(state)
     await stock.save(uow.conn, changes)
     messages.publish(uow, envelope, changes.events)

@@ -19,9 +19,9 @@ async def lock(conn: asyncpg.Connection, item_no: str, location_codes: Iterable[
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"stock|{item_no}|{location_code}")
 
 
-async def load(conn: asyncpg.Connection, item_no: str, location_code: str, *, posting: bool = False) -> StockState:
-    """Lock and load what the domain needs for one item at one location (all its variants).
-    A `posting` also locks the entry counter, so entries are numbered in commit order."""
+async def load(conn: asyncpg.Connection, item_no: str, location_code: str, *, new_entries: int = 0) -> StockState:
+    """Lock and load what the domain needs for one item at one location (all its variants), with
+    `new_entries` entry numbers for a posting (`entry_numbers`)."""
     await lock(conn, item_no, [location_code])
     where = (item_no, location_code)
     item = await items.get_item(conn, item_no)
@@ -38,8 +38,19 @@ async def load(conn: asyncpg.Connection, item_no: str, location_code: str, *, po
         demand_tracking=tuple(map(rows.demand_tracking, await conn.fetch(
             "SELECT * FROM demand_tracking WHERE item_no = $1 AND location_code = $2", *where))),
         blocked=await blocks.blocked_tracking(conn, item_no),
-        next_entry_no=await conn.fetchval("SELECT next_entry_no FROM entry_counter FOR UPDATE") if posting else 0,
+        entry_nos=await entry_numbers(conn, new_entries),
     )
+
+
+async def entry_numbers(conn: asyncpg.Connection, count: int) -> list[int]:
+    """`count` new entry numbers, ascending, from the `item_ledger_entry_no` sequence: no lock is
+    shared between items. Drawn under the stock lock, after every earlier posting of this stock
+    committed, so they are above all of its entries and first in, first out holds (migration 005).
+    Numbers a posting does not use are left as gaps."""
+    if not count:
+        return []
+    rows = await conn.fetch("SELECT nextval('item_ledger_entry_no') AS entry_no FROM generate_series(1, $1)", count)
+    return sorted(row["entry_no"] for row in rows)
 
 
 async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
@@ -88,7 +99,6 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
             for entry in changes.new_entries
         ],
     )
-    await conn.execute("UPDATE entry_counter SET next_entry_no = $1", changes.next_entry_no)
 
 
 async def _save_reservations(conn: asyncpg.Connection, changed: Sequence[Reservation]) -> None:

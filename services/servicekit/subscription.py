@@ -21,15 +21,16 @@ async def _raw_body(message: StreamMessage) -> bytes:
 async def _tolerant_parser(
     record: ConsumerRecord, original: Callable[[ConsumerRecord], Awaitable[StreamMessage]]
 ) -> StreamMessage:
-    """FastStream decodes headers as UTF-8; a hostile header must reach the DLQ, not crash the consumer.
-
-    The parsed message then carries the untouched record, so the dead letter keeps the original bytes.
+    """FastStream decodes header values as UTF-8 (and fails on a null one); a hostile header must reach the
+    DLQ, not crash the consumer. Header keys that are not UTF-8 got this far thanks to
+    `servicekit.kafka_records`. The parsed message then carries the untouched record, so the dead letter
+    keeps the original bytes.
     """
     try:
         return await original(record)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, AttributeError):
         readable = dataclasses.replace(
-            record, headers=[(k, v.decode(errors="replace").encode()) for k, v in record.headers]
+            record, headers=[(k, (v or b"").decode(errors="replace").encode()) for k, v in record.headers]
         )
         if hasattr(record, "consumer"):  # the consumer that acknowledges this record
             readable.consumer = record.consumer

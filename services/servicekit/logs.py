@@ -23,12 +23,12 @@ def _add_trace_ids(_, __, event: dict) -> dict:
 
 class RepeatLimit(logging.Filter):
     """A library's warnings and errors (aiokafka's reconnects, FastStream's consumer restarts) come at most
-    once per `window` seconds per logger and message; the next one that passes says how many were held back
-    (`suppressed`). With Kafka away that turns ~100 lines a second into a few a minute."""
+    once per `window` seconds per logger and message; the next one that passes says how many were held back.
+    With Kafka away that turns ~100 lines a second into one a minute per distinct line."""
 
     LIBRARIES = ("aiokafka", "slt.faststream", "kafka", "asyncio")
 
-    def __init__(self, window: float = 10.0) -> None:
+    def __init__(self, window: float = 60.0) -> None:
         super().__init__()
         self._window = window
         self._seen: dict[tuple[str, str], tuple[float, int]] = {}

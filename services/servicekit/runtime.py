@@ -11,6 +11,7 @@ cancels it at whatever stage it is.
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from servicekit.settings import ServiceSettings
 from servicekit.subscription import subscribe
 
 log = structlog.get_logger(__name__)
+_REPEAT_AFTER = 60.0
 
 
 @dataclass
@@ -86,12 +88,16 @@ Wiring = Callable[[Runtime], None]
 
 
 async def _with_retries(what: str, attempt: Callable) -> object:
-    backoff = 0.2
+    """At startup, wait for the database and broker to come up; one log line per distinct error a minute."""
+    backoff, said, said_at = 0.2, "", 0.0
     while True:
         try:
             return await attempt()
-        except Exception as error:  # at startup, wait for the database and broker to come up
-            log.warning(f"{what} not reachable yet", error=_without_secrets(error), retry_in=backoff)
+        except Exception as error:
+            text = _without_secrets(error)
+            if text != said or time.monotonic() - said_at > _REPEAT_AFTER:
+                log.warning(f"{what} not reachable yet", error=text, retrying="until it answers, up to every 5 s")
+                said, said_at = text, time.monotonic()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 5.0)
 

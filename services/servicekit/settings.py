@@ -128,8 +128,12 @@ def load_settings(kind: type[SettingsType]) -> SettingsType:
     try:
         return kind()
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
-            for e in error.errors(include_input=False, include_url=False, include_context=False))
-        print(f"invalid settings: {problems}", file=sys.stderr)
+        print(f"invalid settings: {settings_problems(error)}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def settings_problems(error: ValidationError) -> str:
+    """Each problem as `VARIABLE: what is wrong`, without the value given."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+        for e in error.errors(include_input=False, include_url=False, include_context=False))

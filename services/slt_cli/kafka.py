@@ -12,7 +12,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 from servicekit.security import aiokafka_options
-from servicekit.settings import KafkaClientSettings
+from servicekit.settings import KafkaClientSettings, settings_problems
 
 from contracts.envelope import H_CAUSATION_ID, H_CORRELATION_ID, H_ID, H_TYPE
 from slt_cli.errors import INVALID_INPUT, CliError
@@ -68,7 +68,7 @@ def connection(bootstrap: str) -> dict[str, Any]:
     try:
         security = aiokafka_options(KafkaClientSettings())
     except ValidationError as invalid:
-        raise CliError(f"Kafka security settings: {invalid}", INVALID_INPUT) from invalid
+        raise CliError(f"Kafka security settings: {settings_problems(invalid)}", INVALID_INPUT) from None
     return {"bootstrap_servers": bootstrap, "client_id": "slt", **security}
 
 

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS, dead_letter_topic
+from tests.cli.operator import slt
 from tests.integration.test_foundation import location, register_item, unique
 from tests.support.kafka import RawKey, command_headers, raw_header_keys
 
@@ -132,6 +133,15 @@ async def test_an_outbox_row_the_broker_refuses_is_quarantined_and_the_rows_afte
     try:
         [row] = await conn.fetch("SELECT * FROM relay_quarantine WHERE key = $1", key)
         assert "MessageSizeTooLarge" in row["error"] and len(row["value"]) > 1_500_000
+        listed = await slt(stack, "outbox", "quarantine", "list", env={"DATABASE_URL": stack.warehouse_db})
+        assert listed.exit_code == 0 and f"ce_id={too_large}" in listed.out, listed
+        # Its cause fixed (here: the value made smaller by hand), the operator re-drives it: published once.
+        await conn.execute("UPDATE relay_quarantine SET value = $2 WHERE id = $1", row["id"], b'{"n": 2}')
+        redriven = await slt(stack, "outbox", "quarantine", "redrive", str(row["id"]),
+                             env={"DATABASE_URL": stack.warehouse_db})
+        assert redriven.exit_code == 0 and f"re-driven 1 row(s): {row['id']}" in redriven.out, redriven
+        await kafka.wait_for(ce_id=too_large, topic=WAREHOUSE_EVENTS, timeout=30)
+        assert await conn.fetchval("SELECT count(*) FROM relay_quarantine WHERE key = $1", key) == 0
     finally:
         await conn.close()
 

@@ -1,9 +1,10 @@
 """Read-only HTTP queries of the inventory service."""
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 
 from inventory import queries
 from inventory.domain.keys import TrackingNumbers
+from servicekit.http_api import AfterNumber, AfterText, Limit
 
 router = APIRouter()
 
@@ -21,10 +22,8 @@ async def get_item(item_no: str, request: Request) -> dict:
 
 
 @router.get("/items")
-async def list_items(request: Request, limit: int = 100, after: str = "") -> list[dict]:
-    rows = await _pool(request).fetch(
-        "SELECT * FROM item WHERE item_no > $1 ORDER BY item_no LIMIT $2", after, min(limit, 1000)
-    )
+async def list_items(request: Request, limit: Limit = 100, after: AfterText = "") -> list[dict]:
+    rows = await _pool(request).fetch("SELECT * FROM item WHERE item_no > $1 ORDER BY item_no LIMIT $2", after, limit)
     return [dict(r) for r in rows]
 
 
@@ -51,20 +50,22 @@ async def ledger_entries(
     location: str = "",
     serial: str = "",
     lot: str = "",
-    after: int = 0,
-    limit: int = Query(100, ge=1, le=1000),
+    after: AfterNumber = 0,
+    limit: Limit = 100,
 ) -> dict:
     async with _pool(request).acquire() as conn:
         return await queries.ledger_entries(conn, item_no, location, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/tracing")
-async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "") -> dict:
-    """Every ledger entry of a serial or lot and every application it took part in."""
+async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "", after: AfterNumber = 0,
+                       limit: Limit = 1000) -> dict:
+    """The ledger entries of a serial or lot, one page (`next_after` for the next; null on the last), and
+    every application those entries took part in."""
     if not (serial or lot):
         raise HTTPException(422, "name the serial and/or lot number to trace")
     async with _pool(request).acquire() as conn:
-        return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot))
+        return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/reservations")
@@ -87,9 +88,11 @@ async def demand_line(source_type: str, source_no: str, source_line_no: int, req
 
 
 @router.get("/parked-postings")
-async def parked_postings(request: Request, item_no: str = "", location: str = "") -> list[dict]:
+async def parked_postings(request: Request, item_no: str = "", location: str = "", after: AfterNumber = 0,
+                          limit: Limit = 100) -> list[dict]:
+    """Oldest first; for the next page pass the last row's `parked_seq` as `after`."""
     async with _pool(request).acquire() as conn:
-        return await queries.parked_postings(conn, item_no, location)
+        return await queries.parked_postings(conn, item_no, location, after, limit)
 
 
 @router.get("/reconciliations/{request_id}")

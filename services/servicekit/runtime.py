@@ -29,6 +29,7 @@ from contracts.base import Message
 from servicekit import asyncapi, health, kafka_records, tracing
 from servicekit.consumer import MessageProcessor, Rejections, UseCase
 from servicekit.database import create_pool, migrate_service
+from servicekit.http_api import install_error_answers
 from servicekit.logs import configure_logging, library_logger
 from servicekit.metrics import ServiceMetrics
 from servicekit.relay import OutboxRelay, idempotent_producer
@@ -166,6 +167,7 @@ def build_app(
 
     app = FastAPI(title=f"{service} service", lifespan=lifespan)
     app.state.broker = broker
+    install_error_answers(app)
     app.include_router(_operations_router(service, broker, metrics))
     # /healthz, /readyz, /metrics and /asyncapi.json stay open for probes, scrapers and integrators.
     app.include_router(api, dependencies=read_token_guard(settings))

@@ -81,7 +81,8 @@ class Runtime:
             f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."
             if rejections else f"Facts this service acts on (consumer group `{group_id}`); other types are skipped."
         )
-        subscribe(self.broker, topic, group_id, processor, asyncapi.describe(intro, processor.handled_types))
+        subscribe(self.broker, topic, group_id, processor, asyncapi.describe(intro, processor.handled_types),
+                  self.settings.kafka_max_poll_interval_ms)
         asyncapi.declare_publications(self.broker, topic, rejections.topic if rejections else None)
 
 

@@ -81,6 +81,9 @@ class ServiceSettings(KafkaClientSettings):
     kafka_max_request_size: int = Field(default=1_048_576, gt=0, description=(
         "the relay producer's max_request_size: larger outbox rows are refused when written; keep the "
         "broker's message.max.bytes (and the topics' max.message.bytes) above it"))
+    kafka_max_poll_interval_ms: int = Field(default=300_000, gt=0, description=(
+        "how long one message may take (retries while the database is away included) before the consumer "
+        "leaves its group; it rejoins and the message is delivered again, which the inbox makes harmless"))
     accepted_fact_sources: str = Field(default="", description=(
         "comma-separated ce_source values whose facts this service applies; facts from others are dead-lettered"))
     inbox_retention_days: float = Field(default=14.0, gt=0, description=(

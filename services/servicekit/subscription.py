@@ -39,7 +39,8 @@ async def _tolerant_parser(
         return message
 
 
-def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor, description: str) -> None:
+def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor, description: str,
+              max_poll_interval_ms: int = 300_000) -> None:
     """`description` says what the channel carries, for the AsyncAPI document."""
     body_type = documented_body(processor.handled_types)
 
@@ -48,6 +49,7 @@ def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: Message
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        max_poll_interval_ms=max_poll_interval_ms,
         parser=_tolerant_parser,
         decoder=_raw_body,
         title=f"{group_id}:{topic}",

@@ -1,5 +1,7 @@
 """Fuzzing: malformed and hostile commands each end as a fact, a rejection or a dead letter, and the
-services keep running (issue 6, point 3)."""
+services keep running (issue 6, point 3). Issue 11 adds hostile records: a header key that is not UTF-8,
+a NUL in a header key, a header sent twice, and a ce_id reused with another payload (which must be
+answered, by `duplicate_message_id`)."""
 
 import json
 import uuid
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 
 from contracts.catalog import ANSWERS_ON, TOPIC_MESSAGES
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS, dead_letter_topic
-from tests.support.kafka import command_headers
+from tests.support.kafka import RawKey, command_headers, raw_header_keys
 
 COMMAND_TYPES = [(topic, ce_type) for topic in (WAREHOUSE_COMMANDS, INVENTORY_COMMANDS) for ce_type in TOPIC_MESSAGES[topic]]
 
@@ -57,7 +59,8 @@ HOSTILE_VALUES = st.sampled_from([
 def hostile_message(draw) -> tuple[str, str, bytes, list[tuple[str, bytes]]]:
     topic, ce_type = draw(st.sampled_from(COMMAND_TYPES))
     body: Any = valid_body(topic, ce_type)
-    mutation = draw(st.sampled_from(["set", "drop", "unknown_field", "not_json", "invalid_utf8", "wrong_root"]))
+    mutation = draw(st.sampled_from(["set", "drop", "unknown_field", "not_json", "invalid_utf8", "wrong_root",
+                                     "key_not_utf8", "nul_in_key", "header_twice", "reused_id"]))
     field = draw(st.sampled_from(sorted(body)))
     if mutation == "set":
         body[field] = draw(HOSTILE_VALUES)
@@ -70,18 +73,24 @@ def hostile_message(draw) -> tuple[str, str, bytes, list[tuple[str, bytes]]]:
     ce_id = str(uuid.uuid4())
     value = {"not_json": b'{"truncated": ', "invalid_utf8": b'{"item_no": "\xff\xfe"}'}.get(
         mutation, json.dumps(body, default=str).encode())
-    return topic, ce_id, value, command_headers(ce_type, ce_id=ce_id)
+    headers = command_headers(ce_type, ce_id=ce_id) + {
+        "key_not_utf8": [(RawKey(b"\xff\xfe"), b"x")], "nul_in_key": [(RawKey(b"k\x00"), b"x")],
+        "header_twice": [("ce_type", ce_type.encode())]}.get(mutation, [])
+    return topic, ce_id, value, headers, mutation == "reused_id"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(message=hostile_message())
 async def test_each_hostile_command_ends_as_fact_rejection_or_dead_letter(stack, kafka, message):
-    topic, ce_id, value, headers = message
-    await kafka.send(topic, value, headers, key=ce_id.encode())
+    topic, ce_id, value, headers, reused = message
+    with raw_header_keys():
+        await kafka.send(topic, value, headers, key=ce_id.encode())
+    if reused:  # the same id again, another payload: answered too, never dropped as a duplicate
+        await kafka.send(topic, value + b" ", headers, key=ce_id.encode())
     # Whatever it was, something answers for it: a fact or refusal caused by it, or its dead letter.
     answered = lambda m: m.headers.get("causation_id") == ce_id and m.topic == ANSWERS_ON[topic]  # noqa: E731
     dead = lambda m: m.topic == dead_letter_topic(topic) and m.headers.get("ce_id") == ce_id  # noqa: E731
-    await kafka.wait_until(lambda m: answered(m) or dead(m), timeout=30)
+    await kafka.wait_until(lambda m: answered(m) or dead(m), timeout=30, count=2 if reused else 1)
 
 
 async def test_services_are_still_ready_after_the_fuzzing(stack):

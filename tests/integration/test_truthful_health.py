@@ -11,6 +11,7 @@ import time
 import asyncpg
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from contracts import inventory as inv
 from contracts.topics import INVENTORY_COMMANDS
@@ -78,6 +79,10 @@ async def test_readyz_names_a_subscription_stuck_on_one_message(stack, kafka, tm
                 assert time.monotonic() < deadline, "readyz stayed ready with a message stuck"
                 await asyncio.sleep(0.5)
             assert ready.json()["subscriptions"] is False and "inventory.commands" in ready.json()["stuck"]
+            stuck_lag = [sample for family in text_string_to_metric_families((await client.get(
+                f"{extra.url}/metrics")).text) for sample in family.samples
+                if sample.name == "slt_consumer_lag_messages" and sample.labels["group"] == "inventory.commands"]
+            assert any(sample.value > 0 for sample in stuck_lag), f"lag shows no waiting message: {stuck_lag}"
             await lock.execute("ROLLBACK")
             deadline = time.monotonic() + 30
             while (await client.get(f"{extra.url}/readyz")).status_code != 200:

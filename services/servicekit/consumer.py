@@ -245,9 +245,9 @@ class MessageProcessor:
             return "reused_id"
         if not await uow.claim_record(self._consumer, record, "refused"):
             return "duplicate"
-        refusal = DuplicateMessageId(envelope)
-        self._metrics.refusals.labels(self._consumer, envelope.type, self._reject(uow, envelope, refusal)).inc()
+        reason_code = self._reject(uow, envelope, DuplicateMessageId(envelope))
         await uow.commit()
+        self._metrics.refusals.labels(self._consumer, envelope.type, reason_code).inc()
         return "refused"
 
     async def _dead_letter_or_quarantine(self, record: ConsumerRecord, letter: DeadLetter) -> str:

@@ -13,6 +13,7 @@ and the rows after it flow on; a row whose send failed for a passing reason (bro
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -20,10 +21,13 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
     CorruptRecordException,
+    InvalidProducerEpoch,
     InvalidTopicError,
     MessageSizeTooLargeError,
+    OutOfOrderSequenceNumber,
     RecordListTooLargeError,
     RecordTooLargeError,
+    UnknownProducerId,
     UnsupportedForMessageFormatError,
 )
 
@@ -35,6 +39,9 @@ from servicekit.quarantine import quarantine_outbox_row
 # What the broker (or the producer, before sending) says about the record itself: sending again cannot help.
 REFUSED_FOR_GOOD = (MessageSizeTooLargeError, RecordTooLargeError, RecordListTooLargeError, CorruptRecordException,
                     InvalidTopicError, UnsupportedForMessageFormatError)
+# The broker and the idempotent producer disagree on its sequence numbers (a broker restart lost the tail
+# of its log): that producer can never send again. A new one (a new producer id) can.
+PRODUCER_LOST = (OutOfOrderSequenceNumber, UnknownProducerId, InvalidProducerEpoch)
 
 log = structlog.get_logger(__name__)
 
@@ -50,9 +57,13 @@ class OutboxRelay:
         poll_interval: float = 1.0,
         batch_size: int = 500,
         metrics: ServiceMetrics | None = None,
+        new_producer: Callable[[], AIOKafkaProducer] | None = None,
     ) -> None:
+        """`new_producer` makes a replacement when the producer's sequence state is lost (PRODUCER_LOST)."""
         self._dsn = dsn
-        self._producer = producer
+        self.producer = producer
+        self._new_producer = new_producer
+        self._renew = False
         self._poll_interval = poll_interval
         self._batch_size = batch_size
         self._metrics = metrics or ServiceMetrics()
@@ -74,15 +85,27 @@ class OutboxRelay:
         backoff = 0.1
         while True:
             try:
+                if self._renew:
+                    await self._renew_producer()
                 await self._lead_and_publish()
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # broker or database away: wait, never spin
                 log.warning("outbox relay interrupted", error=repr(error), retry_in=backoff)
+                self._renew = self._renew or (isinstance(error, PRODUCER_LOST) and self._new_producer is not None)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, _MAX_BACKOFF)
             else:
                 backoff = 0.1
+
+    async def _renew_producer(self) -> None:
+        log.warning("outbox relay starts a new producer: the broker lost the old one's sequence state")
+        assert self._new_producer is not None
+        old, self.producer = self.producer, self._new_producer()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(old.stop(), 5)
+        await self.producer.start()
+        self._renew = False
 
     async def _lead_and_publish(self) -> None:
         conn = await asyncpg.connect(self._dsn)
@@ -123,7 +146,7 @@ class OutboxRelay:
     async def _send(self, row: asyncpg.Record) -> asyncio.Future:
         """The delivery of one row; a failure to even enqueue it becomes a failed delivery."""
         try:
-            return await self._producer.send(
+            return await self.producer.send(
                 row["topic"], value=row["value"], key=row["key"],
                 headers=list(zip(row["header_keys"], row["header_values"], strict=True)),
             )

@@ -40,6 +40,7 @@ from servicekit.subscription import subscribe
 
 log = structlog.get_logger(__name__)
 _REPEAT_AFTER = 60.0
+_STOP_STEP_SECONDS = 10.0  # an in-flight message cut short is redelivered; the inbox absorbs it
 
 
 @dataclass
@@ -136,7 +137,9 @@ def build_app(
         producer = relay_producer(service, settings)
         resources.append(producer.stop)
         await _with_retries("kafka", producer.start)
-        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size, metrics)
+        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size, metrics,
+                            new_producer=lambda: relay_producer(service, settings))
+        resources.append(lambda: relay.producer.stop())  # the relay may have replaced the first one
         runtime = Runtime(settings, pool, broker, relay, metrics)
         app.state.runtime = runtime
         metrics.watch_outbox(pool)
@@ -158,9 +161,9 @@ def build_app(
             yield
         finally:
             await _cancel(starting)
-            for stop in reversed(resources):
+            for stop in reversed(resources):  # each step bounded: Kafka or PostgreSQL away must not hang it
                 try:
-                    await stop()
+                    await asyncio.wait_for(stop(), _STOP_STEP_SECONDS)
                 except Exception as error:
                     log.warning("stopping failed", step=getattr(stop, "__qualname__", "?"), error=repr(error))
             spans.shutdown()  # exports the spans still buffered

@@ -3,41 +3,52 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up test install infra down unit clean bench soak
+.PHONY: up test install install-runtime infra down unit clean bench soak
 
-$(VENV)/.installed: pyproject.toml
+# Two stamps: what running needs (`make up`), and the test extras on top (`make test`).
+RUNTIME := $(VENV)/.installed-runtime
+TESTING := $(VENV)/.installed-test
+
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(TESTING): $(RUNTIME)
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+## Everything, test extras included (for working on the code).
+install: $(TESTING)
+
+install-runtime: $(RUNTIME)
 
 ## Start the whole system: Kafka (KRaft), PostgreSQL, topics, databases, both services. Ctrl-C stops it.
-up: install
+up: $(RUNTIME)
 	$(PY) -m localstack up
 
 ## Run every test (unit, integration, end-to-end) against real Kafka and PostgreSQL.
-test: install
+test: $(TESTING)
 	$(PY) -m pytest -q -p no:cacheprovider
 
 ## Only Kafka + PostgreSQL (for running a service from your IDE).
-infra: install
+infra: $(RUNTIME)
 	$(PY) -m localstack infra
 
-down: install
+down: $(RUNTIME)
 	$(PY) -m localstack down
 
 ## Benchmarks with their baselines (issue 6): prints a table, writes docs/benchmarks.md. ARGS="--lines 2000" to change.
-bench: install
+bench: $(TESTING)
 	$(PY) -m tests.benchmarks $(ARGS)
 
 ## Fault drills for at least 10 minutes (MINUTES=30 for longer): kills, broker and database restarts, rebalances.
 MINUTES ?= 10
-soak: install
+soak: $(TESTING)
 	$(PY) -m pytest -q -s -p no:cacheprovider tests/drills --soak --minutes $(MINUTES)
 
-unit: install
+unit: $(TESTING)
 	$(PY) -m pytest -q tests/unit
 
 clean:

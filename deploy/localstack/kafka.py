@@ -3,7 +3,7 @@
 Apache Kafka 4.x publishes its broker as the Maven artifact `org.apache.kafka:kafka_2.13`; its
 runtime dependencies are the whole broker. The artifact carries no logging binding
 (KAFKA-18466), so slf4j + log4j2 are added, otherwise the broker runs but logs nothing.
-See shared/design/kafka-runtime.md.
+The facts this relies on (artifacts, logging binding, KRaft settings) are written out below, where used.
 """
 
 from __future__ import annotations

@@ -123,6 +123,18 @@ def _print_table(stack: Stack, with_services: bool) -> None:
     print("\n" + "\n".join(f"  {label:<{width}}  {where}" for label, where in rows) + "\n", flush=True)
 
 
+def _print_service_environments(stack: Stack) -> None:
+    """What each service reads (KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, HTTP_PORT), as a line to start it with,
+    and what `make test` reads to use this infrastructure instead of starting its own."""
+    assert stack.broker and stack.pg
+    print("start a service against it (these are the variables it reads):")
+    for name in DATABASES:
+        variables = " ".join(f"{key}={value}" for key, value in stack.service_env(name).items())
+        print(f"  {variables} .venv/bin/python -m {name}")
+    print("run the tests against it (they create their own databases on this server):")
+    print(f"  KAFKA_BOOTSTRAP_SERVERS={stack.broker.bootstrap} DATABASE_URL={stack.pg.dsn()} make test", flush=True)
+
+
 def _run(with_services: bool) -> int:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
@@ -137,10 +149,7 @@ def _run(with_services: bool) -> int:
                 stack.wait_http(name)
         _print_table(stack, with_services)
         if not with_services:
-            print(f"export KAFKA_BOOTSTRAP_SERVERS={stack.broker.bootstrap}")
-            for name, db in DATABASES.items():
-                print(f"export {name.upper()}_DATABASE_URL={stack.pg.dsn(db)}")
-            print(f"export POSTGRES_ADMIN_DSN={stack.pg.dsn()}")
+            _print_service_environments(stack)
         print("running; Ctrl-C stops everything", flush=True)
         while True:
             for name, popen in stack.services.items():

@@ -1,19 +1,23 @@
-"""The console's HTTP side: the page, a Server-Sent Events stream of the fact topics, and two queries."""
+"""The console's HTTP side: the page, a Server-Sent Events stream of the fact topics (the latest facts
+first, then live), and queries: availability, trace (JSON and CSV) and consumer-group lag."""
 
 import asyncio
+import csv
+import io
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from dataclasses import asdict
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from slt_cli import kafka
+from slt_cli import lag as consumer_lag
 from slt_cli.errors import INVALID_INPUT, CliError
 from slt_cli.kafka import Record
 from slt_cli.readapi import ReadApis
-from slt_cli.trace import trace
+from slt_cli.trace import Step, trace
 from slt_cli.watch import Filter
 
 from console.settings import ConsoleSettings
@@ -40,12 +44,21 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         return {"status": "ok", "service": "console"}
 
     @app.get("/api/events")
-    async def events(request: Request, item: str | None = None) -> StreamingResponse:
-        """Facts of both services from now on, one SSE `fact` event each; `item` narrows them."""
+    async def events(request: Request, item: str | None = None, recent: int | None = None) -> StreamingResponse:
+        """Facts of both services, one SSE `fact` event each: the latest `recent` first (default: the console's
+        setting), then `ready`, then live ones; `item` narrows them."""
         only = Filter(fields={"item_no": item} if item else {})
-        return StreamingResponse(_stream(request, bootstrap, only), media_type="text/event-stream",
+        latest = settings.recent_facts if recent is None else max(recent, 0)
+        return StreamingResponse(_stream(request, bootstrap, only, latest), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    _add_queries(app, read_apis, bootstrap)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
+    """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag."""
     @app.get("/api/availability/{item_no}")
     async def availability(item_no: str, location: str | None = None) -> dict:
         async with read_apis.open() as read:
@@ -57,20 +70,53 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
             found = await _answer(trace(read, bootstrap, item or None, serial, lot))
         return found.as_json()
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    return app
+    @app.get("/api/trace.csv")
+    async def trace_csv(serial: str = "", lot: str = "", item: str | None = None) -> Response:
+        """The trace's steps as CSV, one row per step, for a spreadsheet."""
+        async with read_apis.open() as read:
+            found = await _answer(trace(read, bootstrap, item or None, serial, lot))
+        name = "-".join(part for part in ("trace", found.item_no, serial, lot) if part)
+        return Response(_csv(found.steps), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+    @app.get("/api/lag")
+    async def lag() -> list[dict]:
+        """Per consumer group, topic and partition: committed offset, end offset and lag (as `slt lag`)."""
+        return [asdict(row) for row in await _answer(consumer_lag.lags(bootstrap, []))]
 
 
 async def _answer(query):
-    """A failed query as an HTTP error with the CLI's sentence."""
+    """A failed query as an HTTP error with its sentence (the CLI's hint about options is left out)."""
     try:
         return await query
     except CliError as failure:
         raise HTTPException(422 if failure.exit_code == INVALID_INPUT else 502, str(failure)) from failure
 
 
-async def _stream(request: Request, bootstrap: str, only: Filter) -> AsyncIterator[str]:
+def _csv(steps: list[Step]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(Step.__dataclass_fields__))
+    writer.writeheader()
+    writer.writerows(asdict(step) for step in steps)
+    return out.getvalue()
+
+
+async def _latest(consumer, only: Filter, count: int) -> list[Record]:
+    """The newest `count` matching facts among the last `count` records of every partition. The consumer is
+    at the ends when called and is there again afterwards, so the live stream misses nothing."""
+    partitions = sorted(consumer.assignment())
+    ends = await consumer.end_offsets(partitions)
+    starts = await consumer.beginning_offsets(partitions)
+    for tp in partitions:
+        consumer.seek(tp, max(starts[tp], ends[tp] - count))
+    found = [record async for record in kafka.records(consumer, to_end=True) if only.matches(record)]
+    return sorted(found, key=lambda r: r.timestamp_ms)[-count:] if count else []
+
+
+async def _stream(request: Request, bootstrap: str, only: Filter, recent: int) -> AsyncIterator[str]:
     async with kafka.reader(bootstrap, FACT_TOPICS, from_beginning=False) as consumer:
+        for record in await _latest(consumer, only, recent) if recent else []:
+            yield f"event: fact\ndata: {json.dumps({**_event(record), 'recent': True})}\n\n"
         yield "event: ready\ndata: {}\n\n"  # the stream is positioned: whatever is published now arrives
         quiet_since = asyncio.get_running_loop().time()
         while not await request.is_disconnected():
@@ -88,10 +134,4 @@ async def _stream(request: Request, bootstrap: str, only: Filter) -> AsyncIterat
 
 
 def _event(record: Record) -> dict:
-    return {
-        "topic": record.topic, "partition": record.partition, "offset": record.offset,
-        "time": datetime.fromtimestamp(record.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds"),
-        "type": record.type, "key": (record.key or b"").decode(errors="replace"), "id": record.id,
-        "correlation_id": record.correlation_id, "causation_id": record.causation_id,
-        "refusal": record.type in REFUSALS, "data": record.json(),
-    }
+    return {**record.as_json(), "refusal": record.type in REFUSALS}

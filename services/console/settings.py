@@ -11,3 +11,4 @@ class ConsoleSettings(KafkaClientSettings):
     read_api_token: SecretStr | None = None  # sent to the services' read APIs when they want one
     http_host: str = "127.0.0.1"
     http_port: int = 8083
+    recent_facts: int = 50  # facts shown when the page opens (RECENT_FACTS), before the live ones

@@ -16,7 +16,6 @@ from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_EVENTS
 from inventory import messages, repository
 from inventory.domain import blocking, reconciliation, reservations, synchronization
-from inventory.domain.errors import InventoryError
 from inventory.domain.items import register_item as register
 from inventory.domain.keys import LocationKey
 from inventory.domain.postings import Posting
@@ -51,19 +50,9 @@ async def replicate_location(uow: UnitOfWork, fact: wh.LocationConfigured, envel
 # --- reservations (I3-I6) ------------------------------------------------------------------------
 async def reserve(uow: UnitOfWork, command: inv.Reserve, envelope: Envelope) -> None:
     """A refusal is published twice on purpose: `ReservationRejected` with the numbers for the
-    order system, and (by the consumer) the generic `CommandRejected` every command gets."""
+    order system (the refusal's explanation), and the generic `CommandRejected` every command gets."""
     request = messages.reservation_request(command)
-
-    def decide(state: StockState) -> StockChanges:
-        try:
-            return reservations.reserve(request, state)
-        except InventoryError as refusal:
-            rejected = messages.reservation_rejected(reservations.reservation_rejected(request, refusal), envelope.id)
-            uow.outbox.publish(INVENTORY_EVENTS, rejected, envelope.caused(rejected.TYPE, SOURCE, rejected.kafka_key()),
-                               explains_refusal=True)
-            raise
-
-    await _change_stock(uow, envelope, request.location, decide)
+    await _change_stock(uow, envelope, request.location, partial(reservations.reserve, request))
 
 
 async def cancel_reservation(uow: UnitOfWork, command: inv.CancelReservation, envelope: Envelope) -> None:

@@ -12,6 +12,7 @@ from functools import singledispatch
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
+from contracts.envelope import Envelope
 from inventory.domain import events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
@@ -403,3 +404,18 @@ def _numbers(named: TrackingNumbers) -> dict:
 def _blocked(blocked: BlockedTracking) -> dict:
     return {"item_no": blocked.item_no, "variant": blocked.variant_code, **_numbers(blocked.numbers)}
 
+
+def as_received(message: Message) -> Message:
+    """Until the use case takes a command of its own, it reads the contract model."""
+    return message
+
+
+def explanations(refusal: Exception, envelope: Envelope) -> list[Message]:
+    """The facts a refused command publishes beside its `CommandRejected`."""
+    return [_explanation(event, envelope) for event in getattr(refusal, "explanations", ())]
+
+
+def _explanation(event: object, envelope: Envelope) -> Message:
+    if isinstance(event, events.ReservationRejected):
+        return reservation_rejected(event, envelope.id)
+    return fact(event)

@@ -3,39 +3,39 @@
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS
-from inventory import handlers
+from inventory import handlers, messages
 from inventory.domain.errors import InventoryError
-from servicekit.consumer import Rejections
+from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
 
 SOURCE = "/inventory"
 
-COMMANDS = {
-    inv.RegisterItem: handlers.register_item,
-    inv.Reserve: handlers.reserve,
-    inv.CancelReservation: handlers.cancel_reservation,
-    inv.ReduceReservation: handlers.reduce_reservation,
-    inv.ChangeReservationTracking: handlers.change_reservation_tracking,
-    inv.DeleteDemandLine: handlers.delete_demand_line,
-    inv.AssignTracking: handlers.assign_tracking,
-    inv.BlockTracking: handlers.block_tracking,
-    inv.UnblockTracking: handlers.unblock_tracking,
-}
+COMMANDS = [
+    Route(inv.RegisterItem, messages.as_received, handlers.register_item),
+    Route(inv.Reserve, messages.as_received, handlers.reserve),
+    Route(inv.CancelReservation, messages.as_received, handlers.cancel_reservation),
+    Route(inv.ReduceReservation, messages.as_received, handlers.reduce_reservation),
+    Route(inv.ChangeReservationTracking, messages.as_received, handlers.change_reservation_tracking),
+    Route(inv.DeleteDemandLine, messages.as_received, handlers.delete_demand_line),
+    Route(inv.AssignTracking, messages.as_received, handlers.assign_tracking),
+    Route(inv.BlockTracking, messages.as_received, handlers.block_tracking),
+    Route(inv.UnblockTracking, messages.as_received, handlers.unblock_tracking),
+]
 
 # Warehouse facts inventory acts on; the others (releases, put-aways, movements) change no
 # item ledger entry or availability and are skipped.
-WAREHOUSE_FACTS = {
-    wh.LocationConfigured: handlers.replicate_location,
-    wh.ReceiptPosted: handlers.post_receipt,
-    wh.ShipmentPosted: handlers.post_shipment,
-    wh.WarehouseAdjustmentPosted: handlers.post_warehouse_adjustment,
-    wh.PickCreated: handlers.record_pick_allocation,
-    wh.PickCancelled: handlers.record_pick_allocation,
-    wh.PickRegistered: handlers.register_pick,
-    wh.ReclassificationRegistered: handlers.record_reclassification,
-    wh.WarehouseAdjustmentRegistered: handlers.record_warehouse_adjustment,
-    wh.BinTotalsReported: handlers.reconcile,
-}
+WAREHOUSE_FACTS = [
+    Route(wh.LocationConfigured, messages.as_received, handlers.replicate_location),
+    Route(wh.ReceiptPosted, messages.as_received, handlers.post_receipt),
+    Route(wh.ShipmentPosted, messages.as_received, handlers.post_shipment),
+    Route(wh.WarehouseAdjustmentPosted, messages.as_received, handlers.post_warehouse_adjustment),
+    Route(wh.PickCreated, messages.as_received, handlers.record_pick_allocation),
+    Route(wh.PickCancelled, messages.as_received, handlers.record_pick_allocation),
+    Route(wh.PickRegistered, messages.as_received, handlers.register_pick),
+    Route(wh.ReclassificationRegistered, messages.as_received, handlers.record_reclassification),
+    Route(wh.WarehouseAdjustmentRegistered, messages.as_received, handlers.record_warehouse_adjustment),
+    Route(wh.BinTotalsReported, messages.as_received, handlers.reconcile),
+]
 
 
 def subscribe(runtime: Runtime) -> None:
@@ -44,6 +44,6 @@ def subscribe(runtime: Runtime) -> None:
         "inventory.commands",
         COMMANDS,
         inv.COMMANDS,
-        Rejections(INVENTORY_EVENTS, inv.CommandRejected, SOURCE, (InventoryError,)),
+        Rejections(INVENTORY_EVENTS, inv.CommandRejected, SOURCE, (InventoryError,), messages.explanations),
     )
     runtime.consume(WAREHOUSE_EVENTS, "inventory.warehouse-facts", WAREHOUSE_FACTS, wh.EVENTS)

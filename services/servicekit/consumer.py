@@ -19,10 +19,10 @@ poison message never blocks a partition.
 
 import asyncio
 import functools
-import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 import structlog
@@ -39,7 +39,24 @@ from servicekit.unit_of_work import Claim, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
-UseCase = Callable[[UnitOfWork, Message, Envelope], Awaitable[None]]
+ContractT = TypeVar("ContractT", bound=Message)
+CommandT = TypeVar("CommandT")
+
+Handler = Callable[[UnitOfWork, CommandT, Envelope], Awaitable[None]]
+"""A use case: runs inside the unit of work the consumer opened, on the domain's command for one message."""
+
+
+@dataclass(frozen=True)
+class Route(Generic[ContractT, CommandT]):
+    """One row of a subscriber table: the contract a topic carries, the translator that turns it into the
+    domain's command, and the use case that handles the command."""
+
+    contract: type[ContractT]
+    translate: Callable[[ContractT], CommandT]
+    handle: Handler[CommandT]
+
+    async def apply(self, uow: UnitOfWork, payload: ContractT, envelope: Envelope) -> None:
+        await self.handle(uow, self.translate(payload), envelope)
 
 INFRASTRUCTURE_ERRORS = (
     OSError,
@@ -76,14 +93,22 @@ class DuplicateMessageId(Exception):
                          "give every message its own id (a new UUID), also when you send a corrected command")
 
 
+def _nothing_explains(refusal: Exception, envelope: Envelope) -> Iterable[Message]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Rejections:
-    """Where and how a service publishes its refusals of commands."""
+    """Where and how a service publishes its refusals of commands.
+
+    `explain` turns the facts a refusal carries (its `explanations`, e.g. a rejected reservation with its
+    numbers) into the messages published before the generic rejection."""
 
     topic: str
     model: type[Rejection]
     source: str
     refusal_types: tuple[type[Exception], ...]
+    explain: Callable[[Exception, Envelope], Iterable[Message]] = _nothing_explains
 
 
 class MessageProcessor:
@@ -91,16 +116,15 @@ class MessageProcessor:
         self,
         pool: asyncpg.Pool,
         consumer: str,
-        use_cases: Mapping[type[Message], UseCase],
+        routes: Sequence[Route[Any, Any]],
         models: Mapping[str, type[Message]],
         metrics: ServiceMetrics,
         rejections: Rejections | None = None,
         ignore_unknown_types: bool = False,
-        crash_after_commit_of: str = "",
         accepted_sources: frozenset[str] = frozenset(),
         max_record_bytes: int = MAX_RECORD_BYTES,
     ) -> None:
-        """`models` maps every `ce_type` the topic may carry; `use_cases` those this consumer acts on.
+        """`models` maps every `ce_type` the topic may carry; `routes` those this consumer acts on.
 
         Command topics dead-letter unknown types; fact topics (`ignore_unknown_types`) skip the
         facts this consumer has no interest in, as tolerant readers do. `accepted_sources`, when not
@@ -109,12 +133,11 @@ class MessageProcessor:
         """
         self._pool = pool
         self._consumer = consumer
-        self._use_cases = use_cases
+        self._routes = {route.contract: route for route in routes}
         self._models = models
         self._metrics = metrics
         self._rejections = rejections
         self._ignore_unknown = ignore_unknown_types
-        self._crash_after_commit_of = crash_after_commit_of
         self._accepted_sources = accepted_sources
         self._max_record_bytes = max_record_bytes
         self.busy_since: float | None = None  # monotonic time the message in hand was taken (health)
@@ -122,7 +145,7 @@ class MessageProcessor:
 
     @property
     def handled_types(self) -> tuple[type[Message], ...]:
-        return tuple(self._use_cases)
+        return tuple(self._routes)
 
     async def process(self, record: ConsumerRecord) -> None:
         structlog.contextvars.clear_contextvars()
@@ -177,7 +200,7 @@ class MessageProcessor:
                              f"({', '.join(sorted(self._accepted_sources))})", "unaccepted_source",
                              self._type_label(envelope.type))
         model = self._models.get(envelope.type)
-        if model is None or model not in self._use_cases:
+        if model is None or model not in self._routes:
             if self._ignore_unknown:
                 return envelope, None
             raise DeadLetter(f"unknown message type {envelope.type!r} on {record.topic}", "unknown_type",
@@ -198,32 +221,30 @@ class MessageProcessor:
                 return "duplicate"
             if claim is Claim.REUSED_ID:
                 return await self._refuse_reused_id(uow, record, envelope)
-            # A fact too large to publish refuses the command that would make it (it can be split).
-            refusal_types = self._rejections.refusal_types + (MessageTooLarge,) if self._rejections else ()
-            use_case = self._use_cases[type(payload)]
-            if not refusal_types:  # a fact cannot be refused: any error rolls back the whole transaction
-                await use_case(uow, payload, envelope)
+            route = self._routes[type(payload)]
+            if self._rejections is None:  # a fact cannot be refused: any error rolls back the whole transaction
+                await route.apply(uow, payload, envelope)
             else:
-                mark = uow.outbox.mark()
                 try:
-                    async with uow.savepoint():
-                        await use_case(uow, payload, envelope)
-                except refusal_types as refusal:
-                    uow.outbox.discard_since(mark)  # a refused command publishes nothing it had decided
+                    async with uow.savepoint():  # a refused command keeps nothing it wrote or queued
+                        await route.apply(uow, payload, envelope)
+                # A fact too large to publish refuses the command that would make it (it can be split).
+                except (*self._rejections.refusal_types, MessageTooLarge) as refusal:
                     reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
-        if envelope.type == self._crash_after_commit_of:
-            _crash_for_fault_drill()
         if reason_code:
             self._metrics.refusals.labels(self._consumer, envelope.type, reason_code).inc()
             return "refused"
         return "applied"
 
     def _reject(self, uow: UnitOfWork, envelope: Envelope, refusal: Exception) -> str:
-        """Queue the rejection event; returns its reason code."""
+        """Queue the facts that explain the refusal, then the rejection event; returns its reason code."""
         assert self._rejections is not None
         reason_code = getattr(refusal, "reason_code", "refused")
         log.info("command refused", reason_code=reason_code, reason=str(refusal))
+        for fact in self._rejections.explain(refusal, envelope):
+            uow.outbox.publish(self._rejections.topic, fact,
+                               envelope.caused(fact.TYPE, self._rejections.source, subject=fact.kafka_key()))
         rejected = self._rejections.model(
             command_id=envelope.id,
             command_type=envelope.type,
@@ -298,12 +319,6 @@ class MessageProcessor:
                     continue
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, _MAX_BACKOFF)
-
-
-def _crash_for_fault_drill() -> None:
-    """Die like `kill -9` between commit and acknowledgement (fault drills only)."""
-    log.warning("fault drill: crashing after commit, before acknowledgement")
-    os._exit(137)
 
 
 def _short(error: ValidationError) -> str:

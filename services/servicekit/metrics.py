@@ -92,12 +92,13 @@ class ServiceMetrics:
     def watch_consumer_lag(self, broker: KafkaBroker) -> None:
         """Lag per group and assigned partition: the last known end of the partition minus the committed offset.
 
-        Each instance reports the partitions it owns, so summing over instances gives the group's lag.
+        Each instance reports the partitions it owns, labelled with the consumer group, so summing over
+        instances per group gives the group's lag (`slt lag` reads the same from the broker).
         """
         async def probe() -> None:
             self.consumer_lag.clear()  # partitions handed to another instance disappear
             for subscriber in broker.subscribers:
-                consumer = subscriber.consumer
+                consumer, group = subscriber.consumer, subscriber.group_id or ""
                 for partition in consumer.assignment() if consumer else ():
                     try:
                         end = consumer.highwater(partition)
@@ -105,8 +106,7 @@ class ServiceMetrics:
                             # From the committed offset: the fetch position runs ahead of a message in hand.
                             done = await consumer.committed(partition)
                             lag = end - (await consumer.position(partition) if done is None else done)
-                            self.consumer_lag.labels(subscriber.group_id, partition.topic,
-                                                     str(partition.partition)).set(max(lag, 0))
+                            self.consumer_lag.labels(group, partition.topic, str(partition.partition)).set(max(lag, 0))
                     except (AssertionError, IllegalStateError):  # revoked meanwhile by a rebalance
                         continue
 

@@ -47,13 +47,9 @@ class OutboxWriter:
     conn: asyncpg.Connection
     max_record_bytes: int = MAX_RECORD_BYTES
     pending: list[OutgoingRecord] = field(default_factory=list)
-    refusal_explanations: list[int] = field(default_factory=list)
 
-    def publish(self, topic: str, message: Message, envelope: Envelope, *, explains_refusal: bool = False) -> None:
-        """Queue a fact. If the use case is then refused, its queued facts are discarded with its other
-        writes, except those marked `explains_refusal` (e.g. a rejected reservation with its numbers)."""
-        if explains_refusal:
-            self.refusal_explanations.append(len(self.pending))
+    def publish(self, topic: str, message: Message, envelope: Envelope) -> None:
+        """Queue a fact; it is written with the unit of work's other changes at commit."""
         self.forward(
             OutgoingRecord(
                 topic=topic,
@@ -64,15 +60,9 @@ class OutboxWriter:
             )
         )
 
-    def mark(self) -> int:
-        return len(self.pending)
-
-    def discard_since(self, mark: int) -> None:
-        """Undo what a refused use case queued after `mark`, keeping the facts that explain the refusal."""
-        kept = [r for i, r in enumerate(self.pending) if i >= mark and i in self.refusal_explanations]
-        del self.pending[mark:]
-        self.pending.extend(kept)
-        self.refusal_explanations.clear()
+    def discard_since(self, count: int) -> None:
+        """Forget what was queued after the first `count` records (a rolled-back savepoint)."""
+        del self.pending[count:]
 
     def forward(self, record: OutgoingRecord) -> None:
         """Queue a record as is (dead letters keep the original bytes and headers); MessageTooLarge when the
@@ -95,4 +85,3 @@ class OutboxWriter:
             ],
         )
         self.pending.clear()
-        self.refusal_explanations.clear()

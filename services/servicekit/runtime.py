@@ -12,10 +12,11 @@ cancels it at whatever stage it is.
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import structlog
@@ -27,7 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from contracts.base import Message
 from servicekit import asyncapi, health, kafka_records, tracing
-from servicekit.consumer import MessageProcessor, Rejections, UseCase
+from servicekit.consumer import MessageProcessor, Rejections, Route
 from servicekit.database import create_pool, migrate_service
 from servicekit.http_api import install_error_answers
 from servicekit.logs import configure_logging, library_logger
@@ -59,7 +60,7 @@ class Runtime:
         self,
         topic: str,
         group_id: str,
-        use_cases: Mapping[type[Message], UseCase],
+        routes: Sequence[Route[Any, Any]],
         models: Mapping[str, type[Message]],
         rejections: Rejections | None = None,
     ) -> None:
@@ -67,12 +68,11 @@ class Runtime:
         processor = MessageProcessor(
             self.pool,
             consumer=group_id,
-            use_cases=use_cases,
+            routes=routes,
             models=models,
             metrics=self.metrics,
             rejections=rejections,
             ignore_unknown_types=rejections is None,
-            crash_after_commit_of=self.settings.fault_crash_after_commit,
             # Facts of the other service: only from where it publishes them (commands come from anyone).
             accepted_sources=self.settings.fact_sources if rejections is None else frozenset(),
             max_record_bytes=self.settings.kafka_max_request_size,
@@ -173,7 +173,8 @@ def build_app(
     app.state.broker = broker
     install_error_answers(app)
     app.include_router(_operations_router(service, broker, metrics))
-    # /healthz, /readyz, /metrics and /asyncapi.json stay open for probes, scrapers and integrators.
+    app.include_router(asyncapi.page_router())
+    # /healthz, /readyz, /metrics, /asyncapi.json and /asyncapi stay open for probes, scrapers and integrators.
     app.include_router(api, dependencies=read_token_guard(settings))
     return app
 

@@ -95,9 +95,6 @@ class ServiceSettings(KafkaClientSettings):
     # Tracing: spans are always made; they leave the process only when an exporter is named.
     otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
     otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""
-    # Fault drills: the process exits right after committing a message of this ce_type, before
-    # acknowledging it, to prove that redelivery changes nothing twice. Empty in production.
-    fault_crash_after_commit: str = ""
 
     @property
     def fact_sources(self) -> frozenset[str]:

@@ -1,5 +1,7 @@
 """One message = one transaction: the inbox row, the state change and the outbox rows."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from enum import Enum
 from types import TracebackType
 
@@ -65,9 +67,17 @@ class UnitOfWork:
         )
         return status == "INSERT 0 1"
 
-    def savepoint(self) -> asyncpg.transaction.Transaction:
-        """A nested transaction: a refused command rolls back its partial writes, not the inbox row."""
-        return self.conn.transaction()
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: on an error, what the block wrote and queued in the outbox is undone, the
+        inbox row (and anything before the block) is kept."""
+        queued = len(self.outbox.pending)
+        try:
+            async with self.conn.transaction():
+                yield
+        except BaseException:
+            self.outbox.discard_since(queued)
+            raise
 
     async def commit(self) -> None:
         await self.outbox.flush()

@@ -9,6 +9,7 @@ from contracts.topics import DLQ_SUFFIX, dead_letter_topic
 from slt_cli import kafka
 from slt_cli.errors import INVALID_INPUT, CliError
 from slt_cli.kafka import Record
+from slt_cli.output import json_line
 from slt_cli.render import console, show_value
 
 DLQ_HEADER_PREFIX = "dlq_"
@@ -25,8 +26,12 @@ async def letters(bootstrap: str, topic: str) -> list[Record]:
         return [record async for record in kafka.records(consumer, to_end=True)]
 
 
-async def list_letters(bootstrap: str, topic: str) -> None:
+async def list_letters(bootstrap: str, topic: str, as_json: bool = False) -> None:
     found = await letters(bootstrap, topic)
+    if as_json:
+        for letter in found:
+            json_line(letter.as_json())
+        return
     for letter in found:
         console.print(Text.assemble(
             (f"{letter.partition}:{letter.offset}", "bold"), " ", (letter.type or "(no ce_type)", "yellow"),

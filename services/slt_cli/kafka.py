@@ -2,20 +2,22 @@
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
 from servicekit.security import aiokafka_options
 from servicekit.settings import KafkaClientSettings, settings_problems
 
-from contracts.envelope import H_CAUSATION_ID, H_CORRELATION_ID, H_ID, H_TYPE
-from slt_cli.errors import INVALID_INPUT, CliError
+from contracts.envelope import H_ID, H_TYPE, causation_of, correlation_of
+from slt_cli.errors import INVALID_INPUT, CliError, KafkaUnreachable
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,26 @@ class Record:
 
     @property
     def correlation_id(self) -> str:
-        return self.header(H_CORRELATION_ID)
+        return correlation_of(self._text_headers())
 
     @property
     def causation_id(self) -> str:
-        return self.header(H_CAUSATION_ID)
+        return causation_of(self._text_headers())
+
+    def _text_headers(self) -> dict[str, str]:
+        return {k: v.decode(errors="replace") for k, v in self.headers}
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as one JSON object: where it sits, its headers, its decoded value (`value` when not JSON)."""
+        data = self.json()
+        return {
+            "topic": self.topic, "partition": self.partition, "offset": self.offset,
+            "time": datetime.fromtimestamp(self.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds"),
+            "type": self.type, "key": (self.key or b"").decode(errors="replace"), "id": self.id,
+            "correlation_id": self.correlation_id, "causation_id": self.causation_id,
+            "headers": {name: value.decode(errors="replace") for name, value in self.headers},
+            "data": data, **({"value": (self.value or b"").decode(errors="replace")} if data is None else {}),
+        }
 
     def json(self) -> Any | None:
         """The decoded value; None when it is not JSON (dead letters often are not)."""
@@ -75,7 +92,7 @@ def connection(bootstrap: str) -> dict[str, Any]:
 @asynccontextmanager
 async def producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
     client = AIOKafkaProducer(**connection(bootstrap), acks="all", enable_idempotence=True)
-    await client.start()
+    await started(client.start, client.stop, bootstrap)
     try:
         yield client
     finally:
@@ -90,7 +107,7 @@ async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) ->
     """
     partitions = await _partitions(bootstrap, topics)
     consumer = AIOKafkaConsumer(**connection(bootstrap), enable_auto_commit=False)
-    await consumer.start()
+    await started(consumer.start, consumer.stop, bootstrap)
     try:
         consumer.assign(partitions)
         lookup = consumer.beginning_offsets if from_beginning else consumer.end_offsets
@@ -101,9 +118,18 @@ async def reader(bootstrap: str, topics: Sequence[str], from_beginning: bool) ->
         await consumer.stop()
 
 
+async def started(start: Callable[[], Awaitable[None]], close: Callable[[], Awaitable[None]], bootstrap: str) -> None:
+    """Start a client; when no broker answers, close it again (no "Unclosed ..." noise) and say where slt looked."""
+    try:
+        await start()
+    except (KafkaConnectionError, OSError) as failure:
+        await close()
+        raise KafkaUnreachable(bootstrap, failure) from failure
+
+
 async def _partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartition]:
     admin = AIOKafkaAdminClient(**connection(bootstrap))
-    await admin.start()
+    await started(admin.start, admin.close, bootstrap)
     try:
         # Described all at once: asking a broker about one unknown topic may create it.
         described = {t["topic"]: t["partitions"] for t in await admin.describe_topics()}

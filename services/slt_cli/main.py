@@ -8,14 +8,17 @@ from typing import Annotated, Any
 import typer
 from aiokafka.errors import KafkaError
 
+from slt_cli import catalog, opening_balances, outbox_quarantine, stock
 from slt_cli import dlq as dead_letters
-from slt_cli import opening_balances, outbox_quarantine, stock
+from slt_cli import lag as consumer_lag
 from slt_cli import reconcile as reconciliation
 from slt_cli.errors import FAILED, INVALID_INPUT, CliError
-from slt_cli.publish import load_command
+from slt_cli.output import Format, OutputOption, complete_command_types, complete_message_types, complete_topics, json_line
+from slt_cli.publish import Waiting, load_command
 from slt_cli.publish import publish as publish_command
 from slt_cli.readapi import DEFAULT_INVENTORY_URL, DEFAULT_WAREHOUSE_URL, ReadApis
-from slt_cli.render import console, error
+from slt_cli.render import console, error, notes, quiet_client_logs
+from slt_cli.render import show as show_record
 from slt_cli.trace import dumps as trace_json
 from slt_cli.trace import trace as trace_history
 from slt_cli.watch import Filter
@@ -23,7 +26,7 @@ from slt_cli.watch import watch as watch_topics
 
 app = typer.Typer(
     help="Operate serial and lot tracking: publish commands, watch topics, handle dead letters, trace serials and "
-         "lots, show availability, reconcile, import opening balances.",
+         "lots, show availability, reconcile, consumer-group lag, import opening balances. Rule ids (I5, S7, ...) are defined in docs/rules.md.",
     no_args_is_help=True, pretty_exceptions_enable=False,
 )
 dlq = typer.Typer(help="Dead letters of a topic: list, show, replay.", no_args_is_help=True)
@@ -36,7 +39,7 @@ DatabaseUrl = Annotated[str, typer.Option("--database-url", envvar="DATABASE_URL
 
 Bootstrap = Annotated[str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka brokers, host:port[,...]")]
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"  # where `make up` starts Kafka
-DlqTopic = Annotated[str, typer.Argument(help="a topic, or its dead-letter topic (<topic>.dlq)")]
+DlqTopic = Annotated[str, typer.Argument(help="a topic, or its dead-letter topic (<topic>.dlq)", autocompletion=complete_topics)]
 Partition = Annotated[int, typer.Option(help="partition of the dead-letter topic (they have one)")]
 WarehouseUrl = Annotated[str, typer.Option(envvar="WAREHOUSE_URL", help="the warehouse service's read API")]
 InventoryUrl = Annotated[str, typer.Option(envvar="INVENTORY_URL", help="the inventory service's read API")]
@@ -45,14 +48,15 @@ Token = Annotated[str | None, typer.Option("--token", envvar="READ_API_TOKEN", s
 
 
 def run(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """Run the command's coroutine; its errors become a red line on stderr and an exit code."""
+    """Run the command's coroutine; its errors become a red line (and a hint) on stderr and an exit code."""
+    quiet_client_logs()
     try:
         return asyncio.run(work())
     except CliError as failure:
-        error(str(failure))
+        error(str(failure), failure.hint)
         raise typer.Exit(failure.exit_code) from failure
     except KafkaError as failure:
-        error(f"Kafka: {failure!r}")
+        error(f"Kafka: {type(failure).__name__}: {failure}")
         raise typer.Exit(FAILED) from failure
 
 
@@ -61,32 +65,44 @@ def finish(check: Callable[..., None], *args: Any) -> None:
     try:
         check(*args)
     except CliError as failure:
-        error(str(failure))
+        error(str(failure), failure.hint)
         raise typer.Exit(failure.exit_code) from failure
 
 
 @app.command()
 def publish(
-    ce_type: Annotated[str, typer.Argument(metavar="TYPE", help="ce_type of a command, e.g. inventory.item.register.v1")],
+    ce_type: Annotated[str, typer.Argument(metavar="TYPE", help="ce_type of a command, e.g. inventory.item.register.v1",
+                                           autocompletion=complete_command_types)],
     file: Annotated[Path | None, typer.Option("--file", "-f", help="the command's data, JSON or YAML (.yaml/.yml)")] = None,
     data: Annotated[str | None, typer.Option("--data", "-d", help="the command's data as JSON")] = None,
     correlation_id: Annotated[str | None, typer.Option(help="joins an existing conversation; default: the command id")] = None,
     source: Annotated[str, typer.Option(help="ce_source header")] = "/slt",
-    wait: Annotated[bool, typer.Option("--wait", help="print the fact or rejection the command caused")] = False,
-    timeout: Annotated[float, typer.Option(help="seconds --wait waits")] = 30.0,
+    wait: Annotated[bool, typer.Option("--wait", help="print every fact or rejection the command caused")] = False,
+    conversation: Annotated[bool, typer.Option(
+        "--all", help="with --wait: every fact of the conversation, on both fact topics, also those other services "
+                      "published in reaction")] = False,
+    timeout: Annotated[float, typer.Option(help="seconds --wait waits for the first fact")] = 30.0,
+    quiet: Annotated[float, typer.Option(help="--wait stops once this many seconds pass without another fact")] = 3.0,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
 ) -> None:
-    """Validate a command against its contract and publish it.
+    """Validate a command against its contract and publish it. `slt types` lists the commands, `slt example TYPE`
+    prints one to start from.
 
     Exit codes: 0 published (and carried out, with --wait), 1 refused, 2 invalid input, 3 no answer in time.
     """
-    run(lambda: publish_command(bootstrap, load_command(ce_type, file, data), source, correlation_id, timeout if wait else None))
+    waiting = Waiting(timeout, quiet, conversation) if wait or conversation else None
+    run(lambda: publish_command(bootstrap, load_command(ce_type, file, data), source, correlation_id, waiting))
+
+
+catalog.register(app)
 
 
 @app.command()
 def watch(
-    topics: Annotated[list[str], typer.Argument(metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1")],
-    types: Annotated[list[str] | None, typer.Option("--type", help="only this ce_type (repeatable)")] = None,
+    topics: Annotated[list[str], typer.Argument(metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1",
+                                                autocompletion=complete_topics)],
+    types: Annotated[list[str] | None, typer.Option("--type", help="only this ce_type (repeatable)",
+                                                    autocompletion=complete_message_types)] = None,
     item: Annotated[str | None, typer.Option(help="only records naming this item_no")] = None,
     location: Annotated[str | None, typer.Option(help="only records naming this location_code")] = None,
     serial: Annotated[str | None, typer.Option(help="only records naming this serial number")] = None,
@@ -95,22 +111,24 @@ def watch(
     from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest record, not now")] = False,
     max_records: Annotated[int | None, typer.Option("--max", help="stop after N records")] = None,
     timeout: Annotated[float | None, typer.Option(help="stop after S seconds")] = None,
+    output: OutputOption = Format.text,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
 ) -> None:
     """Show records of TOPIC... live, decoded and coloured, until --max, --timeout or Ctrl-C."""
     fields = {"item_no": item, "location_code": location, "serial": serial, "lot": lot}
     only = Filter(tuple(types or ()), correlation_id, {name: value for name, value in fields.items() if value})
+    show = (lambda record: json_line(record.as_json())) if output == Format.json else show_record
     try:
-        shown = run(lambda: watch_topics(bootstrap, topics, only, from_beginning, max_records, timeout))
+        shown = run(lambda: watch_topics(bootstrap, topics, only, from_beginning, max_records, timeout, show))
     except KeyboardInterrupt:
         return
-    console.print(f"{shown} record(s)", style="dim")
+    (notes if output == Format.json else console).print(f"{shown} record(s)", style="dim")
 
 
 @dlq.command("list")
-def dlq_list(topic: DlqTopic, bootstrap: Bootstrap = DEFAULT_BOOTSTRAP) -> None:
+def dlq_list(topic: DlqTopic, output: OutputOption = Format.text, bootstrap: Bootstrap = DEFAULT_BOOTSTRAP) -> None:
     """One line per dead letter: where it came from and why it was set aside."""
-    run(lambda: dead_letters.list_letters(bootstrap, topic))
+    run(lambda: dead_letters.list_letters(bootstrap, topic, output == Format.json))
 
 
 @dlq.command("show")
@@ -153,7 +171,8 @@ def trace(
     lot: Annotated[str, typer.Option(help="the lot number to trace")] = "",
     item: Annotated[str | None, typer.Option(help="the item; found from the warehouse's entries when left out")] = None,
     facts: Annotated[bool, typer.Option(help="read reservations' history from inventory.events.v1")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="print the timeline as JSON")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the timeline as indented JSON")] = False,
+    output: OutputOption = Format.text,
     warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
     inventory_url: InventoryUrl = DEFAULT_INVENTORY_URL,
     token: Token = None,
@@ -168,6 +187,8 @@ def trace(
     found = run(work)
     if as_json:
         print(trace_json(found))
+    elif output == Format.json:
+        json_line(found.as_json())
     else:
         stock.show_trace(found)
 
@@ -176,10 +197,11 @@ def trace(
 def availability(
     item: Annotated[str, typer.Argument(metavar="ITEM", help="item number")],
     location: Annotated[str | None, typer.Option(help="only this location")] = None,
+    output: OutputOption = Format.text,
     inventory_url: InventoryUrl = DEFAULT_INVENTORY_URL,
     token: Token = None,
 ) -> None:
-    """Available to reserve (I5) per location, with its breakdown and a row per serial/lot."""
+    """Available to reserve (I5, docs/rules.md#I5) per location, with its breakdown and a row per serial/lot."""
     async def work():
         async with ReadApis(inventory_url=inventory_url, token=token).open() as read:
             answer = await stock.availability(read, item, location)
@@ -188,6 +210,9 @@ def availability(
             return answer
 
     answer = run(work)
+    if output == Format.json:
+        stock.show_availability_json(answer)
+        return
     if not answer["locations"]:
         console.print(f"no stock of {item}" + (f" at {location}" if location else ""))
         return
@@ -199,19 +224,32 @@ def reconcile(
     location: Annotated[list[str] | None, typer.Option(help="a location (repeatable); default: every location")] = None,
     item: Annotated[list[str] | None, typer.Option(help="an item (repeatable); default: every item with entries")] = None,
     timeout: Annotated[float, typer.Option(help="seconds to wait for every comparison")] = 60.0,
+    output: OutputOption = Format.text,
     warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
     token: Token = None,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
 ) -> None:
-    """S7: the warehouse reports its bin totals, the inventory compares them with the item ledger; prints the
+    """S7 (docs/rules.md#S7): the warehouse reports its bin totals, the inventory compares them with the item ledger; prints the
     differences. Exit codes: 0 all agree, 1 differences, 2 refused, 3 not every item compared in time."""
     async def work():
         async with ReadApis(warehouse_url, token=token).open() as read:
             return await reconciliation.reconcile(bootstrap, read, location or [], item or [], timeout)
 
     reports = run(work)
-    reconciliation.show(reports)
+    (reconciliation.show_json if output == Format.json else reconciliation.show)(reports)
     finish(reconciliation.outcome, reports, timeout)
+
+
+@app.command()
+def lag(
+    groups: Annotated[list[str] | None, typer.Option("--group", help="only this consumer group (repeatable)")] = None,
+    output: OutputOption = Format.text,
+    bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
+) -> None:
+    """Per consumer group, topic and partition: the committed offset, the end of the partition and the lag
+    between them, as the broker knows them (every instance of a group together)."""
+    rows = run(lambda: consumer_lag.lags(bootstrap, groups or []))
+    (consumer_lag.show_json if output == Format.json else consumer_lag.show)(rows)
 
 
 @app.command("import-opening-balances")

@@ -17,6 +17,20 @@ DEFAULT_INVENTORY_URL = "http://127.0.0.1:8082"
 
 
 @dataclass(frozen=True)
+class Api:
+    """One read API, and how a person points slt at another address."""
+
+    service: str
+    field: str
+    flag: str
+    variable: str
+
+
+WAREHOUSE = Api("warehouse", "warehouse_url", "--warehouse-url", "WAREHOUSE_URL")
+INVENTORY = Api("inventory", "inventory_url", "--inventory-url", "INVENTORY_URL")
+
+
+@dataclass(frozen=True)
 class ReadApis:
     warehouse_url: str = DEFAULT_WAREHOUSE_URL
     inventory_url: str = DEFAULT_INVENTORY_URL
@@ -35,10 +49,10 @@ class Session:
     client: httpx.AsyncClient
 
     async def warehouse(self, path: str, missing_ok: bool = False, **params: Any) -> Any:
-        return await self._get(self.apis.warehouse_url, path, missing_ok, params)
+        return await self._get(WAREHOUSE, path, missing_ok, params)
 
     async def inventory(self, path: str, missing_ok: bool = False, **params: Any) -> Any:
-        return await self._get(self.apis.inventory_url, path, missing_ok, params)
+        return await self._get(INVENTORY, path, missing_ok, params)
 
     async def warehouse_pages(self, path: str, key: str = "entries", **params: Any) -> list[dict]:
         """Every row of a keyset-paged answer (`next_after` passed back as `after`)."""
@@ -49,14 +63,18 @@ class Session:
             after = page["next_after"]
         return rows
 
-    async def _get(self, base: str, path: str, missing_ok: bool, params: dict[str, Any]) -> Any:
+    async def _get(self, api: "Api", path: str, missing_ok: bool, params: dict[str, Any]) -> Any:
+        base = getattr(self.apis, api.field)
         url = base.rstrip("/") + path
         try:
             response = await self.client.get(url, params={k: v for k, v in params.items() if v is not None})
         except httpx.HTTPError as failure:
-            raise CliError(f"{url} does not answer: {failure!r}", FAILED) from failure
+            raise CliError(f"the {api.service} read API at {base} does not answer ({type(failure).__name__})", FAILED,
+                           f"check that the service runs there, or pass {api.flag} URL or set {api.variable}"
+                           ) from failure
         if response.status_code == 401:
-            raise CliError(f"{base} wants a bearer token: set READ_API_TOKEN or pass --token", FAILED)
+            raise CliError(f"the {api.service} read API at {base} wants a bearer token", FAILED,
+                           "pass --token or set READ_API_TOKEN")
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code in (404, 422):

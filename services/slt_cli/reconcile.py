@@ -9,8 +9,6 @@ report has been compared.
 import uuid
 from dataclasses import dataclass, field
 
-from rich.table import Table
-
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.envelope import Envelope
@@ -18,7 +16,11 @@ from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVE
 from slt_cli import kafka
 from slt_cli.errors import FAILED, INVALID_INPUT, NO_ANSWER, CliError
 from slt_cli.readapi import Session
-from slt_cli.render import console
+from slt_cli.output import json_line
+from slt_cli.render import WIDE, console, fitting_table, notes
+
+_COLUMNS = ("item", "variant", "serial", "lot", "warehouse: real bins", "adj. bin", "inventory: ledger", "difference")
+_NARROW_COLUMNS = ("item", "variant", "serial", "lot", "real bins", "adj. bin", "ledger", "diff.")
 
 
 @dataclass
@@ -55,7 +57,7 @@ async def reconcile(bootstrap: str, read: Session, locations: list[str], item_no
     reports = []
     for n, location in enumerate(locations, start=1):
         if not item_nos and not (await read.warehouse("/warehouse-entries", location_code=location, limit=1))["entries"]:
-            console.print(f"{location}: no entries, nothing to reconcile", style="dim")
+            notes.print(f"{location}: no entries, nothing to reconcile", style="dim")
             continue
         reports.append(Report(location, f"{run}-{n}"))
     if not reports:
@@ -70,18 +72,20 @@ async def reconcile(bootstrap: str, read: Session, locations: list[str], item_no
                 report.command_id = envelope.id
                 await producer.send_and_wait(WAREHOUSE_COMMANDS, command.model_dump_json().encode(),
                                              key=command.kafka_key().encode(), headers=envelope.to_headers())
-                console.print(f"asked {report.location_code} for its bin totals: request {report.request_id}")
+                notes.print(f"asked {report.location_code} for its bin totals: request {report.request_id}")
         by_request = {report.request_id: report for report in reports}
         by_command = {report.command_id: report for report in reports}
         async for record in kafka.records(answers, timeout=timeout):
             data = record.json() or {}
             if record.type == wh.CommandRejected.TYPE and record.causation_id in by_command:
                 by_command[record.causation_id].refusal = f"{data.get('reason_code')}: {data.get('message')}"
-            elif record.type == wh.BinTotalsReported.TYPE and (report := by_request.get(data.get("request_id"))):
-                report.items_in_report = data["items_in_report"]
-                report.reported.add(data["item_no"])
-            elif record.type == inv.ReconciliationReported.TYPE and (report := by_request.get(data.get("request_id"))):
-                report.differences[data["item_no"]] = data["differences"]
+            elif (asked := by_request.get(data.get("request_id", ""))) is None:
+                pass
+            elif record.type == wh.BinTotalsReported.TYPE:
+                asked.items_in_report = data["items_in_report"]
+                asked.reported.add(data["item_no"])
+            elif record.type == inv.ReconciliationReported.TYPE:
+                asked.differences[data["item_no"]] = data["differences"]
             if all(report.complete for report in reports):
                 break
     return reports
@@ -100,11 +104,10 @@ def show(reports: list[Report]) -> None:
         if agreed:
             console.print(f"  agree: {', '.join(agreed)}", style="green")
         if differing:
-            table = Table(title=f"differences at {report.location_code}", title_justify="left")
-            for column in ("item", "variant", "serial", "lot", "warehouse: real bins", "adj. bin",
-                           "inventory: ledger", "difference"):
-                table.add_column(column, justify="right" if ":" in column or column in ("adj. bin", "difference")
-                                 else "left")
+            table = fitting_table(f"differences at {report.location_code}")
+            labels = _COLUMNS if console.width >= WIDE else _NARROW_COLUMNS
+            for n, column in enumerate(labels):
+                table.add_column(column, justify="left" if n < 4 else "right")
             for item, lines in differing.items():
                 for line in lines:
                     table.add_row(item, line["variant"], line["serial"], line["lot"], str(line["real_bins"]),
@@ -112,7 +115,17 @@ def show(reports: list[Report]) -> None:
                                   f"[bold red]{line['difference']}[/bold red]")
             console.print(table)
             console.print("difference = real bins + adjustment bin - ledger inventory: positive means the warehouse "
-                          "holds more than the item ledger says", style="dim")
+                          "holds more than the item ledger says", style="dim", soft_wrap=False)
+
+
+def show_json(reports: list[Report]) -> None:
+    """One line per location and item compared (or per refused location)."""
+    for report in reports:
+        where = {"location_code": report.location_code, "request_id": report.request_id}
+        if report.refusal:
+            json_line({**where, "refusal": report.refusal})
+        for item, lines in sorted(report.differences.items()):
+            json_line({**where, "item_no": item, "agreed": not lines, "differences": lines})
 
 
 def outcome(reports: list[Report], timeout: float) -> None:

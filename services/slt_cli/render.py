@@ -1,9 +1,12 @@
 """How records look on a terminal: one coloured line per record, then its JSON value."""
 
+import logging
 from datetime import UTC, datetime
 
+from rich import box
 from rich.console import Console
 from rich.json import JSON
+from rich.table import Table
 from rich.text import Text
 
 from contracts.catalog import ANSWERS_ON, REFUSALS, TOPIC_OF
@@ -12,6 +15,17 @@ from slt_cli.kafka import Record
 # soft_wrap: ids and JSON stay on one line when piped, so they can be grepped.
 console = Console(soft_wrap=True, highlight=False)
 errors = Console(stderr=True, soft_wrap=True, highlight=False)
+notes = errors  # progress notes go to stderr as well: stdout holds only what a command found
+
+
+WIDE = 120  # below this many columns, tables drop their borders and shorten their headers
+
+
+def fitting_table(title: str) -> Table:
+    """A table with borders on a wide terminal; on a narrow one (80 columns) without, so the figures fit."""
+    if console.width >= WIDE:
+        return Table(title=title, title_justify="left")
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
 
 
 def colour(ce_type: str) -> str:
@@ -44,5 +58,13 @@ def show_value(record: Record, indent: int | None = None) -> None:
         console.print(JSON.from_data(body, indent=indent))
 
 
-def error(message: str) -> None:
+def error(message: str, hint: str = "") -> None:
+    """The error in red; below it, dimmed, what to change on the command line."""
     errors.print(Text(message, "bold red"))
+    if hint:
+        errors.print(Text(hint, "yellow"))
+
+
+def quiet_client_logs() -> None:
+    """Kafka clients log connection attempts themselves; slt reports them as one error of its own."""
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)

@@ -13,15 +13,17 @@ The console draws the same steps (`Trace.as_json`).
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from contracts import inventory as inv
 from contracts.topics import INVENTORY_EVENTS
 from slt_cli import kafka
-from slt_cli.errors import INVALID_INPUT, CliError
+from slt_cli.errors import INVALID_INPUT, CliError, KafkaUnreachable
 from slt_cli.kafka import Record
 from slt_cli.readapi import Session
 
@@ -72,8 +74,8 @@ async def trace(read: Session, bootstrap: str | None, item_no: str | None, seria
                 facts: bool = True) -> Trace:
     """`bootstrap`: where to read the inventory's facts from (ignored with `facts=False`)."""
     if not (serial or lot):
-        raise CliError("name the serial (--serial) and/or the lot (--lot) to trace", INVALID_INPUT)
-    numbers = {"serial": serial or None, "lot": lot or None}
+        raise CliError("name the serial and/or the lot to trace", INVALID_INPUT, "add --serial SERIAL and/or --lot LOT")
+    numbers: dict[str, Any] = {"serial": serial or None, "lot": lot or None}
     entries = await read.warehouse_pages("/warehouse-entries", item_no=item_no, **numbers)
     item_no = item_no or _the_item(entries, serial, lot)
     entries = [e for e in entries if e["item_no"] == item_no]
@@ -94,10 +96,11 @@ def _the_item(entries: list[dict], serial: str, lot: str) -> str:
     items = sorted({e["item_no"] for e in entries})
     what = " ".join(f"{name} {value}" for name, value in (("serial", serial), ("lot", lot)) if value)
     if not items:
-        raise CliError(f"the warehouse has no entries of {what}; name the item with --item to ask the inventory",
-                       INVALID_INPUT)
+        raise CliError(f"the warehouse has no entries of {what}; name the item to ask the inventory", INVALID_INPUT,
+                       "add --item ITEM")
     if len(items) > 1:
-        raise CliError(f"{what} exists for items {', '.join(items)}: name one with --item", INVALID_INPUT)
+        raise CliError(f"{what} exists for items {', '.join(items)}: name one of them", INVALID_INPUT,
+                       "add --item ITEM")
     return items[0]
 
 
@@ -204,7 +207,7 @@ _FACTS = {
 async def _inventory_facts(bootstrap: str, item_no: str, serial: str, lot: str) -> list[Record]:
     """The facts about the serial/lot still on the topic, oldest first per partition."""
     found = []
-    async with kafka.reader(bootstrap, [INVENTORY_EVENTS], from_beginning=True) as consumer:
+    async with _facts_reader(bootstrap) as consumer:
         async for record in kafka.records(consumer, to_end=True):
             if record.type in _FACTS and (data := record.json()) and data.get("item_no") == item_no and any(
                 _matches(data.get(f"{prefix}serial", ""), data.get(f"{prefix}lot", ""), serial, lot)
@@ -215,8 +218,20 @@ async def _inventory_facts(bootstrap: str, item_no: str, serial: str, lot: str) 
     return found
 
 
+@asynccontextmanager
+async def _facts_reader(bootstrap: str) -> AsyncIterator[Any]:
+    """The fact topic from its oldest record; without Kafka, the hint offers the trace without facts."""
+    try:
+        async with kafka.reader(bootstrap, [INVENTORY_EVENTS], from_beginning=True) as consumer:
+            yield consumer
+    except KafkaUnreachable as failure:
+        failure.hint += ("; or trace without the reservations' history: add --no-facts"
+                         " (the read APIs answer the rest)")
+        raise
+
+
 def _fact_steps(records: list[Record]) -> list[Step]:
-    return [_fact_step(record, record.json()) for record in records]
+    return [_fact_step(record, record.json() or {}) for record in records]
 
 
 def _fact_step(record: Record, data: dict) -> Step:

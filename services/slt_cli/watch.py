@@ -1,6 +1,6 @@
 """`slt watch`: live, decoded records of some topics, narrowed by type, stock or conversation."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ def _values(body: Any, name: str) -> Iterator[str]:
 
 
 async def watch(bootstrap: str, topics: Sequence[str], only: Filter, from_beginning: bool,
-                max_records: int | None, timeout: float | None) -> int:
+                max_records: int | None, timeout: float | None, show: Callable[[Record], None] = show) -> int:
     """Show matching records until `max_records` were shown or `timeout` seconds passed; returns how many."""
     shown = 0
     async with kafka.reader(bootstrap, topics, from_beginning) as consumer:

@@ -3,8 +3,7 @@
 Each runs inside the unit of work the consumer opened (inbox row already claimed): load what the
 domain needs, let the domain decide, store the outcome, queue the facts in the outbox. Stock use
 cases lock the items they touch at the location before reading anything (repository/locks.py).
-Facts are queued last: a refusal raised while storing must not leave facts of the refused command
-in the outbox (the savepoint rolls back the database, not the queue).
+A refusal raised anywhere rolls back what the use case wrote and queued (the consumer's savepoint).
 """
 
 from collections.abc import Callable, Collection, Iterable, Sequence

@@ -243,3 +243,8 @@ def bin_totals_reported(request_id: str, location_code: str, item_nos: Sequence[
     return [wh.BinTotalsReported(request_id=request_id, location_code=location_code, item_no=item_no,
                                  items_in_report=len(item_nos), lines=tuple(item_lines))
             for item_no, item_lines in lines.items()]
+
+
+def as_received(message: Message) -> Message:
+    """Until the use case takes a command of its own, it reads the contract model."""
+    return message

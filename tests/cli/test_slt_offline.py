@@ -1,8 +1,9 @@
 """`slt` refuses bad input before it talks to Kafka, and `watch` filters find stock anywhere in a record."""
 
 import json
-import sys
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -90,7 +91,57 @@ def test_watch_filter_on_fields_skips_values_that_are_not_json():
     assert not Filter(fields={"item_no": "BOLT"}).matches(undecodable)
 
 
-def test_an_unreachable_kafka_exits_1_with_a_short_message():
-    result = slt("watch", "inventory.events.v1", "--timeout", "1")
-    assert result.exit_code == 1
-    assert "Kafka: KafkaConnectionError" in result.output
+def slt_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`slt` as a person runs it: a process whose whole stderr counts (library logs and warnings included)."""
+    environment = {**os.environ, "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "slt_cli", *args], capture_output=True, text=True, timeout=120,
+                          env=environment)
+
+
+def test_an_unreachable_kafka_names_the_address_and_the_flag_without_library_noise():
+    for args in (["watch", "inventory.events.v1", "--timeout", "1", "--bootstrap", NOWHERE],
+                 ["publish", "inventory.item.register.v1", "--data",
+                  '{"item_no": "B", "base_unit": "PCS", "tracking_policy": "none"}', "--bootstrap", NOWHERE],
+                 ["dlq", "list", "inventory.commands.v1", "--bootstrap", NOWHERE]):
+        done = slt_process(*args)
+        assert done.returncode == 1, done
+        assert done.stderr.splitlines() == [
+            f"cannot reach Kafka at {NOWHERE} (KafkaConnectionError)",
+            "check that the broker runs there, or point slt at it with --bootstrap HOST:PORT or KAFKA_BOOTSTRAP_SERVERS",
+        ], done.stderr
+
+
+def test_the_environment_variable_is_named_too_and_its_address_reported():
+    done = slt_process("watch", "inventory.events.v1", "--timeout", "1", env={"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:7"})
+    assert done.returncode == 1 and "cannot reach Kafka at 127.0.0.1:7" in done.stderr
+    assert "Traceback" not in done.stderr and "Unclosed" not in done.stderr
+
+
+def test_an_unreachable_read_api_names_its_address_and_the_option_to_change():
+    wrong = "http://127.0.0.1:9"
+    inventory = slt_process("availability", "BOLT", "--inventory-url", wrong)
+    assert inventory.returncode == 1
+    assert inventory.stderr.splitlines() == [
+        f"the inventory read API at {wrong} does not answer (ConnectError)",
+        "check that the service runs there, or pass --inventory-url URL or set INVENTORY_URL"]
+    warehouse = slt_process("reconcile", "--location", "MAIN", "--warehouse-url", wrong)
+    assert warehouse.returncode == 1 and "--warehouse-url URL or set WAREHOUSE_URL" in warehouse.stderr
+    assert f"the warehouse read API at {wrong} does not answer" in warehouse.stderr
+
+
+def completions(*words: str) -> list[str]:
+    """What the shell offers after `slt WORDS...` (the bash protocol of `slt --install-completion`)."""
+    script = Path(sys.executable).parent / "slt"
+    line = ["slt", *words]
+    done = subprocess.run([str(script)], capture_output=True, text=True, timeout=60, env={
+        **os.environ, "_SLT_COMPLETE": "complete_bash", "COMP_WORDS": " ".join(line), "COMP_CWORD": str(len(line) - 1)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_shell_completion_offers_message_types_and_topics():
+    assert completions("publish", "inventory.item.") == ["inventory.item.register.v1"]  # commands only, not facts
+    assert completions("watch", "warehouse.") == ["warehouse.commands.v1", "warehouse.events.v1",
+                                                  "warehouse.commands.v1.dlq", "warehouse.events.v1.dlq"]
+    assert "inventory.item.registered.v1" in completions("watch", "inventory.events.v1", "--type", "inventory.item.")
+    assert completions("dlq", "list", "inventory.c") == ["inventory.commands.v1", "inventory.commands.v1.dlq"]

@@ -100,7 +100,8 @@ async def test_trace_finds_the_item_of_a_lot_and_refuses_to_guess_without_number
     assert [(w["bin_code"], w["quantity"]) for w in timeline["whereabouts"]] == [("P-01", "3")]
 
     nothing = await slt(stack, "trace", "--item", item_no)
-    assert nothing.exit_code == 2 and "name the serial (--serial) and/or the lot (--lot)" in nothing.err
+    assert nothing.exit_code == 2 and "name the serial and/or the lot to trace" in nothing.err
+    assert "add --serial SERIAL and/or --lot LOT" in nothing.err
 
 
 async def test_availability_shows_the_breakdown_per_location_and_serial_lot(warehouse, kafka, stack):

@@ -1,6 +1,10 @@
-"""The operator console in headless Chromium: live facts arrive, availability and a trace are drawn."""
+"""The operator console in headless Chromium: the latest and live facts, availability, a trace drawn and
+exported, deep links, consumer-group lag, at 1400 and at 800 px."""
 
+import csv
+import io
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -8,7 +12,7 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.topics import INVENTORY_COMMANDS
 from tests.console.conftest import SCREENSHOTS
-from tests.support.warehouse import Warehouse, serial, unique
+from tests.support.warehouse import Warehouse, lot, serial, unique
 
 
 @pytest.fixture
@@ -61,4 +65,76 @@ async def test_console_shows_a_live_fact_the_availability_and_the_trace_of_a_ser
     await page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     with capsys.disabled():  # shown by a plain `pytest -q` too
+        print(f"\nconsole screenshot: {shot}")
+
+
+async def test_console_opens_on_a_deep_link_with_the_latest_facts_csv_lag_and_holds_at_800_px(
+        browser, console_url, warehouse, kafka, capsys):
+    item_no, location = unique("DEEP"), unique("WH")
+    await warehouse.register_item(item_no, "lot")
+    await warehouse.configure(location)
+    await warehouse.stock_up(location, item_no, [lot("L-DEEP", 5)])
+    # A refusal published before the page opens: it must be among the latest facts, its sentence whole.
+    refused = inv.Reserve(item_no=item_no, location_code=location, source_no=unique("SO"), source_line_no=1,
+                          quantity=Decimal(500), lot="L-DEEP")
+    command_id = await kafka.send_command(INVENTORY_COMMANDS, refused.TYPE, refused.model_dump(mode="json"),
+                                          key=refused.kafka_key())
+    [refusal] = await kafka.wait_for(type=inv.ReservationRejected.TYPE, causation_id=command_id)
+
+    page = await browser.new_page(viewport={"width": 800, "height": 900})
+    await page.goto(f"{console_url}/?item={item_no}&lot=L-DEEP")
+    await page.wait_for_selector("#live-status[data-state=live]", timeout=20_000)
+
+    # The latest facts on open (the stream is narrowed to the linked item).
+    shown = page.locator(f"#events li.recent.refusal[data-type='{inv.ReservationRejected.TYPE}']")
+    await shown.wait_for(timeout=20_000)
+    await page.locator(f"#events li.recent[data-type='{inv.ItemRegistered.TYPE}']").wait_for(timeout=5_000)
+    sentence = shown.locator(".refusal-text")
+    assert await sentence.inner_text() == f"{refusal.json()['reason_code']}: {refusal.json()['message']}"
+    assert len(refusal.json()["message"]) > 60 and not await sentence.evaluate("n => n.scrollWidth > n.clientWidth")
+
+    # The deep link filled and ran availability and the trace of the lot.
+    total = page.locator(f"#availability table[data-location='{location}'] tr.total td.available")
+    await total.wait_for(timeout=20_000)
+    assert await total.inner_text() == "5"
+    await page.wait_for_selector("#trace-graph g.step[data-step=received]", timeout=30_000)
+    assert await page.input_value("#trace-form [name=lot]") == "L-DEEP"
+    link = f"/?item={item_no}&lot=L-DEEP"
+    assert await page.get_attribute("#trace-link", "href") == link and page.url.endswith(link)
+
+    # The trace as CSV, one row per step.
+    download = await page.request.get(console_url + await page.get_attribute("#trace-csv", "href"))
+    assert download.ok and download.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(await download.text())))
+    assert list(rows[0]) == ["at", "service", "step", "what", "document", "location_code", "quantity"]
+    assert [r["step"] for r in rows if r["service"] == "warehouse"][:2] == ["received", "put away"]
+    assert {r["location_code"] for r in rows} == {location}
+
+    # Consumer-group lag: a row per partition of each group's topics.
+    await page.wait_for_selector("#lag tr[data-group='inventory.commands']", timeout=20_000)
+    assert await page.locator(f"#lag tr[data-group='inventory.commands'][data-topic='{INVENTORY_COMMANDS}']").count() == 6
+    assert "record(s) behind" in await page.inner_text("#lag-status")
+
+    # At 800 px nothing sticks out of the page.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 800
+    for panel in ("#events-panel", "#availability-panel", "#lag-panel", "#trace-panel"):
+        box = await page.locator(panel).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 800, (panel, box)
+    await save_screenshot(page, "console-800px", capsys)
+
+    # Errors read as the console's, not the CLI's.
+    await page.fill("#trace-form [name=lot]", "")
+    await page.fill("#trace-form [name=item]", "")
+    await page.fill("#trace-form [name=serial]", unique("NOSN"))
+    await page.click("#trace-form button")
+    await page.wait_for_function("document.querySelector('#trace-status').textContent.includes('name the item')")
+    assert "--" not in await page.inner_text("#trace-status")
+
+
+async def save_screenshot(page, name: str, capsys) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%S}.png"
+    await page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    with capsys.disabled():
         print(f"\nconsole screenshot: {shot}")

@@ -1,4 +1,4 @@
-"""A small in-memory reference model of domain.md for one lot-tracked item at one location.
+"""A small in-memory reference model of the rules (docs/rules.md) for one lot-tracked item at one location.
 
 It knows what a warehouse manager knows on paper: what each bin holds per lot (W1), the adjustment
 bin's signed balance per lot (W8-W10), the item ledger per lot (I1, S1, S4, S5), reservations per

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from contracts import inventory as inv
 from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_COMMANDS, dead_letter_topic
-from servicekit.consumer import MessageProcessor
+from servicekit.consumer import MessageProcessor, Route
 from servicekit.database import CORE_MIGRATIONS, apply_migrations, create_pool
 from servicekit.metrics import ServiceMetrics
 from tests.integration.test_foundation import register_item, unique
@@ -90,6 +90,7 @@ async def test_consumer_lag_and_outbox_backlog_are_reported_and_drain_to_zero(st
     lags = [s for f in text_string_to_metric_families(text) for s in f.samples
             if s.name == "slt_consumer_lag_messages" and s.labels["topic"] == INVENTORY_COMMANDS]
     assert lags, "no lag reported for the partitions of the command topic"
+    assert {s.labels["group"] for s in lags} == {COMMANDS_GROUP}, "the lag names the consumer group"
     assert all(s.value == 0 for s in lags), "an idle consumer has taken everything"
     assert sample(text, "slt_outbox_backlog_rows") == 0
     assert sample(text, "slt_outbox_oldest_row_age_seconds") == 0
@@ -124,7 +125,8 @@ async def test_poison_message_is_dead_lettered_after_retries_and_counted(stack, 
     envelope = Envelope.new(inv.RegisterItem.TYPE, "/tests")
     record = ConsumerRecord(INVENTORY_COMMANDS, 0, offset, 0, 0, b"POISON",
                             b'{"item_no":"P","base_unit":"PCS","tracking_policy":"lot"}', None, 6, 0, envelope.to_headers())
-    processor = MessageProcessor(pool, "poison-drill", {inv.RegisterItem: failing_use_case}, inv.COMMANDS, metrics)
+    route = Route(inv.RegisterItem, lambda message: message, failing_use_case)
+    processor = MessageProcessor(pool, "poison-drill", [route], inv.COMMANDS, metrics)
     try:
         await asyncio.wait_for(processor.process(record), 30)
     finally:

@@ -55,7 +55,8 @@ async def test_the_cli_sends_read_api_token_and_says_so_when_it_is_missing(guard
     args = ("trace", "--lot", "SEC-1", "--item", item_no, "--no-facts", "--warehouse-url", guarded.url)
 
     refused = await slt(stack, *args)
-    assert refused.exit_code == 1 and "wants a bearer token: set READ_API_TOKEN or pass --token" in refused.err
+    assert refused.exit_code == 1 and f"the warehouse read API at {guarded.url} wants a bearer token" in refused.err
+    assert "pass --token or set READ_API_TOKEN" in refused.err
 
     allowed = await slt(stack, *args, env={"READ_API_TOKEN": TOKEN})
     assert allowed.exit_code == 0, allowed

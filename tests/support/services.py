@@ -18,8 +18,10 @@ def free_port() -> int:
 
 
 class ServiceProcess:
-    def __init__(self, module: str, env: dict[str, str], log_dir: Path) -> None:
+    def __init__(self, module: str, env: dict[str, str], log_dir: Path, *args: str) -> None:
+        """Runs `python -m module *args`."""
         self.module = module
+        self.args = args
         self.port = free_port()
         self.env = {**os.environ, **env, "HTTP_PORT": str(self.port), "HTTP_HOST": "127.0.0.1"}
         self.log_path = log_dir / f"{module}-{self.port}.log"
@@ -32,7 +34,7 @@ class ServiceProcess:
     def start(self, timeout: float = 60.0) -> "ServiceProcess":
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", self.module], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", self.module, *self.args], env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         self.wait_ready(timeout)
         return self

@@ -16,7 +16,7 @@ let stream = null;
 function summary(data) {
   if (!data) return "";
   const parts = [];
-  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code", "message"]) {
+  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code"]) {
     if (data[name]) parts.push(`${name}=${data[name]}`);
   }
   for (const name of ["receipt_no", "shipment_no", "pick_no", "put_away_no", "movement_no", "document_no", "request_id"]) {
@@ -26,10 +26,14 @@ function summary(data) {
 }
 
 function showEvent(event) {
-  const item = el("li", { "data-type": event.type, "data-key": event.key, class: event.refusal ? "refusal" : "" },
+  const classes = [event.refusal ? "refusal" : "", event.recent ? "recent" : ""].join(" ").trim();
+  const item = el("li", { "data-type": event.type, "data-key": event.key, class: classes },
     el("span", { class: "muted" }, event.time.slice(11, 23) + " "),
     el("span", { class: "type" }, event.type),
     el("span", { class: "what", title: JSON.stringify(event.data) }, summary(event.data) || event.key));
+  if (event.refusal && event.data) {  // the whole sentence: it says what to do
+    item.append(el("span", { class: "refusal-text" }, `${event.data.reason_code}: ${event.data.message}`));
+  }
   const list = $("#events");
   list.prepend(item);
   while (list.children.length > MAX_EVENTS) list.lastChild.remove();
@@ -83,12 +87,14 @@ function availabilityTable(itemNo, at) {
   return table;
 }
 
-$("#availability-form").addEventListener("submit", async (e) => {
+$("#availability-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const form = new FormData(e.target);
+  showAvailability(form.get("item").trim(), form.get("location").trim());
+});
+
+async function showAvailability(item, location) {
   const target = $("#availability");
-  const item = form.get("item").trim();
-  const location = form.get("location").trim();
   target.replaceChildren(el("p", { class: "muted" }, "asking the inventory..."));
   try {
     const answer = await query(`/api/availability/${encodeURIComponent(item)}` +
@@ -98,7 +104,7 @@ $("#availability-form").addEventListener("submit", async (e) => {
   } catch (error) {
     target.replaceChildren(el("p", { class: "error" }, String(error.message)));
   }
-});
+}
 
 // --- trace: a timeline with one lane per service -------------------------------------------------
 const SVG = "http://www.w3.org/2000/svg";
@@ -143,7 +149,7 @@ function drawTrace(trace) {
   $("#trace-status").textContent = `${trace.subject}: ${trace.steps.length} step(s); now in: ${where || "no bin"}`;
 }
 
-$("#trace-form").addEventListener("submit", async (e) => {
+$("#trace-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const form = new FormData(e.target);
   const params = new URLSearchParams();
@@ -151,14 +157,65 @@ $("#trace-form").addEventListener("submit", async (e) => {
     const value = form.get(name).trim();
     if (value) params.set(name, value);
   }
+  showTrace(params);
+});
+
+async function showTrace(params) {
   $("#trace-status").textContent = "tracing...";
+  $("#trace-links").hidden = true;
   try {
-    drawTrace(await query(`/api/trace?${params}`));
+    const trace = await query(`/api/trace?${params}`);
+    drawTrace(trace);
+    // A link to this very trace (the item found, when it was left out), and its steps as CSV.
+    const link = new URLSearchParams({ item: trace.item_no });
+    for (const name of ["serial", "lot"]) if (trace[name]) link.set(name, trace[name]);
+    $("#trace-link").href = `/?${link}`;
+    $("#trace-csv").href = `/api/trace.csv?${link}`;
+    $("#trace-links").hidden = false;
+    history.replaceState(null, "", `/?${link}`);
   } catch (error) {
     $("#trace-status").textContent = String(error.message);
     $("#trace-graph").replaceChildren();
     $("#trace-steps").replaceChildren();
   }
-});
+}
 
-listen("");
+// --- consumer-group lag ---------------------------------------------------------------------------
+const LAG_EVERY_MS = 10_000;
+
+async function showLag() {
+  try {
+    const rows = await query("/api/lag");
+    const head = el("tr", {}, ...["group", "topic", "partition", "committed", "end", "lag"].map((h) => el("th", {}, h)));
+    const lines = rows.map((r) => el("tr", { "data-group": r.group, "data-topic": r.topic, "data-partition": r.partition },
+      el("td", {}, r.group), el("td", {}, r.topic), el("td", {}, String(r.partition)),
+      el("td", {}, r.committed === null ? "-" : String(r.committed)), el("td", {}, String(r.end)),
+      el("td", r.lag ? { class: "lag behind" } : { class: "lag" }, String(r.lag))));
+    $("#lag").replaceChildren(head, ...lines);
+    const groups = new Set(rows.map((r) => r.group)).size;
+    const behind = rows.reduce((sum, r) => sum + r.lag, 0);
+    $("#lag-status").textContent = `${groups} group(s), ${behind} record(s) behind; updated ${new Date().toLocaleTimeString()}`;
+  } catch (error) {
+    $("#lag-status").textContent = String(error.message);
+  }
+}
+
+// --- deep links: /?item=…&serial=… (or &lot=…, &location=…) ----------------------------------------
+function openLink(params) {
+  const item = (params.get("item") || "").trim();
+  if (item) {
+    $("#events-filter [name=item]").value = item;
+    $("#availability-form [name=item]").value = item;
+    $("#availability-form [name=location]").value = params.get("location") || "";
+    showAvailability(item, (params.get("location") || "").trim());
+  }
+  if (params.get("serial") || params.get("lot")) {
+    for (const name of ["serial", "lot", "item"]) $(`#trace-form [name=${name}]`).value = params.get(name) || "";
+    showTrace(new URLSearchParams([...params].filter(([name, value]) => ["serial", "lot", "item"].includes(name) && value)));
+  }
+  listen(item);
+}
+
+openLink(new URLSearchParams(location.search));
+showLag();
+setInterval(showLag, LAG_EVERY_MS);

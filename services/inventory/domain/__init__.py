@@ -9,5 +9,5 @@
 - `blocking`: blocked serial/lot numbers take part in no reservation (T4).
 - `workspace`: `StockState` in, `StockChanges` out; `supply`: reservations on entries.
 
-Decisions beyond domain.md are in RULES.md.
+Decisions beyond the rules are ID1-ID36 in docs/rules.md.
 """

@@ -17,11 +17,15 @@ if TYPE_CHECKING:
 
 
 class InventoryError(Exception):
+    """`explanations` are the domain events that explain the refusal to whoever asked (e.g. a rejected
+    reservation with its availability numbers); they are published with the rejection, nothing else is."""
+
     reason_code: ClassVar[str] = "inventory_error"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        self.explanations: tuple[object, ...] = ()
 
 
 # --- items and locations ------------------------------------------------------------------------

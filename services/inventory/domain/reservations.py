@@ -52,7 +52,16 @@ class ReservationRequest:
 
 
 def reserve(request: ReservationRequest, state: StockState) -> StockChanges:
-    """Promise supply at the location to the demand, never more than is available to reserve."""
+    """Promise supply at the location to the demand, never more than is available to reserve. A refusal
+    carries its `ReservationRejected`, with the availability numbers when they were the reason."""
+    try:
+        return _reserve(request, state)
+    except InventoryError as refusal:
+        refusal.explanations = (reservation_rejected(request, refusal),)
+        raise
+
+
+def _reserve(request: ReservationRequest, state: StockState) -> StockChanges:
     workspace = Workspace(state)
     _check_request(request, workspace)
     granted = _grantable_quantity(request, workspace)

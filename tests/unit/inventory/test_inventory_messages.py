@@ -1,4 +1,4 @@
-"""How the warehouse's facts read in the inventory's terms (RULES.md, "Translating the warehouse's facts")."""
+"""How the warehouse's facts read in the inventory's terms (docs/rules.md, ID33-ID36)."""
 
 from datetime import date
 from decimal import Decimal

@@ -171,8 +171,8 @@ class MessageProcessor:
         )
         outcome = await self._until_done(lambda: self._apply(record, envelope, payload), record)
         if outcome == "reused_id":  # a fact: nobody to refuse it to
-            letter = DeadLetter(str(DuplicateMessageId(envelope)), "duplicate_message_id", envelope.type)
-            await self._send_to_dead_letters(record, letter, started)
+            reused = DeadLetter(str(DuplicateMessageId(envelope)), "duplicate_message_id", envelope.type)
+            await self._send_to_dead_letters(record, reused, started)
             return
         self._count(envelope.type, outcome, started)
 
@@ -225,11 +225,12 @@ class MessageProcessor:
             if self._rejections is None:  # a fact cannot be refused: any error rolls back the whole transaction
                 await route.apply(uow, payload, envelope)
             else:
+                # A fact too large to publish refuses the command that would make it (it can be split).
+                refusals: tuple[type[Exception], ...] = (*self._rejections.refusal_types, MessageTooLarge)
                 try:
                     async with uow.savepoint():  # a refused command keeps nothing it wrote or queued
                         await route.apply(uow, payload, envelope)
-                # A fact too large to publish refuses the command that would make it (it can be split).
-                except (*self._rejections.refusal_types, MessageTooLarge) as refusal:
+                except refusals as refusal:
                     reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
         if reason_code:

@@ -41,7 +41,8 @@ def _text(raw: bytes, what: str) -> str:
     try:
         text = raw.decode()
     except UnicodeDecodeError:
-        raise UnreadableHeaders(f"{what} {raw[:64]!r} is not UTF-8; header keys and values must be UTF-8 text")
+        problem = f"{what} {raw[:64]!r} is not UTF-8; header keys and values must be UTF-8 text"
+        raise UnreadableHeaders(problem) from None
     if "\x00" in text:
         raise UnreadableHeaders(f"{what} {raw[:64]!r} contains a NUL character")
     return text
@@ -55,7 +56,8 @@ def payload_hash(ce_type: str, value: bytes | None) -> bytes:
 def dead_letter_record(record: ConsumerRecord, consumer: str, reason: str, kind: str,
                        max_bytes: int) -> OutgoingRecord:
     """The record for `<topic>.dlq`; `max_bytes` is the producer's max_request_size."""
-    headers = _travelling_headers(record) + [
+    headers = [
+        *_travelling_headers(record),
         ("dlq_original_headers", _original_headers(record)),
         ("dlq_reason", reason.encode(errors="backslashreplace")),
         ("dlq_reason_code", kind.encode()),
@@ -70,7 +72,8 @@ def dead_letter_record(record: ConsumerRecord, consumer: str, reason: str, kind:
     value = letter.value
     flags = [("dlq_value_truncated", b"true"), ("dlq_original_value_size", str(len(value)).encode()),
              ("dlq_original_value_sha256", hashlib.sha256(value).hexdigest().encode())]
-    return OutgoingRecord(letter.topic, letter.key, value[:max(len(value) - excess - _FLAGS_ROOM, 0)], headers + flags)
+    kept = value[:max(len(value) - excess - _FLAGS_ROOM, 0)]
+    return OutgoingRecord(letter.topic, letter.key, kept, [*headers, *flags])
 
 
 def _travelling_headers(record: ConsumerRecord) -> list[tuple[str, bytes]]:

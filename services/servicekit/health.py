@@ -50,7 +50,7 @@ async def stuck_subscriptions(broker: KafkaBroker, processors: Sequence[MessageP
     return stuck
 
 
-async def _waiting(subscriber) -> bool:  # noqa: ANN001 - FastStream's subscriber
+async def _waiting(subscriber) -> bool:
     """Messages on an assigned partition beyond the consumer's fetch position (known after a fetch)."""
     consumer = subscriber.consumer
     try:

@@ -29,4 +29,5 @@ def install_error_answers(app: FastAPI) -> None:
 async def _unusable_value(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": (
         f"a parameter of {request.url.path} has a value that cannot be looked up ({type(error).__name__}): "
-        "text may not contain NUL characters and numbers must fit in 32 bits (line numbers) or 64 bits (entry numbers)")})
+        "text may not contain NUL characters and numbers must fit in 32 bits (line numbers) or 64 bits "
+        "(entry numbers)")})

@@ -43,7 +43,7 @@ class _LenientMemoryRecords:
     def has_next(self) -> bool:
         return self._records.has_next()
 
-    def next_batch(self):  # noqa: ANN201 - aiokafka's batch types
+    def next_batch(self):
         batch = self._records.next_batch()
         end = self._pos + _LOG_OVERHEAD + struct.unpack_from(">i", self._data, self._pos + 8)[0]
         raw, self._pos = self._data[self._pos:end], end
@@ -53,13 +53,13 @@ class _LenientMemoryRecords:
 class _LenientBatch:
     """Delegates to aiokafka's batch; its records are read again leniently once one fails to decode."""
 
-    def __init__(self, batch, raw: bytes) -> None:  # noqa: ANN001
+    def __init__(self, batch, raw: bytes) -> None:
         self._batch, self._raw = batch, raw
         self._fast: Iterator | None = None
         self._records: Iterator | None = None
         self._taken = 0
 
-    def __getattr__(self, name: str):  # noqa: ANN204 - offsets, flags, validate_crc
+    def __getattr__(self, name: str):
         return getattr(self._batch, name)
 
     def __iter__(self) -> "_LenientBatch":

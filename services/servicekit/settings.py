@@ -89,7 +89,8 @@ class ServiceSettings(KafkaClientSettings):
     inbox_retention_days: float = Field(default=14.0, gt=0, description=(
         "how long the inbox remembers a message id; longer than the topics keep messages (7 days)"))
     ready_stuck_seconds: float = Field(default=60.0, gt=0, description=(
-        "/readyz fails when a subscription has worked on one message, or has not moved with messages waiting, this long"))
+        "/readyz fails when a subscription has worked on one message, or has not moved with messages waiting, "
+        "this long"))
     ready_outbox_max_age_seconds: float = Field(default=60.0, gt=0, description=(
         "/readyz fails when the oldest unpublished outbox row is older than this"))
     # Tracing: spans are always made; they leave the process only when an exporter is named.

@@ -23,9 +23,11 @@ async def list_rows(database_url: str) -> None:
         await conn.close()
     for row in rows:
         console.print(Text.assemble(
-            (f"{row['id']}", "bold"), f" {row['topic']} ", ((row["ce_type"] or b"?").decode(errors="replace"), "yellow"),
+            (f"{row['id']}", "bold"), f" {row['topic']} ",
+            ((row["ce_type"] or b"?").decode(errors="replace"), "yellow"),
             f" ce_id={(row['ce_id'] or b'-').decode(errors='replace')} {row['size']:,} bytes,"
-            f" written {row['created_at']:%Y-%m-%d %H:%M:%S}, quarantined {row['quarantined_at']:%Y-%m-%d %H:%M:%S}: ",
+            f" written {row['created_at']:%Y-%m-%d %H:%M:%S},"
+            f" quarantined {row['quarantined_at']:%Y-%m-%d %H:%M:%S}: ",
             (row["error"], "red")))
     console.print(f"{len(rows)} quarantined outbox row(s)", style="dim")
 

@@ -38,7 +38,7 @@ async def send_then_good_command(kafka, value: bytes, headers: list, item_no: st
 # Why 1 (old code: aiokafka raised on the key, the consumer restarted in a hot loop, the topic blocked).
 async def test_a_header_key_that_is_not_utf8_is_dead_lettered_within_seconds_and_the_next_message_flows(stack, kafka):
     item_no, ce_id = unique("KEYFF"), str(uuid.uuid4())
-    headers = command_headers(inv.RegisterItem.TYPE, ce_id=ce_id) + [(RawKey(b"\xff\xfe"), b"\x00\x01")]
+    headers = [*command_headers(inv.RegisterItem.TYPE, ce_id=ce_id), (RawKey(b"\xff\xfe"), b"\x00\x01")]
     started = time.monotonic()
     good = await send_then_good_command(kafka, json.dumps(register_item(item_no)).encode(), headers, item_no)
     [letter] = await kafka.wait_for(topic=DLQ, ce_id=ce_id, timeout=20)
@@ -52,7 +52,7 @@ async def test_a_header_key_that_is_not_utf8_is_dead_lettered_within_seconds_and
 async def test_invalid_json_with_a_nul_in_a_header_key_is_kept_losslessly_in_the_dead_letter(stack, kafka):
     item_no, ce_id = unique("KEYNUL"), str(uuid.uuid4())
     value = b'{"item_no": \x00\xff garbage'
-    headers = command_headers(inv.RegisterItem.TYPE, ce_id=ce_id) + [(RawKey(b"x\x00y"), b"v")]
+    headers = [*command_headers(inv.RegisterItem.TYPE, ce_id=ce_id), (RawKey(b"x\x00y"), b"v")]
     good = await send_then_good_command(kafka, value, headers, item_no)
     [letter] = await kafka.wait_for(topic=DLQ, ce_id=ce_id, timeout=20)
     assert letter.value == value and letter.key == item_no.encode()
@@ -62,7 +62,7 @@ async def test_invalid_json_with_a_nul_in_a_header_key_is_kept_losslessly_in_the
 
 async def test_a_duplicated_header_is_dead_lettered_not_guessed(stack, kafka):
     item_no, ce_id = unique("DUPHDR"), str(uuid.uuid4())
-    headers = command_headers(inv.RegisterItem.TYPE, ce_id=ce_id) + [("ce_type", inv.Reserve.TYPE.encode())]
+    headers = [*command_headers(inv.RegisterItem.TYPE, ce_id=ce_id), ("ce_type", inv.Reserve.TYPE.encode())]
     good = await send_then_good_command(kafka, json.dumps(register_item(item_no)).encode(), headers, item_no)
     [letter] = await kafka.wait_for(topic=DLQ, ce_id=ce_id, timeout=20)
     assert "'ce_type' appears more than once" in letter.headers["dlq_reason"]
@@ -123,8 +123,9 @@ async def stuck_outbox_rows(dsn: str, rows: list[tuple[str, bytes, bytes]]) -> l
 async def test_an_outbox_row_the_broker_refuses_is_quarantined_and_the_rows_after_it_flow_once_each(stack, kafka):
     key = unique("RELAY").encode()
     probe = wh.LocationConfigured.TYPE
+    huge = b'{"n": 2, "x": "' + b"x" * 1_500_000 + b'"}'
     before, too_large, after = await stuck_outbox_rows(stack.warehouse_db, [
-        (probe, key, b'{"n": 1}'), (probe, key, b'{"n": 2, "x": "' + b"x" * 1_500_000 + b'"}'), (probe, key, b'{"n": 3}')])
+        (probe, key, b'{"n": 1}'), (probe, key, huge), (probe, key, b'{"n": 3}')])
     await kafka.wait_for(ce_id=after, timeout=30)
     await asyncio.sleep(2)  # a re-publication would show by now
     published = [m.headers["ce_id"] for m in kafka.received if m.key == key and m.topic == WAREHOUSE_EVENTS]

@@ -66,10 +66,10 @@ async def test_both_services_and_slt_work_over_sasl_scram_and_sasl_ssl(secure_br
     try:
         await asyncio.gather(asyncio.to_thread(warehouse.start, 90), asyncio.to_thread(inventory.start, 90))
         item_no = unique("SECURE")
-        published = await asyncio.to_thread(subprocess.run, [
-            sys.executable, "-m", "slt_cli", "publish", inv.RegisterItem.TYPE, "--data", json.dumps(register_item(item_no)),
-            "--wait", "--bootstrap", secure_broker["ssl"]], env={**os.environ, **client_env(secure_broker, "operator", True)},
-            capture_output=True, text=True, timeout=120)
+        command = [sys.executable, "-m", "slt_cli", "publish", inv.RegisterItem.TYPE, "--data",
+                   json.dumps(register_item(item_no)), "--wait", "--bootstrap", secure_broker["ssl"]]
+        published = await asyncio.to_thread(subprocess.run, command, capture_output=True, text=True, timeout=120,
+                                            env={**os.environ, **client_env(secure_broker, "operator", True)})
         assert published.returncode == 0 and inv.ItemRegistered.TYPE in published.stdout, published
         # The fact went from inventory (TLS) to the warehouse (SASL_PLAINTEXT), which replicated it.
         async with httpx.AsyncClient() as client:
@@ -89,8 +89,8 @@ async def test_a_wrong_password_leaves_the_service_not_ready_with_one_clear_line
     marker = f"Wr0ngPw-{uuid.uuid4().hex[:6]}"
     service = ServiceProcess("inventory", {**client_env(secure_broker, "inventory", tls=True, password=marker),
                                            "DATABASE_URL": await infra.create_database("wrong_pw")}, logs)
-    service.process = subprocess.Popen([sys.executable, "-m", "inventory"], env=service.env,
-                                       stdout=service.log_path.open("ab"), stderr=subprocess.STDOUT)
+    service.process = await asyncio.to_thread(subprocess.Popen, [sys.executable, "-m", "inventory"], env=service.env,
+                                              stdout=service.log_path.open("ab"), stderr=subprocess.STDOUT)
     try:
         async with httpx.AsyncClient() as client:
             await wait_answer(client, f"{service.url}/healthz", 200)

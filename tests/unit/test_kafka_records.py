@@ -23,7 +23,7 @@ def batch(codec: int) -> bytes:
     return bytes(builder.build())
 
 
-def read(records) -> list:  # noqa: ANN001
+def read(records) -> list:
     found = []
     while records.has_next():
         for record in records.next_batch():

@@ -10,7 +10,8 @@ cancels it at whatever stage it is.
 """
 
 import asyncio
-import contextlib
+import os
+import signal
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -29,7 +30,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from contracts.base import Message
 from servicekit import asyncapi, health, kafka_records, tracing
 from servicekit.consumer import MessageProcessor, Rejections, Route
-from servicekit.database import create_pool, migrate_service
+from servicekit.database import MigrationChanged, create_pool, migrate_service
 from servicekit.http_api import install_error_answers
 from servicekit.logs import configure_logging, library_logger
 from servicekit.metrics import ServiceMetrics
@@ -91,11 +92,14 @@ Wiring = Callable[[Runtime], None]
 
 
 async def _with_retries(what: str, attempt: Callable) -> object:
-    """At startup, wait for the database and broker to come up; one log line per distinct error a minute."""
+    """At startup, wait for the database and broker to come up; one log line per distinct error a minute.
+    An applied migration that changed is no outage: it ends the start (and the process)."""
     backoff, said, said_at = 0.2, "", 0.0
     while True:
         try:
             return await attempt()
+        except MigrationChanged:
+            raise
         except Exception as error:
             text = _without_secrets(error)
             if text != said or time.monotonic() - said_at > _REPEAT_AFTER:
@@ -157,6 +161,7 @@ def build_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         starting = asyncio.create_task(start(app), name="service-start")
+        starting.add_done_callback(_exit_when_start_failed)
         try:
             yield
         finally:
@@ -179,12 +184,17 @@ def build_app(
     return app
 
 
-async def _cancel(task: asyncio.Task) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+def _exit_when_start_failed(task: asyncio.Task) -> None:
+    """A start that cannot succeed stops the process (as SIGTERM does), so the orchestrator sees it exit."""
     if not task.cancelled() and task.exception() is not None:
-        log.error("service start failed", error=repr(task.exception()))
+        log.error("service cannot start", error=_without_secrets(task.exception()))
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+async def _cancel(task: asyncio.Task) -> None:
+    """Cancel and wait; how it ended was logged where it matters (`_exit_when_start_failed`)."""
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
 
 
 def relay_producer(service: str, settings: ServiceSettings) -> AIOKafkaProducer:

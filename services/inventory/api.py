@@ -1,42 +1,47 @@
 """Read-only HTTP queries of the inventory service."""
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request
 
 from inventory import queries
 from inventory.domain.keys import TrackingNumbers
+from inventory.queries import Json
 from servicekit.http_api import AfterNumber, AfterText, Limit
 
 router = APIRouter()
 
 
-def _pool(request: Request):
+def _pool(request: Request) -> Any:
+    """The runtime's asyncpg pool (its connections stand in for `asyncpg.Connection` in `queries`)."""
     return request.app.state.runtime.pool
 
 
 @router.get("/items/{item_no}")
-async def get_item(item_no: str, request: Request) -> dict:
-    row = await _pool(request).fetchrow("SELECT * FROM item WHERE item_no = $1", item_no)
-    if row is None:
+async def get_item(item_no: str, request: Request) -> Json:
+    async with _pool(request).acquire() as conn:
+        found = await queries.item(conn, item_no)
+    if found is None:
         raise HTTPException(404, f"item {item_no} is not registered")
-    return dict(row)
+    return found
 
 
 @router.get("/items")
-async def list_items(request: Request, limit: Limit = 100, after: AfterText = "") -> list[dict]:
-    rows = await _pool(request).fetch("SELECT * FROM item WHERE item_no > $1 ORDER BY item_no LIMIT $2", after, limit)
-    return [dict(r) for r in rows]
+async def list_items(request: Request, limit: Limit = 100, after: AfterText = "") -> list[Json]:
+    async with _pool(request).acquire() as conn:
+        return await queries.items(conn, after, limit)
 
 
 @router.get("/locations")
-async def list_locations(request: Request) -> list[dict]:
-    rows = await _pool(request).fetch("SELECT * FROM location ORDER BY location_code")
-    return [dict(r) for r in rows]
+async def list_locations(request: Request) -> list[Json]:
+    async with _pool(request).acquire() as conn:
+        return await queries.locations(conn)
 
 
 @router.get("/availability/{item_no}")
 async def availability(
     item_no: str, request: Request, location: str = "", variant: str | None = None, serial: str = "", lot: str = ""
-) -> dict:
+) -> Json:
     """I5 with its breakdown per item/variant/location, and per serial/lot below each."""
     async with _pool(request).acquire() as conn:
         locations = await queries.availability_of(conn, item_no, location, variant, TrackingNumbers(serial, lot))
@@ -52,14 +57,14 @@ async def ledger_entries(
     lot: str = "",
     after: AfterNumber = 0,
     limit: Limit = 100,
-) -> dict:
+) -> Json:
     async with _pool(request).acquire() as conn:
         return await queries.ledger_entries(conn, item_no, location, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/tracing")
 async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "", after: AfterNumber = 0,
-                       limit: Limit = 1000) -> dict:
+                       limit: Limit = 1000) -> Json:
     """The ledger entries of a serial or lot, one page (`next_after` for the next; null on the last), and
     every application those entries took part in."""
     if not (serial or lot):
@@ -69,19 +74,19 @@ async def item_tracing(item_no: str, request: Request, serial: str = "", lot: st
 
 
 @router.get("/items/{item_no}/reservations")
-async def item_reservations(item_no: str, request: Request, location: str = "") -> list[dict]:
+async def item_reservations(item_no: str, request: Request, location: str = "") -> list[Json]:
     async with _pool(request).acquire() as conn:
         return await queries.item_reservations(conn, item_no, location)
 
 
 @router.get("/items/{item_no}/blocked-tracking")
-async def blocked_tracking(item_no: str, request: Request) -> list[dict]:
+async def blocked_tracking(item_no: str, request: Request) -> list[Json]:
     async with _pool(request).acquire() as conn:
         return await queries.blocked_tracking(conn, item_no)
 
 
 @router.get("/demands/{source_type}/{source_no}/{source_line_no}")
-async def demand_line(source_type: str, source_no: str, source_line_no: int, request: Request) -> dict:
+async def demand_line(source_type: str, source_no: str, source_line_no: int, request: Request) -> Json:
     """The demand line's reservations, and the serial/lot numbers assigned to it and picked for it."""
     async with _pool(request).acquire() as conn:
         return await queries.demand_line(conn, source_type, source_no, source_line_no)
@@ -89,14 +94,14 @@ async def demand_line(source_type: str, source_no: str, source_line_no: int, req
 
 @router.get("/parked-postings")
 async def parked_postings(request: Request, item_no: str = "", location: str = "", after: AfterNumber = 0,
-                          limit: Limit = 100) -> list[dict]:
+                          limit: Limit = 100) -> list[Json]:
     """Oldest first; for the next page pass the last row's `parked_seq` as `after`."""
     async with _pool(request).acquire() as conn:
         return await queries.parked_postings(conn, item_no, location, after, limit)
 
 
 @router.get("/reconciliations/{request_id}")
-async def reconciliation(request_id: str, request: Request) -> dict:
+async def reconciliation(request_id: str, request: Request) -> Json:
     async with _pool(request).acquire() as conn:
         result = await queries.reconciliation(conn, request_id)
     if result is None:

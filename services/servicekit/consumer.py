@@ -70,6 +70,12 @@ INFRASTRUCTURE_ERRORS = (
 )
 _MAX_BACKOFF = 10.0
 _POISON_ATTEMPTS = 3
+_HOLD_POLL = 0.2
+
+
+class AwaitingOtherService(Exception):
+    """A command names something the other service owns and has not told this one about yet (an item
+    registered a moment ago): the command is held, rolled back and tried again, until its time is up."""
 
 
 class DeadLetter(Exception):
@@ -123,13 +129,16 @@ class MessageProcessor:
         ignore_unknown_types: bool = False,
         accepted_sources: frozenset[str] = frozenset(),
         max_record_bytes: int = MAX_RECORD_BYTES,
+        hold_for_other_service: float = 0.0,
     ) -> None:
         """`models` maps every `ce_type` the topic may carry; `routes` those this consumer acts on.
 
         Command topics dead-letter unknown types; fact topics (`ignore_unknown_types`) skip the
-        facts this consumer has no interest in, as tolerant readers do. `accepted_sources`, when not
-        empty, are the only `ce_source` values whose messages are applied (provenance of facts).
-        `max_record_bytes` is the producer's max_request_size: dead letters are cut to fit it.
+        facts this consumer has no interest in, as tolerant readers do. A command refused with an
+        error that `awaits_other_service` is held for up to `hold_for_other_service` seconds first.
+        `accepted_sources`, when not empty, are the only `ce_source` values whose messages are applied
+        (provenance of facts). `max_record_bytes` is the producer's max_request_size: dead letters are cut
+        to fit it.
         """
         self._pool = pool
         self._consumer = consumer
@@ -138,6 +147,7 @@ class MessageProcessor:
         self._metrics = metrics
         self._rejections = rejections
         self._ignore_unknown = ignore_unknown_types
+        self._hold = hold_for_other_service
         self._accepted_sources = accepted_sources
         self._max_record_bytes = max_record_bytes
         self.busy_since: float | None = None  # monotonic time the message in hand was taken (health)
@@ -169,7 +179,7 @@ class MessageProcessor:
             correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
             message_id=envelope.id, message_type=envelope.type,
         )
-        outcome = await self._until_done(lambda: self._apply(record, envelope, payload), record)
+        outcome = await self._until_done(lambda: self._apply(record, envelope, payload, started), record)
         if outcome == "reused_id":  # a fact: nobody to refuse it to
             reused = DeadLetter(str(DuplicateMessageId(envelope)), "duplicate_message_id", envelope.type)
             await self._send_to_dead_letters(record, reused, started)
@@ -211,7 +221,7 @@ class MessageProcessor:
             raise DeadLetter(f"{envelope.type} does not match its schema: {_short(error)}", "invalid_payload",
                              envelope.type) from error
 
-    async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message) -> str:
+    async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message, received: float) -> str:
         """Returns the outcome: applied, refused, duplicate, or reused_id (a fact reusing another's id)."""
         reason_code = ""
         async with UnitOfWork(self._pool, self._max_record_bytes) as uow:
@@ -231,6 +241,8 @@ class MessageProcessor:
                     async with uow.savepoint():  # a refused command keeps nothing it wrote or queued
                         await route.apply(uow, payload, envelope)
                 except refusals as refusal:
+                    if getattr(refusal, "awaits_other_service", False) and time.perf_counter() - received < self._hold:
+                        raise AwaitingOtherService(str(refusal)) from refusal  # rolls back the inbox row too
                     reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
         if reason_code:
@@ -304,6 +316,10 @@ class MessageProcessor:
         while True:
             try:
                 return await attempt()
+            except AwaitingOtherService as waiting:
+                log.info("command held until the other service's fact arrives", reason=str(waiting))
+                await asyncio.sleep(_HOLD_POLL)
+                continue
             except INFRASTRUCTURE_ERRORS as error:
                 log.warning("infrastructure error, retrying", error=repr(error), retry_in=backoff)
             except Exception as error:

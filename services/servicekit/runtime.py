@@ -74,6 +74,7 @@ class Runtime:
             metrics=self.metrics,
             rejections=rejections,
             ignore_unknown_types=rejections is None,
+            hold_for_other_service=self.settings.hold_for_other_service_seconds,
             # Facts of the other service: only from where it publishes them (commands come from anyone).
             accepted_sources=self.settings.fact_sources if rejections is None else frozenset(),
             max_record_bytes=self.settings.kafka_max_request_size,

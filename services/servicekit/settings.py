@@ -93,6 +93,9 @@ class ServiceSettings(KafkaClientSettings):
         "this long"))
     ready_outbox_max_age_seconds: float = Field(default=60.0, gt=0, description=(
         "/readyz fails when the oldest unpublished outbox row is older than this"))
+    # A command that names an item (warehouse) or location (inventory) the other service has just
+    # created is held this long for its fact to arrive before it is refused (0: refuse at once).
+    hold_for_other_service_seconds: float = Field(30.0, ge=0, le=300)
     # Tracing: spans are always made; they leave the process only when an exporter is named.
     otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
     otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""

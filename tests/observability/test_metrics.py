@@ -15,7 +15,8 @@ from contracts.topics import INVENTORY_COMMANDS, dead_letter_topic
 from servicekit.consumer import MessageProcessor, Route
 from servicekit.database import CORE_MIGRATIONS, apply_migrations, create_pool
 from servicekit.metrics import ServiceMetrics
-from tests.integration.test_foundation import register_item, unique
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 
 COMMANDS_GROUP = "inventory.commands"
 

@@ -11,6 +11,7 @@ from .demand import Demand
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import Shortage
+from .reconciliation import ReconciliationDifference
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class ReservedSupply:
 
 @dataclass(frozen=True)
 class ReservationCreated:
-    """I3: `quantity` is what was granted; less than `requested_quantity` only if partial was allowed."""
+    """I3: `quantity` is what was granted; less than `requested_quantity` only if partial was allowed,
+    and then `shortage` holds the I5 figures that explain why no more was granted."""
 
     demand: Demand
     location: LocationKey
@@ -50,6 +52,7 @@ class ReservationCreated:
     quantity: Decimal
     requested_quantity: Decimal
     supply: tuple[ReservedSupply, ...]
+    shortage: AvailabilityBreakdown | None = None
 
 
 @dataclass(frozen=True)
@@ -177,3 +180,13 @@ class TrackingBlocked:
 @dataclass(frozen=True)
 class TrackingUnblocked:
     blocked: BlockedTracking
+
+
+@dataclass(frozen=True)
+class ReconciliationReported:
+    """S7: how the warehouse's counts of one item at one location compare with the item ledger;
+    no differences means they agree."""
+
+    request_id: str
+    location: LocationKey
+    differences: tuple[ReconciliationDifference, ...]

@@ -1,7 +1,8 @@
 """Base class of every message on the wire."""
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
@@ -65,6 +66,16 @@ class InParts(Part):
 
     part: int = Field(default=1, ge=1, description="this part's number, 1..parts (Z2, docs/rules.md#Z2)")
     parts: int = Field(default=1, ge=1, description="how many parts the fact was published in; 1: it is whole")
+
+
+Line = TypeVar("Line")
+
+
+def in_parts(lines: Sequence[Line]) -> list[tuple[int, int, Sequence[Line]]]:
+    """`lines` cut into parts of at most LINES_PER_PART, each with its number and the count of parts;
+    no lines make one empty part (a fact that says "nothing" is still published once)."""
+    cuts = [lines[start:start + LINES_PER_PART] for start in range(0, len(lines), LINES_PER_PART)] or [lines]
+    return [(number, len(cuts), part) for number, part in enumerate(cuts, 1)]
 
 
 class Command(Message):

@@ -4,6 +4,8 @@ Document numbers (receipt, shipment, pick, put-away, movement, journal) are chos
 they make commands idempotent and let a client refer to what it created without a round trip.
 Stock facts are split per item and keyed `item_no|location_code`, so the inventory service sees
 each item's facts at a location in the order they happened (architecture.md, "Ordering").
+Facts whose lines grow with a document are published in parts of at most `LINES_PER_PART` lines
+(`InParts`: `part`/`parts`, every other field repeated), one message per part on the same key (Z2).
 """
 
 from datetime import date
@@ -15,6 +17,7 @@ from contracts.base import (
     Code,
     Command,
     CommandPart,
+    InParts,
     Message,
     Part,
     Quantity,
@@ -402,7 +405,7 @@ class LocationConfigured(Message):
     pick_by_fefo: bool
 
 
-class ReceiptReleased(Message):
+class ReceiptReleased(InParts, Message):
     TYPE = "warehouse.receipt.released.v1"
     KEY = ("receipt_no",)
 
@@ -413,7 +416,7 @@ class ReceiptReleased(Message):
     lines: tuple[ReleasedLineFact, ...]
 
 
-class ShipmentReleased(Message):
+class ShipmentReleased(InParts, Message):
     TYPE = "warehouse.shipment.released.v1"
     KEY = ("shipment_no",)
 
@@ -424,7 +427,7 @@ class ShipmentReleased(Message):
     lines: tuple[ReleasedLineFact, ...]
 
 
-class ReceiptPosted(StockFact):
+class ReceiptPosted(InParts, StockFact):
     """The inbound posting of one item: becomes positive item ledger entries (S1)."""
 
     TYPE = "warehouse.receipt.posted.v1"
@@ -437,7 +440,7 @@ class ReceiptPosted(StockFact):
     lines: tuple[PostedLineFact, ...]
 
 
-class PutAwayRegistered(StockFact):
+class PutAwayRegistered(InParts, StockFact):
     TYPE = "warehouse.put_away.registered.v1"
 
     put_away_no: str
@@ -446,7 +449,7 @@ class PutAwayRegistered(StockFact):
     lines: tuple[RegisteredLineFact, ...]
 
 
-class PickFact(StockFact):
+class PickFact(InParts, StockFact):
     """One item's part of a pick."""
 
     pick_no: str
@@ -475,7 +478,7 @@ class PickCancelled(PickFact):
     lines: tuple[AllocatedLineFact, ...]
 
 
-class ShipmentPosted(StockFact):
+class ShipmentPosted(InParts, StockFact):
     """The outbound posting of one item: negative entries, reservations synchronized (S5)."""
 
     TYPE = "warehouse.shipment.posted.v1"
@@ -487,7 +490,7 @@ class ShipmentPosted(StockFact):
     lines: tuple[PostedLineFact, ...]
 
 
-class MovementFact(StockFact):
+class MovementFact(InParts, StockFact):
     """One item's part of a movement."""
 
     movement_no: str
@@ -509,7 +512,7 @@ class MovementRegistered(MovementFact):
     lines: tuple[RegisteredLineFact, ...]
 
 
-class JournalFact(StockFact):
+class JournalFact(InParts, StockFact):
     """One item's part of a journal (reclassification, adjustment)."""
 
     document_no: str

@@ -7,13 +7,13 @@ into its contract model, or into parts of it when its lines grow with a document
 positive unless the contract says "signed"; the domain signs them like the ledger.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import singledispatch
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.base import LINES_PER_PART, Message
+from contracts.base import LINES_PER_PART, Message, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
 from contracts.topics import INVENTORY_EVENTS
 from inventory.domain import commands, events
@@ -26,7 +26,6 @@ from inventory.domain.reconciliation import ReconciliationDifference, WarehouseC
 from servicekit.unit_of_work import UnitOfWork
 
 SOURCE = "/inventory"
-Line = TypeVar("Line")
 
 # --- commands -> domain --------------------------------------------------------------------------
 def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
@@ -135,7 +134,9 @@ def _posted_line(
 
 
 def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.PostWarehouseDocument:
-    """W10/S4: the adjustment bin's balances become positive or negative adjustment entries."""
+    """W10/S4: the adjustment bin's balances become positive or negative adjustment entries, numbered
+    across the fact's parts (Z2) as if it were whole."""
+    first_line_no = (fact.part - 1) * LINES_PER_PART + 1
     lines = (
         PostedLine(
             EntryType.POSITIVE_ADJUSTMENT if line.quantity > 0 else EntryType.NEGATIVE_ADJUSTMENT,
@@ -144,7 +145,7 @@ def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.Po
             SourceDocument("warehouse_adjustment", fact.document_no, line_no),
             line.expiration,
         )
-        for line_no, line in enumerate(fact.lines, 1)
+        for line_no, line in enumerate(fact.lines, first_line_no)
         if line.quantity
     )
     return commands.PostWarehouseDocument(_place(fact), tuple(lines))
@@ -404,12 +405,6 @@ def _(event: events.PostingParked) -> list[Message]:
         )
         for part, parts, shortages in in_parts(event.shortages)
     ]
-
-
-def in_parts(lines: Sequence[Line]) -> list[tuple[int, int, Sequence[Line]]]:
-    """`lines` cut into parts of at most LINES_PER_PART, each with its number and the count of parts."""
-    cuts = [lines[start:start + LINES_PER_PART] for start in range(0, len(lines), LINES_PER_PART)] or [lines]
-    return [(number, len(cuts), part) for number, part in enumerate(cuts, 1)]
 
 
 def reservation_rejected(event: events.ReservationRejected, command_id: str) -> inv.ReservationRejected:

@@ -13,7 +13,7 @@ from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.base import Message, Part
+from contracts.base import Message, Part, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers pass it back to `publish`
 from contracts.topics import WAREHOUSE_EVENTS
 from servicekit.unit_of_work import UnitOfWork
@@ -202,13 +202,14 @@ _PER_ITEM_FACTS: dict[type[ev.DomainEvent], type[Message]] = {
 
 def facts(events: Iterable[ev.DomainEvent]) -> list[Message]:
     """The contract messages of the events, in order. A stock fact about several items becomes one message per
-    item, in the order the items first appear, so each travels on its item's key (architecture.md, Ordering)."""
+    item, in the order the items first appear, so each travels on its item's key (architecture.md, Ordering).
+    A fact with lines is cut into parts of at most LINES_PER_PART lines, each repeating the other fields (Z2)."""
     return [fact for event in events for fact in _facts(event)]
 
 
 def _facts(event: ev.DomainEvent) -> list[Message]:
     if isinstance(event, (ev.ReceiptReleased, ev.ShipmentReleased)):
-        return [_released(event)]
+        return _released(event)
     if isinstance(event, LocationConfigured):
         return [_location_configured(event)]
     if isinstance(event, ev.BinTotalsReported):
@@ -221,13 +222,19 @@ def _per_item(event: Any) -> list[Message]:
     contract = _PER_ITEM_FACTS[type(event)]
     header = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ("lines", "covered_items")}
     if "item_no" in header:
-        return [contract(**header, lines=tuple(_line(line) for line in event.lines))]
+        return _parts(contract, header, event.lines)
     # Items a document covers without lines (a count that found no difference) still get their fact.
     per_item: dict[str, list[Any]] = {item_no: [] for item_no in getattr(event, "covered_items", ())}
     for line in event.lines:
         per_item.setdefault(line.item_no, []).append(line)
-    return [contract(**header, item_no=item_no, lines=tuple(_line(line) for line in lines))
-            for item_no, lines in per_item.items()]
+    return [fact for item_no, lines in per_item.items() for fact in _parts(contract, {**header, "item_no": item_no},
+                                                                            lines)]
+
+
+def _parts(contract: type[Message], header: dict[str, Any], lines: Sequence[Any]) -> list[Message]:
+    """Z2: one fact per part of the lines, each with the whole header."""
+    return [contract(**header, lines=tuple(_line(line) for line in cut), part=part, parts=parts)
+            for part, parts, cut in in_parts(lines)]
 
 
 def _location_configured(event: LocationConfigured) -> wh.LocationConfigured:
@@ -245,17 +252,14 @@ def _location_configured(event: LocationConfigured) -> wh.LocationConfigured:
     )
 
 
-def _released(event: ev.ReceiptReleased | ev.ShipmentReleased) -> wh.ReceiptReleased | wh.ShipmentReleased:
-    """A released request is one document for the warehouse: one fact, keyed by its number."""
+def _released(event: ev.ReceiptReleased | ev.ShipmentReleased) -> list[Message]:
+    """A released request is one document for the warehouse: one fact (in parts, Z2), keyed by its number."""
     source = event.lines[0].source
-    lines = tuple(wh.ReleasedLineFact(line_no=line.line_no, source_line_no=line.source.line_no, item_no=line.item_no,
-                                      variant=line.variant, quantity=line.quantity, bin_code=line.bin_code)
-                  for line in event.lines)
-    common = {"location_code": event.location_code, "source_type": source.source_type, "source_no": source.source_no,
-              "lines": lines}
+    header: dict[str, Any] = {"location_code": event.location_code, "source_type": source.source_type,
+                              "source_no": source.source_no}
     if isinstance(event, ev.ReceiptReleased):
-        return wh.ReceiptReleased(receipt_no=event.receipt_no, **common)
-    return wh.ShipmentReleased(shipment_no=event.shipment_no, **common)
+        return _parts(wh.ReceiptReleased, {**header, "receipt_no": event.receipt_no}, event.lines)
+    return _parts(wh.ShipmentReleased, {**header, "shipment_no": event.shipment_no}, event.lines)
 
 
 def _tracked(tracking: Tracking) -> dict[str, Any]:
@@ -271,6 +275,12 @@ def _source(source: SourceLine | None) -> dict[str, Any]:
 @singledispatch
 def _line(line: object) -> Part:
     raise TypeError(f"no fact line for {type(line).__name__}")
+
+
+@_line.register
+def _(line: ev.ReleasedLine) -> wh.ReleasedLineFact:
+    return wh.ReleasedLineFact(line_no=line.line_no, source_line_no=line.source.line_no, item_no=line.item_no,
+                               variant=line.variant, quantity=line.quantity, bin_code=line.bin_code)
 
 
 @_line.register

@@ -92,6 +92,13 @@ class Warehouse:
                   count: int = 1) -> list[dict]:
         return await self.facts_of(await self.send(command, data), fact, count)
 
+    async def parts_of(self, command_id: str, fact: type[Message], timeout: float = 60.0) -> list[dict]:
+        """Every part of the one fact of type `fact` (about one item) that the command caused, in part order:
+        a fact of more than LINES_PER_PART lines comes in several (Z2)."""
+        [first] = await self.facts_of(command_id, fact)
+        found = await self.kafka.wait_for(timeout, first["parts"], type=fact.TYPE, causation_id=command_id)
+        return sorted((m.json() for m in found), key=lambda part: part["part"])
+
     async def refusal_of(self, command_id: str) -> dict:
         answer = await self.first_answer(command_id)
         assert answer.type == wh.CommandRejected.TYPE, f"expected a refusal, got {answer.type}: {answer.json()}"

@@ -125,3 +125,13 @@ def test_Z2_a_parked_posting_of_1200_serials_is_published_in_parts_each_explaini
     assert all(isinstance(fact, inv.PostingParked) for fact in parts)
     assert "SN-00500" in parts[0].message and "SN-00501" not in parts[0].message
     assert "SN-00501" in parts[1].message and parts[1].message.count("cannot be fully applied") == 500
+
+
+def test_Z2_adjustment_posting_lines_are_numbered_across_the_warehouse_facts_parts():
+    line = wh.AdjustmentPostingLineFact(variant="", lot="L1", quantity=Decimal(-1))
+    second = wh.WarehouseAdjustmentPosted(document_no="ADJ-9", location_code=WH, item_no=ITEM, posting_date=date.today(),
+                                          lines=(line, line), part=2, parts=2)
+
+    posted = messages.post_warehouse_adjustment(second)
+
+    assert [p.source.line_no for p in posted.lines] == [LINES_PER_PART + 1, LINES_PER_PART + 2]

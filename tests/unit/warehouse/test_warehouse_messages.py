@@ -2,8 +2,10 @@
 keyed item|location (architecture.md), facts with lines in parts of at most LINES_PER_PART (Z2)."""
 
 from datetime import date
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
@@ -104,6 +106,22 @@ NOT_IN_PARTS_YET = {wh.BinTotalsReported}
                                   and m not in NOT_IN_PARTS_YET], ids=lambda m: m.TYPE)
 def test_Z2_every_warehouse_fact_with_lines_carries_part_and_parts(fact):
     assert issubclass(fact, InParts)
+
+
+def _longest(model: type[BaseModel], **given: object) -> BaseModel:
+    """The model with every field at the longest value its type allows (strings of 50 characters)."""
+    longest = {str: "X" * 50, int: 999_999, bool: True, D: D("-999999999999.999999"), date: JUL}
+    values = {name: longest[get_args(f.annotation)[0] if get_args(f.annotation) else f.annotation]
+              for name, f in model.model_fields.items() if name not in given}
+    return model(**values, **given)
+
+
+@pytest.mark.parametrize("fact", [m for m in wh.EVENTS.values() if issubclass(m, InParts)], ids=lambda m: m.TYPE)
+def test_Z2_a_part_of_500_lines_at_their_longest_stays_far_under_1_mb(fact):
+    [line_type] = {arg for arg in get_args(fact.model_fields["lines"].annotation) if arg is not Ellipsis}
+    part = _longest(fact, lines=(_longest(line_type),) * LINES_PER_PART)
+
+    assert len(part.model_dump_json()) < 500_000
 
 
 # --- contract commands into domain commands --------------------------------------------------------

@@ -256,6 +256,8 @@ class ReservationCreated(TrackedDemandFact):
     serial: str = Field(description="named by the demand (specific); blank = nonspecific")
     quantity: Quantity = Field(description="granted; below requested_quantity only when allow_partial")
     requested_quantity: Quantity
+    breakdown: Breakdown | None = Field(
+        default=None, description="a partial grant: the I5 figures (docs/rules.md#I5) that explain the shortfall")
 
 
 class ReservationChanged(DemandFact):

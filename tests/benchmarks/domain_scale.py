@@ -12,6 +12,7 @@ SCENARIOS = {
     "warehouse, one line of N serials": warehouse_scale.serial_document,
     "warehouse, N lines": warehouse_scale.many_lines,
     "inventory, N serials": inventory_scale.serial_document,
+    "inventory, N serials, the pick takes other serials than reserved": inventory_scale.other_serials_picked,
 }
 
 

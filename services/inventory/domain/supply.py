@@ -7,8 +7,9 @@ at once which promises lost their supply, and lets a nonspecific promise be re-p
 binding) without touching what the demand asked for.
 """
 
+import heapq
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Generator, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TypeVar
@@ -20,6 +21,8 @@ from .quantities import ZERO
 from .totals import TotalsChanges
 
 Identity = tuple[Demand, int, TrackingNumbers]
+Group = tuple[Demand, LocationKey, TrackingNumbers]
+"""A demand's reservations at one item/variant/location naming the same serial/lot (or none)."""
 _Slot = TypeVar("_Slot", bound=Hashable)
 _Index = defaultdict[_Slot, dict[Identity, None]]
 """Reservation identities per demand, entry or key, in the order the rows appeared."""
@@ -70,6 +73,8 @@ class SupplyBook:
         self._by_demand: _Index[Demand] = defaultdict(dict)
         self._by_entry: _Index[int] = defaultdict(dict)
         self._by_key: _Index[TrackingKey] = defaultdict(dict)
+        self._by_named: _Index[Group] = defaultdict(dict)
+        self._heaps: dict[Group, list[tuple[int, Identity]]] = {}
         for row in self._rows.values():
             self._count(row, row.quantity)
         self._totals = totals
@@ -134,6 +139,26 @@ class SupplyBook:
         if demand is not None:
             return [self._rows[identity] for identity in self._by_demand.get(demand, ())]
         return self._rows.values()
+
+    def first_rows(self, demand: Demand, location: LocationKey, named: TrackingNumbers) -> Generator[Reservation]:
+        """The demand's rows at the location naming exactly `named`, by entry, each once, read lazily: rows
+        added meanwhile are included in their place. Z1: a heap is kept per group, so reading the first few
+        rows costs their number, not the group's. Close the iterator (`contextlib.closing`) when done."""
+        group = (demand, location, named)
+        if group not in self._heaps:
+            self._heaps[group] = [(self._rows[i].entry_no, i) for i in self._by_named.get(group, ())]
+            heapq.heapify(self._heaps[group])
+        heap, read, seen = self._heaps[group], [], set()
+        try:
+            while heap:
+                item = heapq.heappop(heap)
+                if item[1] in self._rows and item[1] not in seen:
+                    seen.add(item[1])
+                    read.append(item)
+                    yield self._rows[item[1]]
+        finally:
+            for item in read:
+                heapq.heappush(heap, item)
 
     def reserved_for(self, demand: Demand, location: LocationKey) -> Decimal:
         """What the demand has reserved at the location, all rows together."""
@@ -270,6 +295,10 @@ class SupplyBook:
         self._reserved_on[row.entry_no] += change
         self._reserved_by[row.demand, row.key.location_key] += change
         present = row.identity in self._rows
+        group = (row.demand, row.key.location_key, row.named)
+        if present and row.identity not in self._by_named.get(group, ()) and group in self._heaps:
+            heapq.heappush(self._heaps[group], (row.entry_no, row.identity))
+        _index(self._by_named, group, row.identity, present)
         _index(self._by_demand, row.demand, row.identity, present)
         _index(self._by_entry, row.entry_no, row.identity, present)
         _index(self._by_key, row.key, row.identity, present)

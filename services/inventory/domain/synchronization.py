@@ -8,7 +8,8 @@ S6 (exactly once) belongs to the persistence layer's inbox; everything here is d
 a redelivered message that slipped past it would decide exactly the same.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import replace
 from decimal import Decimal
 
@@ -24,11 +25,11 @@ from .events import (
     ReservationConflict,
     ReservationsSynchronized,
 )
-from .keys import TrackingKey
+from .keys import LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import ParkedPosting, PostedLine, Posting, Shortage, explain
 from .quantities import ZERO, total
-from .supply import portions
+from .supply import SupplyBook, portions
 from .workspace import StockChanges, StockState, Workspace
 
 
@@ -224,23 +225,35 @@ def _follow_picked_lot(workspace: Workspace, demand: Demand, picked: TrackingKey
     to_move = waiting - total(row.quantity for row in supply.rows(demand=demand, key=picked))
     if to_move <= ZERO:
         return  # Z1: the picked unit is already reserved for the demand; its other rows need not be read
-    rows = supply.rows(demand=demand, location=picked.location_key)
-    movable = sorted(
-        (row for row in rows if row.key != picked and row.named.matches(picked)),
-        key=lambda row: (not row.is_specific, row.entry_no),
-    )
     targets = [entry for entry in supply.open_entries(picked.location_key, picked.numbers) if entry.key == picked]
-    for row in movable:
-        quantity = min(row.quantity, to_move)
-        if quantity <= ZERO:
-            return
-        freed = supply.entry(row.entry_no)
-        supply.take(row, quantity)
-        placed = supply.reserve_on(demand, row.named, quantity, targets, "swapped_for_picked_lot", prefer=[freed])
-        if placed < quantity:
-            supply.add(demand, freed, row.named, quantity - placed)
-        supply.note_move(row, picked, placed, "late_binding")
-        to_move -= placed
+    with closing(_movable(supply, demand, picked)) as movable:
+        for row in movable:
+            quantity = min(row.quantity, to_move)
+            if quantity <= ZERO:
+                return
+            freed = supply.entry(row.entry_no)
+            supply.take(row, quantity)
+            placed = supply.reserve_on(demand, row.named, quantity, targets, "swapped_for_picked_lot", prefer=[freed])
+            if placed < quantity:
+                supply.add(demand, freed, row.named, quantity - placed)
+            supply.note_move(row, picked, placed, "late_binding")
+            to_move -= placed
+
+
+def _movable(supply: SupplyBook, demand: Demand, picked: TrackingKey) -> Generator[Reservation]:
+    """The demand's rows late binding may move onto `picked`, in its order: specific ones whose named numbers
+    cover the picked key, then nonspecific ones, each by entry; rows already on the key are not moved."""
+    location, serial_no, lot_no = picked.location_key, picked.serial_no, picked.lot_no
+    named = {TrackingNumbers(serial_no, lot_no), TrackingNumbers(serial_no), TrackingNumbers(lot_no=lot_no)}
+    specific = [row for numbers in named - {TrackingNumbers()} for row in _all(demand, location, numbers, supply)]
+    yield from sorted((row for row in specific if row.key != picked), key=lambda row: (row.entry_no, row.named))
+    with closing(supply.first_rows(demand, location, TrackingNumbers())) as nonspecific:
+        yield from (row for row in nonspecific if row.key != picked)
+
+
+def _all(demand: Demand, location: LocationKey, named: TrackingNumbers, supply: SupplyBook) -> list[Reservation]:
+    with closing(supply.first_rows(demand, location, named)) as rows:
+        return list(rows)
 
 
 def _report_conflicts(workspace: Workspace, demand: Demand, key: TrackingKey, before: StockTotals) -> None:

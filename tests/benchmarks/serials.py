@@ -93,7 +93,7 @@ class OutboxWatch:
                 await conn.close()
             if row is not None:
                 return (f"the {service} outbox holds a {bytes(row['type'] or b'?').decode()} of "
-                        f"{row['size'] / 1e6:.2f} MB, over the broker's {BROKER_LIMIT / 1e6:.2f} MB limit: "
+                        f"{row['size']:,} bytes, over the broker's limit of {BROKER_LIMIT:,}: "
                         f"its relay retries it and publishes nothing after it")
         return None
 
@@ -124,8 +124,11 @@ def parts(lines: list[dict], size: int) -> list[list[dict]]:
 class SerialDocument:
     """The steps of one document of `serials` serial numbers of a new item."""
 
-    def __init__(self, bench: SerialBench, watch: OutboxWatch, serials: int, lines_per_command: int) -> None:
-        self.bench, self.d, self.watch = bench, bench.driver, watch
+    def __init__(self, bench: SerialBench, serials: int, lines_per_command: int) -> None:
+        self.bench, self.d = bench, bench.driver
+        # A warehouse step waits only on the warehouse's outbox; the inventory's postings on both.
+        self.warehouse_outbox = OutboxWatch({"warehouse": bench.stack.warehouse_db})
+        self.both_outboxes = OutboxWatch({"warehouse": bench.stack.warehouse_db, "inventory": bench.stack.inventory_db})
         self.serials, self.size, self.timeout = serials, lines_per_command, bench.timeout
         self.run_id = uuid.uuid4().hex[:6]
         self.result = SerialRun(serials, lines_per_command)
@@ -176,7 +179,7 @@ class SerialDocument:
         started = time.perf_counter()
         answered = await bounded(asyncio.gather(*(
             self.d.command(WAREHOUSE_COMMANDS, model, data, answer) for model, data in commands)),
-            self.watch, self.timeout)
+            self.warehouse_outbox, self.timeout)
         self.result.seconds[name] = time.perf_counter() - started
         return [fact for facts in answered for fact in facts]
 
@@ -184,7 +187,7 @@ class SerialDocument:
         """The inventory's LedgerEntriesPosted for each fact, timed from `started`, awaited at the end."""
         async def posted() -> None:
             await bounded(asyncio.gather(*(self.d.caused(fact[2]["ce_id"], inv.LedgerEntriesPosted.TYPE)
-                                           for fact in facts)), self.watch, self.timeout)
+                                           for fact in facts)), self.both_outboxes, self.timeout)
             finished = time.perf_counter()
             context["finished"] = max(context["finished"], finished)
             self.result.seconds[name] = finished - started
@@ -276,8 +279,7 @@ class SerialBench:
         return bench
 
     def document(self, serials: int, lines_per_command: int) -> SerialDocument:
-        watch = OutboxWatch({"warehouse": self.stack.warehouse_db, "inventory": self.stack.inventory_db})
-        return SerialDocument(self, watch, serials, lines_per_command)
+        return SerialDocument(self, serials, lines_per_command)
 
     async def new_item(self) -> str:
         """A serial-tracked item of its own for each document, known to both services."""

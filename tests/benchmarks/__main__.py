@@ -433,18 +433,33 @@ def console(report: Report) -> str:
 RUN_START, RUN_END = "<!-- bench run: start -->", "<!-- bench run: end -->"
 
 
-def run_section(report: Report, host: dict[str, str], seconds: float) -> str:
+def command_line(argv: list[str]) -> str:
+    """The sizes the run was asked for; where it wrote its files is left out (no paths of a machine)."""
+    shown, skip = [], False
+    for arg in argv:
+        if skip or arg.startswith(("--doc=", "--json=")):
+            skip = False
+            continue
+        skip = arg in ("--doc", "--json")
+        if not skip:
+            shown.append(arg)
+    return " ".join(["python -m tests.benchmarks", *shown])
+
+
+def run_section(report: Report, host: dict[str, str], seconds: float, when: datetime | None = None,
+                argv: list[str] | None = None) -> str:
     conditions = "\n".join(f"- **{f.name}**: {f.conditions}" for f in report.figures if f.conditions)
     fit = (f"At most {serials.lines_that_fit('receipt'):,} serial lines fit in one `PostReceipt` and "
            f"{serials.lines_that_fit('pick'):,} pick lines in one `RegisterPick` (JSON as the bench writes it, "
            f"within {serials.COMMAND_BUDGET:,} bytes of a {serials.BROKER_LIMIT:,}-byte request); bigger "
            "documents go in parts.")
+    started = (when or datetime.now(UTC)).strftime('%Y-%m-%d %H:%M UTC')
+    command = command_line(sys.argv[1:] if argv is None else argv)
     return f"""{RUN_START}
-## Run of {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}
-
-`python -m tests.benchmarks {' '.join(sys.argv[1:])}`, {seconds / 60:.1f} minutes. Every figure was measured
-in the same run as its baseline, on the same broker and PostgreSQL server. The machine is shared: other
-developers' test suites ran on it at the same time (see the load average).
+Run of {started}: `{command}`,
+{seconds / 60:.1f} minutes. Every figure was measured in the same run as its baseline, on the same broker and
+PostgreSQL server. The machine is shared: other developers' test suites ran on it at the same time (see the
+load average).
 
 ### Machine
 
@@ -473,19 +488,20 @@ def previous_run(doc: Path) -> str:
     if RUN_START not in text or RUN_END not in text:
         return ""
     section = text[text.index(RUN_START):text.index(RUN_END) + len(RUN_END)]
-    return "\n\n# Previous run\n\n" + section
+    return "\n\n## Previous run\n\n" + section
 
 
-def document(report: Report, host: dict[str, str], seconds: float, doc: Path) -> str:
+def document(report: Report, host: dict[str, str], seconds: float, doc: Path, when: datetime | None = None,
+             argv: list[str] | None = None) -> str:
     return f"""# Benchmarks
 
 Written by `make bench` (tests/benchmarks/). Each run replaces the latest run below and keeps the one
 before it, so the file always shows the figures of two runs; how each figure is measured, the profile
 and what changed follow them.
 
-# Latest run
+## Latest run
 
-{run_section(report, host, seconds)}{previous_run(doc)}
+{run_section(report, host, seconds, when, argv)}{previous_run(doc)}
 
 {NOTES.read_text()}"""
 

@@ -96,7 +96,7 @@ def test_a_rewrite_keeps_the_previous_run_beside_the_latest(tmp_path: Path):
     doc.write_text(document(Report([Figure("figure A", "2")]), {"cores (nproc)": "2"}, 60.0, doc))
     doc.write_text(document(Report([Figure("figure A", "3")]), {"cores (nproc)": "2"}, 60.0, doc))
     text = doc.read_text()
-    latest, previous = text.split("# Previous run")
+    latest, previous = text.split("## Previous run")
     assert "| figure A | 3 |" in latest and "| figure A | 2 |" in previous and "| figure A | 1 |" not in text
 
 
@@ -106,3 +106,10 @@ def test_a_failed_step_is_reported_with_its_reason():
     table = serial_table([run])
     assert "| inventory posting of the receipt | **failed**: the inventory outbox holds ... over the limit |" in table
     assert "| receipt posted | 1.00 s (0.10 ms/line) |" in table
+
+
+def test_the_report_names_the_sizes_but_no_path_of_the_machine():
+    from tests.benchmarks.__main__ import command_line
+
+    argv = ["--seconds", "5", "--doc", "/somewhere/b.md", "--json=/tmp/f.json", "--serials", "10,20"]
+    assert command_line(argv) == "python -m tests.benchmarks --seconds 5 --serials 10,20"

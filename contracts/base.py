@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_nan=False,
                                     description="exact decimal in the item's base unit; JSON string or number")]
@@ -11,11 +11,28 @@ Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=6, allow_inf_n
 Code = Annotated[str, Field(max_length=50)]
 
 
+STOCK_KEY = ("item_no", "location_code")
+
+
+def enum_schema(values: tuple[str, ...]) -> WithJsonSchema:
+    """For `Annotated[str, enum_schema(...)]`: a string from a set, an `enum` in the JSON schema. The model
+    accepts any string, so that the service refuses a wrong value with a sentence naming the valid ones
+    (a rejection event) instead of dead-lettering it; the wire value is the same plain string."""
+    return WithJsonSchema({"type": "string", "enum": list(values)})
+
+
 class Part(BaseModel):
-    """A frozen piece of a message. Readers tolerate unknown fields (ignored), so producers may add
+    """A frozen piece of a fact. Readers tolerate unknown fields (ignored), so producers may add
     optional fields within v1."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class CommandPart(Part):
+    """A frozen piece of a command: unknown fields are refused, so a misspelt field is an error the sender
+    sees (a dead letter naming it, `slt publish` exit 2) rather than a silently applied default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Message(Part):
@@ -27,6 +44,20 @@ class Message(Part):
     def kafka_key(self) -> str:
         """The stock key that orders this message, e.g. item + location."""
         return "|".join(str(getattr(self, name)) for name in self.KEY)
+
+
+class StockFact(Message):
+    """A fact about one item's stock at a location, keyed `item_no|location_code`, so a reader sees an
+    item's facts at a location in the order they happened."""
+
+    KEY = STOCK_KEY
+
+
+class Command(Message):
+    """A whole command payload: strict like its parts (unknown fields refused). A command that mixes in
+    tolerant field groups names it (or `CommandPart`) last among its bases: the last base's configuration wins."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Rejection(Message):

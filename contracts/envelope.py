@@ -1,11 +1,16 @@
 """The message envelope: CloudEvents 1.0 in Kafka binary mode.
 
 The event attributes travel as Kafka headers (`ce_id`, `ce_type`, ...); the Kafka value is the
-JSON `data` alone. `correlation_id` ties every message of one business conversation together,
-`causation_id` names the message that directly caused this one.
+JSON `data` alone. Two extension attributes, named as the spec wants them (lower-case letters and
+digits): `correlationid` ties every message of one business conversation together, `causationid`
+names the message that directly caused this one; they travel as `ce_correlationid` and
+`ce_causationid`. v1 used the headers `correlation_id` and `causation_id`: they are still read
+(a v1 sender keeps working) and still written beside the new ones (a v1 reader keeps working)
+until a v2 of the envelope drops them.
 """
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -19,8 +24,11 @@ H_SOURCE = "ce_source"
 H_SPECVERSION = "ce_specversion"
 H_TIME = "ce_time"
 H_SUBJECT = "ce_subject"
-H_CORRELATION_ID = "correlation_id"
-H_CAUSATION_ID = "causation_id"
+H_CORRELATION_ID = "ce_correlationid"
+H_CAUSATION_ID = "ce_causationid"
+LEGACY_CORRELATION_ID = "correlation_id"
+"""v1's header name of `correlationid` (not a valid CloudEvents attribute name): read and written, deprecated."""
+LEGACY_CAUSATION_ID = "causation_id"
 H_CONTENT_TYPE = "content-type"
 
 REQUIRED_HEADERS = (H_ID, H_TYPE, H_SOURCE, H_SPECVERSION)
@@ -74,6 +82,8 @@ class Envelope(BaseModel):
             H_SUBJECT: self.subject,
             H_CORRELATION_ID: self.correlation_id,
             H_CAUSATION_ID: self.causation_id,
+            LEGACY_CORRELATION_ID: self.correlation_id,
+            LEGACY_CAUSATION_ID: self.causation_id,
             H_CONTENT_TYPE: CONTENT_TYPE,
         }
         return [(k, v.encode()) for k, v in pairs.items()]
@@ -92,6 +102,16 @@ class Envelope(BaseModel):
             source=headers[H_SOURCE],
             subject=headers.get(H_SUBJECT, ""),
             time=headers.get(H_TIME) or datetime.now(UTC),
-            correlation_id=headers.get(H_CORRELATION_ID) or headers[H_ID],
-            causation_id=headers.get(H_CAUSATION_ID, ""),
+            correlation_id=correlation_of(headers) or headers[H_ID],
+            causation_id=causation_of(headers),
         )
+
+
+def correlation_of(headers: Mapping[str, str]) -> str:
+    """The `correlationid` attribute, under its CloudEvents name or v1's."""
+    return headers.get(H_CORRELATION_ID) or headers.get(LEGACY_CORRELATION_ID, "")
+
+
+def causation_of(headers: Mapping[str, str]) -> str:
+    """The `causationid` attribute, under its CloudEvents name or v1's."""
+    return headers.get(H_CAUSATION_ID) or headers.get(LEGACY_CAUSATION_ID, "")

@@ -7,13 +7,16 @@ A demand is the order line a reservation serves: (source_type, source_no, source
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
 
-from contracts.base import Code, Message, Part, Quantity, Rejection, by_type
+from contracts.base import STOCK_KEY, Code, Command, Message, Part, Quantity, Rejection, StockFact, by_type, enum_schema
 
 TRACKING_POLICIES = ("none", "lot", "serial", "lot_and_serial")
-STOCK_KEY = ("item_no", "location_code")
+ENTRY_TYPES = ("purchase", "sale", "positive_adjustment", "negative_adjustment", "transfer")
+TrackingPolicy = Annotated[str, enum_schema(TRACKING_POLICIES)]
+EntryType = Annotated[str, enum_schema(ENTRY_TYPES)]
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ class Breakdown(Part):
 
 class LedgerEntry(Part):
     entry_no: int
-    entry_type: str = Field(description="purchase, sale, positive_adjustment, negative_adjustment, transfer")
+    entry_type: EntryType = Field(description="purchase, sale, positive_adjustment, negative_adjustment, transfer")
     variant: str
     serial: str
     lot: str
@@ -85,7 +88,13 @@ class Shortage(Part):
 
 
 # --- commands ---------------------------------------------------------------------------------
-class RegisterItem(Message):
+class DemandCommand(DemandFields, StockFields, Command):
+    """A command about what one demand (order line) has of an item at a location."""
+
+    KEY = STOCK_KEY
+
+
+class RegisterItem(Command):
     """Create (or confirm) an item and how its stock is tracked."""
 
     TYPE = "inventory.item.register.v1"
@@ -93,16 +102,15 @@ class RegisterItem(Message):
 
     item_no: Code = Field(min_length=1)
     base_unit: Code = Field(min_length=1, max_length=10)
-    tracking_policy: str = Field(description="one of: none, lot, serial, lot_and_serial")
+    tracking_policy: TrackingPolicy = Field(description="one of: none, lot, serial, lot_and_serial")
     expiration_required: bool = False
     strict_expiration: bool = False
 
 
-class Reserve(DemandFields, StockFields, Message):
+class Reserve(DemandCommand):
     """Reserve for a demand; naming a serial and/or lot makes it specific (I3). Bin/zone are refused (I4)."""
 
     TYPE = "inventory.reservation.reserve.v1"
-    KEY = STOCK_KEY
 
     quantity: Quantity
     serial: Code = ""
@@ -112,28 +120,25 @@ class Reserve(DemandFields, StockFields, Message):
     allow_partial: bool = False
 
 
-class CancelReservation(DemandFields, StockFields, Message):
+class CancelReservation(DemandCommand):
     """Cancel the demand's reservations of the item (only those naming `serial`/`lot`, when given)."""
 
     TYPE = "inventory.reservation.cancel.v1"
-    KEY = STOCK_KEY
 
     serial: Code = ""
     lot: Code = ""
 
 
-class ReduceReservation(DemandFields, StockFields, Message):
+class ReduceReservation(DemandCommand):
     TYPE = "inventory.reservation.reduce.v1"
-    KEY = STOCK_KEY
 
     quantity: Quantity = Field(description="how much less to reserve")
 
 
-class ChangeReservationTracking(DemandFields, StockFields, Message):
+class ChangeReservationTracking(DemandCommand):
     """I6: move a specific reservation to another serial/lot; cancelled if the new one is not available."""
 
     TYPE = "inventory.reservation.change_tracking.v1"
-    KEY = STOCK_KEY
 
     serial: Code = ""
     lot: Code = ""
@@ -141,25 +146,23 @@ class ChangeReservationTracking(DemandFields, StockFields, Message):
     new_lot: Code = ""
 
 
-class DeleteDemandLine(DemandFields, StockFields, Message):
+class DeleteDemandLine(DemandCommand):
     """The order line is gone: its reservations and tracking assignments are cancelled (I6)."""
 
     TYPE = "inventory.demand_line.delete.v1"
-    KEY = STOCK_KEY
 
 
-class AssignTracking(DemandFields, StockFields, Message):
+class AssignTracking(DemandCommand):
     """Write a serial/lot onto a demand line without reserving it."""
 
     TYPE = "inventory.tracking.assign.v1"
-    KEY = STOCK_KEY
 
     serial: Code = ""
     lot: Code = ""
     quantity: Quantity
 
 
-class BlockTracking(Message):
+class BlockTracking(Command):
     """T4: a blocked serial/lot takes part in no pick, movement or reservation."""
 
     TYPE = "inventory.tracking.block.v1"
@@ -172,7 +175,7 @@ class BlockTracking(Message):
     reason: str = ""
 
 
-class UnblockTracking(Message):
+class UnblockTracking(Command):
     TYPE = "inventory.tracking.unblock.v1"
     KEY = ("item_no",)
 
@@ -183,45 +186,68 @@ class UnblockTracking(Message):
 
 
 # --- events -----------------------------------------------------------------------------------
+class DemandFact(DemandFields, StockFields, StockFact):
+    """A fact about what one demand (order line) has of an item at a location."""
+
+
+class TrackedDemandFact(DemandFact):
+    """A demand's fact about one serial/lot (both blank: nonspecific)."""
+
+    serial: str
+    lot: str
+
+
+class PostingFact(StockFact):
+    """A fact about one posting (a warehouse fact's ce_id) of an item at a location."""
+
+    posting_id: str
+    item_no: str
+    location_code: str
+
+
+class TrackingNumbersFact(Message):
+    """A fact about serial/lot numbers of an item, at every location."""
+
+    KEY = ("item_no",)
+
+    item_no: str
+    variant: str = ""
+    serial: str = ""
+    lot: str = ""
+
+
 class ItemRegistered(Message):
     TYPE = "inventory.item.registered.v1"
     KEY = ("item_no",)
 
     item_no: str
     base_unit: str
-    tracking_policy: str
+    tracking_policy: TrackingPolicy
     expiration_required: bool
     strict_expiration: bool
 
 
-class LedgerEntriesPosted(Message):
+class LedgerEntriesPosted(PostingFact):
     """I1, I2: entries a posting created (one per serial/lot) and how its outbound entries were applied."""
 
     TYPE = "inventory.ledger.entries_posted.v1"
-    KEY = STOCK_KEY
 
-    posting_id: str
-    item_no: str
-    location_code: str
     entries: tuple[LedgerEntry, ...]
     applications: tuple[Application, ...] = ()
 
 
-class ReservationCreated(DemandFields, StockFields, Message):
+class ReservationCreated(TrackedDemandFact):
     TYPE = "inventory.reservation.created.v1"
-    KEY = STOCK_KEY
 
     serial: str = Field(description="named by the demand (specific); blank = nonspecific")
-    lot: str
     quantity: Quantity = Field(description="granted; below requested_quantity only when allow_partial")
     requested_quantity: Quantity
 
 
-class ReservationChanged(DemandFields, StockFields, Message):
+class ReservationChanged(DemandFact):
     """Part of a reservation moved to another serial/lot (late binding S3, I6, ...)."""
 
     TYPE = "inventory.reservation.changed.v1"
-    KEY = STOCK_KEY
 
     from_serial: str
     from_lot: str
@@ -231,21 +257,17 @@ class ReservationChanged(DemandFields, StockFields, Message):
     reason: str
 
 
-class ReservationCancelled(DemandFields, StockFields, Message):
+class ReservationCancelled(TrackedDemandFact):
     TYPE = "inventory.reservation.cancelled.v1"
-    KEY = STOCK_KEY
 
-    serial: str
-    lot: str
     quantity: Quantity
     reason: str
 
 
-class ReservationRejected(DemandFields, StockFields, Message):
+class ReservationRejected(DemandFact):
     """I5: a refused reservation with the numbers that explain why."""
 
     TYPE = "inventory.reservation.rejected.v1"
-    KEY = STOCK_KEY
 
     command_id: str
     serial: str
@@ -257,11 +279,10 @@ class ReservationRejected(DemandFields, StockFields, Message):
     breakdown: Breakdown | None = None
 
 
-class ReservationConflict(StockFields, Message):
+class ReservationConflict(StockFields, StockFact):
     """S3: stock specifically reserved for one demand was picked for another; both facts stay."""
 
     TYPE = "inventory.reservation.conflict.v1"
-    KEY = STOCK_KEY
 
     picked_for: DemandRef
     reserved_for: DemandRef
@@ -270,44 +291,36 @@ class ReservationConflict(StockFields, Message):
     quantity: Quantity
 
 
-class DemandReservationChanged(DemandFields, StockFields, Message):
+class DemandReservationChanged(DemandFact):
     """What the demand now has reserved (absolute): all its reservations when serial and lot are blank,
     its specific ones on that serial/lot otherwise. The warehouse replicates it for I7."""
 
     TYPE = "inventory.demand.reservation_changed.v1"
-    KEY = STOCK_KEY
 
     serial: str = ""
     lot: str = ""
     reserved: Quantity
 
 
-class TrackingAssigned(DemandFields, StockFields, Message):
+class TrackingAssigned(TrackedDemandFact):
     TYPE = "inventory.tracking.assigned.v1"
-    KEY = STOCK_KEY
 
-    serial: str
-    lot: str
     quantity: Quantity
 
 
-class PickedTrackingRecorded(DemandFields, StockFields, Message):
+class PickedTrackingRecorded(TrackedDemandFact):
     """S3: the serial/lot really picked is written on the demand line."""
 
     TYPE = "inventory.tracking.picked_recorded.v1"
-    KEY = STOCK_KEY
 
-    serial: str
-    lot: str
     quantity: Quantity
     picked_quantity: Quantity
 
 
-class ReservationsSynchronized(DemandFields, StockFields, Message):
+class ReservationsSynchronized(DemandFact):
     """S5: a shipment consumed the demand's reservations by the shipped quantity."""
 
     TYPE = "inventory.reservations.synchronized.v1"
-    KEY = STOCK_KEY
 
     shipment_no: str = ""
     serial: str
@@ -317,48 +330,28 @@ class ReservationsSynchronized(DemandFields, StockFields, Message):
     still_reserved: Quantity
 
 
-class PostingParked(Message):
+class PostingParked(PostingFact):
     """S5: a posting the ledger cannot apply yet; applied automatically when the missing supply arrives."""
 
     TYPE = "inventory.posting.parked.v1"
-    KEY = STOCK_KEY
 
-    posting_id: str
-    item_no: str
-    location_code: str
     reason_code: str
     message: str
     shortages: tuple[Shortage, ...]
 
 
-class PostingApplied(Message):
+class PostingApplied(PostingFact):
     TYPE = "inventory.posting.applied.v1"
-    KEY = STOCK_KEY
-
-    posting_id: str
-    item_no: str
-    location_code: str
 
 
-class TrackingBlocked(Message):
+class TrackingBlocked(TrackingNumbersFact):
     TYPE = "inventory.tracking.blocked.v1"
-    KEY = ("item_no",)
 
-    item_no: str
-    variant: str = ""
-    serial: str = ""
-    lot: str = ""
     reason: str = ""
 
 
-class TrackingUnblocked(Message):
+class TrackingUnblocked(TrackingNumbersFact):
     TYPE = "inventory.tracking.unblocked.v1"
-    KEY = ("item_no",)
-
-    item_no: str
-    variant: str = ""
-    serial: str = ""
-    lot: str = ""
 
 
 class Difference(Part):
@@ -371,11 +364,10 @@ class Difference(Part):
     difference: Quantity = Field(description="real_bins + adjustment_bin - ledger_inventory")
 
 
-class ReconciliationReported(Message):
+class ReconciliationReported(StockFact):
     """S7: the warehouse's bin totals of one item compared with the item ledger; empty `differences` = agreed."""
 
     TYPE = "inventory.reconciliation.reported.v1"
-    KEY = STOCK_KEY
 
     request_id: str
     item_no: str

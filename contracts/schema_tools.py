@@ -15,7 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from contracts.base import Message
 from contracts.catalog import MESSAGES
+from contracts.examples import example
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,9 +28,25 @@ Schema = dict[str, Any]
 
 def generate() -> dict[str, Schema]:
     """The schema of every message, by `ce_type`, as readers validate it (pydantic's validation mode)."""
+    return {ce_type: schema_of(model) for ce_type, model in sorted(MESSAGES.items())}
+
+
+def schema_of(model: type[Message]) -> Schema:
+    """The model's JSON Schema with an example and `x-kafka-key`: the fields its Kafka key joins, with `|`."""
+    instance = example(model)
     return {
-        ce_type: {"$schema": JSON_SCHEMA_DIALECT, **model.model_json_schema()}
-        for ce_type, model in sorted(MESSAGES.items())
+        "$schema": JSON_SCHEMA_DIALECT,
+        **model.model_json_schema(),
+        "examples": [instance],
+        "x-kafka-key": kafka_key(model, instance),
+    }
+
+
+def kafka_key(model: type[Message], instance: dict[str, Any]) -> Schema:
+    return {
+        "fields": list(model.KEY),
+        "format": "|".join(model.KEY),
+        "example": model.model_validate(instance).kafka_key(),
     }
 
 
@@ -89,6 +107,10 @@ class _Side:
         schema = self.resolve(schema)
         return [self.resolve(s) for s in schema.get("anyOf", schema.get("oneOf", [schema]))]
 
+    def values(self, schema: Schema) -> set[str]:
+        """The `enum` values a string from a set may take; empty when any value is allowed."""
+        return {value for alternative in self.alternatives(schema) for value in alternative.get("enum", ())}
+
     def kinds(self, schema: Schema) -> set[str]:
         """The JSON types a value may have; a date is not just any string."""
         found = set()
@@ -104,6 +126,9 @@ def _compare(old: _Side, new: _Side, old_schema: Schema, new_schema: Schema, pat
     if old_kinds != new_kinds:
         problems.append(f"{path}: type changed from {sorted(old_kinds)} to {sorted(new_kinds)}")
         return
+    removed = old.values(old_schema) - new.values(new_schema) if new.values(new_schema) else set()
+    if removed:
+        problems.append(f"{path}: value(s) {sorted(removed)} no longer allowed")
     old_parts, new_parts = old.alternatives(old_schema), new.alternatives(new_schema)
     for old_part in old_parts:
         kind = old_part.get("type")

@@ -7,14 +7,27 @@ each item's facts at a location in the order they happened (architecture.md, "Or
 """
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import Field
 
-from contracts.base import Code, Message, Part, Quantity, Rejection, by_type
+from contracts.base import (
+    Code,
+    Command,
+    CommandPart,
+    Message,
+    Part,
+    Quantity,
+    Rejection,
+    StockFact,
+    by_type,
+    enum_schema,
+)
 
 BIN_TYPES = ("receive", "ship", "put_away", "pick")
 BLOCK_MOVEMENTS = ("none", "inbound", "outbound", "all")
-STOCK_KEY = ("item_no", "location_code")
+BinType = Annotated[str, enum_schema(BIN_TYPES)]
+BlockMovement = Annotated[str, enum_schema(BLOCK_MOVEMENTS)]
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -26,10 +39,18 @@ class Zone(Part):
 class Bin(Part):
     code: Code = Field(min_length=1)
     zone: Code
-    types: tuple[str, ...] = Field(default=(), description=f"subset of {', '.join(BIN_TYPES)}; empty = QC-like")
+    types: tuple[BinType, ...] = Field(default=(), description=f"subset of {', '.join(BIN_TYPES)}; empty = QC-like")
     ranking: int = 0
-    block_movement: str = Field(default="none", description=f"one of: {', '.join(BLOCK_MOVEMENTS)}")
+    block_movement: BlockMovement = Field(default="none", description=f"one of: {', '.join(BLOCK_MOVEMENTS)}")
     dedicated: bool = False
+
+
+class LayoutZone(Zone, CommandPart):
+    """A zone of a location's layout, as a command sets it."""
+
+
+class LayoutBin(Bin, CommandPart):
+    """A bin of a location's layout, as a command sets it."""
 
 
 class TrackedFields(Part):
@@ -38,7 +59,7 @@ class TrackedFields(Part):
     expiration: date | None = None
 
 
-class RequestLine(Part):
+class RequestLine(CommandPart):
     """A line of an inbound or outbound request: which order line, which item, how much."""
 
     line_no: int = Field(gt=0)
@@ -49,14 +70,14 @@ class RequestLine(Part):
     bin_code: Code = Field(default="", description="default: the location's receive (inbound) or ship (outbound) bin")
 
 
-class ReceivedLine(TrackedFields):
+class ReceivedLine(TrackedFields, CommandPart):
     """One tracking line of a receipt posting: quantity of a receipt line with its serial/lot/expiration."""
 
     line_no: int
     quantity: Quantity
 
 
-class HandledLine(Part):
+class HandledLine(CommandPart):
     """A registered activity line; `place_bin` overrides the proposed Place bin (put-aways, movements)."""
 
     line_no: int
@@ -64,7 +85,7 @@ class HandledLine(Part):
     place_bin: Code = ""
 
 
-class PickedLine(Part):
+class PickedLine(CommandPart):
     """A registered pick line; `serial`/`lot` name what was really taken when it differs from the proposal (W6)."""
 
     line_no: int
@@ -73,12 +94,12 @@ class PickedLine(Part):
     lot: Code | None = None
 
 
-class ShipLine(Part):
+class ShipLine(CommandPart):
     line_no: int
     quantity: Quantity
 
 
-class MovementLine(TrackedFields):
+class MovementLine(TrackedFields, CommandPart):
     item_no: Code
     variant: Code = ""
     from_bin: Code
@@ -86,7 +107,7 @@ class MovementLine(TrackedFields):
     quantity: Quantity
 
 
-class ReclassificationLine(TrackedFields):
+class ReclassificationLine(TrackedFields, CommandPart):
     """Change bin and/or serial, lot, expiration of content already in the warehouse (W8).
     `serial`/`lot`/`expiration` name the current content; blank `new_*` fields keep the current value."""
 
@@ -100,7 +121,7 @@ class ReclassificationLine(TrackedFields):
     new_expiration: date | None = None
 
 
-class AdjustmentLine(TrackedFields):
+class AdjustmentLine(TrackedFields, CommandPart):
     """Found (quantity > 0) or lost (quantity < 0) stock in a real bin (W9)."""
 
     item_no: Code
@@ -109,7 +130,7 @@ class AdjustmentLine(TrackedFields):
     quantity: Quantity
 
 
-class CountLine(TrackedFields):
+class CountLine(TrackedFields, CommandPart):
     """A physical count: what is really in the bin; the difference to the bin content is adjusted (W9)."""
 
     item_no: Code
@@ -119,22 +140,22 @@ class CountLine(TrackedFields):
 
 
 # --- commands ---------------------------------------------------------------------------------
-class ConfigureLocation(Message):
+class ConfigureLocation(Command):
     """Create or replace the layout of a location: zones, bins and its default bins."""
 
     TYPE = "warehouse.location.configure.v1"
     KEY = ("location_code",)
 
     location_code: Code = Field(min_length=1)
-    zones: tuple[Zone, ...] = ()
-    bins: tuple[Bin, ...] = ()
+    zones: tuple[LayoutZone, ...] = ()
+    bins: tuple[LayoutBin, ...] = ()
     receive_bin: Code
     ship_bin: Code
     adjustment_bin: Code
     pick_by_fefo: bool = False
 
 
-class ReleaseInboundRequest(Message):
+class ReleaseInboundRequest(Command):
     """A released inbound request (e.g. purchase order lines) becomes warehouse receipt `receipt_no` (W2)."""
 
     TYPE = "warehouse.inbound_request.release.v1"
@@ -147,7 +168,7 @@ class ReleaseInboundRequest(Message):
     lines: tuple[RequestLine, ...] = Field(min_length=1)
 
 
-class PostReceipt(Message):
+class PostReceipt(Command):
     """Post what arrived, per serial/lot (T1-T3); creates put-away `put_away_no` (default `<receipt_no>-PA<n>`)."""
 
     TYPE = "warehouse.receipt.post.v1"
@@ -158,7 +179,7 @@ class PostReceipt(Message):
     lines: tuple[ReceivedLine, ...] = Field(min_length=1)
 
 
-class RegisterPutAway(Message):
+class RegisterPutAway(Command):
     TYPE = "warehouse.put_away.register.v1"
     KEY = ("put_away_no",)
 
@@ -166,7 +187,7 @@ class RegisterPutAway(Message):
     lines: tuple[HandledLine, ...] = Field(min_length=1)
 
 
-class ReleaseOutboundRequest(Message):
+class ReleaseOutboundRequest(Command):
     """A released outbound request (e.g. sales order lines) becomes warehouse shipment `shipment_no` (W4)."""
 
     TYPE = "warehouse.outbound_request.release.v1"
@@ -179,7 +200,7 @@ class ReleaseOutboundRequest(Message):
     lines: tuple[RequestLine, ...] = Field(min_length=1)
 
 
-class CreatePick(Message):
+class CreatePick(Command):
     """Allocate stock for every shipment line still to pick (W5, I7)."""
 
     TYPE = "warehouse.pick.create.v1"
@@ -189,7 +210,7 @@ class CreatePick(Message):
     shipment_no: Code
 
 
-class RegisterPick(Message):
+class RegisterPick(Command):
     TYPE = "warehouse.pick.register.v1"
     KEY = ("pick_no",)
 
@@ -197,7 +218,7 @@ class RegisterPick(Message):
     lines: tuple[PickedLine, ...] = Field(min_length=1)
 
 
-class CancelPick(Message):
+class CancelPick(Command):
     """Cancel open pick lines (all of them when `line_nos` is empty); their allocation is released."""
 
     TYPE = "warehouse.pick.cancel.v1"
@@ -207,7 +228,7 @@ class CancelPick(Message):
     line_nos: tuple[int, ...] = ()
 
 
-class PostShipment(Message):
+class PostShipment(Command):
     """Ship what was picked (all of it, or `lines`); pending adjustments of its items are posted first (S4)."""
 
     TYPE = "warehouse.shipment.post.v1"
@@ -217,7 +238,7 @@ class PostShipment(Message):
     lines: tuple[ShipLine, ...] = ()
 
 
-class CreateMovement(Message):
+class CreateMovement(Command):
     TYPE = "warehouse.movement.create.v1"
     KEY = ("movement_no",)
 
@@ -226,7 +247,7 @@ class CreateMovement(Message):
     lines: tuple[MovementLine, ...] = Field(min_length=1)
 
 
-class RegisterMovement(Message):
+class RegisterMovement(Command):
     TYPE = "warehouse.movement.register.v1"
     KEY = ("movement_no",)
 
@@ -234,45 +255,43 @@ class RegisterMovement(Message):
     lines: tuple[HandledLine, ...] = Field(min_length=1)
 
 
-class RegisterReclassification(Message):
-    TYPE = "warehouse.reclassification.register.v1"
+class JournalCommand(Command):
+    """A journal the sender numbers (`document_no`) at one location."""
+
     KEY = ("document_no",)
 
     document_no: Code = Field(min_length=1)
     location_code: Code
+
+
+class RegisterReclassification(JournalCommand):
+    TYPE = "warehouse.reclassification.register.v1"
+
     lines: tuple[ReclassificationLine, ...] = Field(min_length=1)
 
 
-class RegisterWarehouseAdjustment(Message):
+class RegisterWarehouseAdjustment(JournalCommand):
     TYPE = "warehouse.adjustment.register.v1"
-    KEY = ("document_no",)
 
-    document_no: Code = Field(min_length=1)
-    location_code: Code
     lines: tuple[AdjustmentLine, ...] = Field(min_length=1)
 
 
-class RegisterPhysicalCount(Message):
+class RegisterPhysicalCount(JournalCommand):
     TYPE = "warehouse.physical_count.register.v1"
-    KEY = ("document_no",)
 
-    document_no: Code = Field(min_length=1)
-    location_code: Code
     lines: tuple[CountLine, ...] = Field(min_length=1)
 
 
-class CalculateWarehouseAdjustment(Message):
+class CalculateWarehouseAdjustment(JournalCommand):
     """Publish the adjustment-bin balances (all items, or `item_nos`) so inventory posts them (W10)."""
 
     TYPE = "warehouse.adjustment.calculate.v1"
     KEY = ("location_code",)
 
-    document_no: Code = Field(min_length=1)
-    location_code: Code
     item_nos: tuple[Code, ...] = ()
 
 
-class ReportBinTotals(Message):
+class ReportBinTotals(Command):
     """S7: publish the bin totals (real bins and adjustment bin) per item/variant/serial/lot, one fact per item,
     so inventory can reconcile them with its ledger in order with the item's other facts."""
 
@@ -405,11 +424,10 @@ class ShipmentReleased(Message):
     lines: tuple[ReleasedLineFact, ...]
 
 
-class ReceiptPosted(Message):
+class ReceiptPosted(StockFact):
     """The inbound posting of one item: becomes positive item ledger entries (S1)."""
 
     TYPE = "warehouse.receipt.posted.v1"
-    KEY = STOCK_KEY
 
     receipt_no: str
     put_away_no: str
@@ -419,9 +437,8 @@ class ReceiptPosted(Message):
     lines: tuple[PostedLineFact, ...]
 
 
-class PutAwayRegistered(Message):
+class PutAwayRegistered(StockFact):
     TYPE = "warehouse.put_away.registered.v1"
-    KEY = STOCK_KEY
 
     put_away_no: str
     location_code: str
@@ -429,46 +446,39 @@ class PutAwayRegistered(Message):
     lines: tuple[RegisteredLineFact, ...]
 
 
-class PickCreated(Message):
-    TYPE = "warehouse.pick.created.v1"
-    KEY = STOCK_KEY
+class PickFact(StockFact):
+    """One item's part of a pick."""
 
     pick_no: str
     shipment_no: str
     location_code: str
     item_no: str
+
+
+class PickCreated(PickFact):
+    TYPE = "warehouse.pick.created.v1"
+
     lines: tuple[AllocatedLineFact, ...]
 
 
-class PickRegistered(Message):
+class PickRegistered(PickFact):
     """Picked stock moved to the ship bin (picked, not shipped); tracking fields are what was really picked (S3)."""
 
     TYPE = "warehouse.pick.registered.v1"
-    KEY = STOCK_KEY
 
-    pick_no: str
-    shipment_no: str
-    location_code: str
-    item_no: str
     lines: tuple[RegisteredLineFact, ...]
 
 
-class PickCancelled(Message):
+class PickCancelled(PickFact):
     TYPE = "warehouse.pick.cancelled.v1"
-    KEY = STOCK_KEY
 
-    pick_no: str
-    shipment_no: str
-    location_code: str
-    item_no: str
     lines: tuple[AllocatedLineFact, ...]
 
 
-class ShipmentPosted(Message):
+class ShipmentPosted(StockFact):
     """The outbound posting of one item: negative entries, reservations synchronized (S5)."""
 
     TYPE = "warehouse.shipment.posted.v1"
-    KEY = STOCK_KEY
 
     shipment_no: str
     location_code: str
@@ -477,57 +487,53 @@ class ShipmentPosted(Message):
     lines: tuple[PostedLineFact, ...]
 
 
-class MovementCreated(Message):
+class MovementFact(StockFact):
+    """One item's part of a movement."""
+
+    movement_no: str
+    location_code: str
+    item_no: str
+
+
+class MovementCreated(MovementFact):
     """An open movement: its stock is set aside from picks and other movements until it is registered."""
 
     TYPE = "warehouse.movement.created.v1"
-    KEY = STOCK_KEY
 
-    movement_no: str
-    location_code: str
-    item_no: str
     lines: tuple[PlannedLineFact, ...]
 
 
-class MovementRegistered(Message):
+class MovementRegistered(MovementFact):
     TYPE = "warehouse.movement.registered.v1"
-    KEY = STOCK_KEY
 
-    movement_no: str
-    location_code: str
-    item_no: str
     lines: tuple[RegisteredLineFact, ...]
 
 
-class ReclassificationRegistered(Message):
-    TYPE = "warehouse.reclassification.registered.v1"
-    KEY = STOCK_KEY
+class JournalFact(StockFact):
+    """One item's part of a journal (reclassification, adjustment)."""
 
     document_no: str
     location_code: str
     item_no: str
+
+
+class ReclassificationRegistered(JournalFact):
+    TYPE = "warehouse.reclassification.registered.v1"
+
     lines: tuple[ReclassifiedLineFact, ...]
 
 
-class WarehouseAdjustmentRegistered(Message):
+class WarehouseAdjustmentRegistered(JournalFact):
     TYPE = "warehouse.adjustment.registered.v1"
-    KEY = STOCK_KEY
 
-    document_no: str
-    location_code: str
-    item_no: str
     lines: tuple[AdjustedLineFact, ...]
 
 
-class WarehouseAdjustmentPosted(Message):
+class WarehouseAdjustmentPosted(JournalFact):
     """Adjustment-bin balances of one item, to be posted as adjustment entries (W10, S4)."""
 
     TYPE = "warehouse.adjustment.posted.v1"
-    KEY = STOCK_KEY
 
-    document_no: str
-    location_code: str
-    item_no: str
     posting_date: date
     lines: tuple[AdjustmentPostingLineFact, ...]
 
@@ -540,12 +546,11 @@ class BinTotalLine(Part):
     adjustment_bin: Quantity
 
 
-class BinTotalsReported(Message):
+class BinTotalsReported(StockFact):
     """S7: what the warehouse holds of one item at a location; `items_in_report` lets a reader know when
     a multi-item report is complete."""
 
     TYPE = "warehouse.bin_totals.reported.v1"
-    KEY = STOCK_KEY
 
     request_id: str
     location_code: str

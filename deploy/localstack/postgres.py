@@ -78,20 +78,25 @@ class PostgresServer:
         self.port = 0
         self._as_root = os.geteuid() == 0
 
-    def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+    @property
+    def _data(self) -> Path:
+        assert self.data_dir is not None, "start() names the data directory first"
+        return self.data_dir
+
+    def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bin_dir / tool), *args]
         if self._as_root:
             cmd = ["runuser", "-u", PG_USER, "--", *cmd]
         result = subprocess.run(cmd, cwd=self.data_dir, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"{tool} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
-                               f"\n{procs.tail(self.data_dir / 'postgres.log', 20)}")
+                               f"\n{procs.tail(self._data / 'postgres.log', 20)}")
         return result
 
     def _running_port(self) -> int | None:
         """Port of a live postmaster on data_dir, from postmaster.pid (pid line 1, port line 4)."""
         try:
-            lines = (self.data_dir / "postmaster.pid").read_text().splitlines()
+            lines = (self._data / "postmaster.pid").read_text().splitlines()
             pid, port = int(lines[0]), int(lines[3])
         except (OSError, ValueError, IndexError):
             return None

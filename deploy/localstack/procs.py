@@ -14,7 +14,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TypeVar
 
@@ -91,7 +91,7 @@ def terminate(pid: int, timeout: float = 15.0, popen: subprocess.Popen | None = 
     return True
 
 
-def run_sync(factory: Callable[[], Awaitable[T]]) -> T:
+def run_sync(factory: Callable[[], Coroutine[object, object, T]]) -> T:
     """Run a coroutine to completion from sync code, even when called inside a running loop.
 
     The test fixtures may call the sync API from an async fixture; asyncio.run would refuse

@@ -1,43 +1,46 @@
 """Read-only HTTP queries of the inventory service."""
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from inventory import queries
 from inventory.domain.keys import TrackingNumbers
+from inventory.queries import Json
 
 router = APIRouter()
 
 
-def _pool(request: Request):
+def _pool(request: Request) -> Any:
+    """The runtime's asyncpg pool (its connections stand in for `asyncpg.Connection` in `queries`)."""
     return request.app.state.runtime.pool
 
 
 @router.get("/items/{item_no}")
-async def get_item(item_no: str, request: Request) -> dict:
-    row = await _pool(request).fetchrow("SELECT * FROM item WHERE item_no = $1", item_no)
-    if row is None:
+async def get_item(item_no: str, request: Request) -> Json:
+    async with _pool(request).acquire() as conn:
+        found = await queries.item(conn, item_no)
+    if found is None:
         raise HTTPException(404, f"item {item_no} is not registered")
-    return dict(row)
+    return found
 
 
 @router.get("/items")
-async def list_items(request: Request, limit: int = 100, after: str = "") -> list[dict]:
-    rows = await _pool(request).fetch(
-        "SELECT * FROM item WHERE item_no > $1 ORDER BY item_no LIMIT $2", after, min(limit, 1000)
-    )
-    return [dict(r) for r in rows]
+async def list_items(request: Request, limit: int = 100, after: str = "") -> list[Json]:
+    async with _pool(request).acquire() as conn:
+        return await queries.items(conn, after, min(limit, 1000))
 
 
 @router.get("/locations")
-async def list_locations(request: Request) -> list[dict]:
-    rows = await _pool(request).fetch("SELECT * FROM location ORDER BY location_code")
-    return [dict(r) for r in rows]
+async def list_locations(request: Request) -> list[Json]:
+    async with _pool(request).acquire() as conn:
+        return await queries.locations(conn)
 
 
 @router.get("/availability/{item_no}")
 async def availability(
     item_no: str, request: Request, location: str = "", variant: str | None = None, serial: str = "", lot: str = ""
-) -> dict:
+) -> Json:
     """I5 with its breakdown per item/variant/location, and per serial/lot below each."""
     async with _pool(request).acquire() as conn:
         locations = await queries.availability_of(conn, item_no, location, variant, TrackingNumbers(serial, lot))
@@ -53,13 +56,13 @@ async def ledger_entries(
     lot: str = "",
     after: int = 0,
     limit: int = Query(100, ge=1, le=1000),
-) -> dict:
+) -> Json:
     async with _pool(request).acquire() as conn:
         return await queries.ledger_entries(conn, item_no, location, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/tracing")
-async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "") -> dict:
+async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "") -> Json:
     """Every ledger entry of a serial or lot and every application it took part in."""
     if not (serial or lot):
         raise HTTPException(422, "name the serial and/or lot number to trace")
@@ -68,32 +71,32 @@ async def item_tracing(item_no: str, request: Request, serial: str = "", lot: st
 
 
 @router.get("/items/{item_no}/reservations")
-async def item_reservations(item_no: str, request: Request, location: str = "") -> list[dict]:
+async def item_reservations(item_no: str, request: Request, location: str = "") -> list[Json]:
     async with _pool(request).acquire() as conn:
         return await queries.item_reservations(conn, item_no, location)
 
 
 @router.get("/items/{item_no}/blocked-tracking")
-async def blocked_tracking(item_no: str, request: Request) -> list[dict]:
+async def blocked_tracking(item_no: str, request: Request) -> list[Json]:
     async with _pool(request).acquire() as conn:
         return await queries.blocked_tracking(conn, item_no)
 
 
 @router.get("/demands/{source_type}/{source_no}/{source_line_no}")
-async def demand_line(source_type: str, source_no: str, source_line_no: int, request: Request) -> dict:
+async def demand_line(source_type: str, source_no: str, source_line_no: int, request: Request) -> Json:
     """The demand line's reservations, and the serial/lot numbers assigned to it and picked for it."""
     async with _pool(request).acquire() as conn:
         return await queries.demand_line(conn, source_type, source_no, source_line_no)
 
 
 @router.get("/parked-postings")
-async def parked_postings(request: Request, item_no: str = "", location: str = "") -> list[dict]:
+async def parked_postings(request: Request, item_no: str = "", location: str = "") -> list[Json]:
     async with _pool(request).acquire() as conn:
         return await queries.parked_postings(conn, item_no, location)
 
 
 @router.get("/reconciliations/{request_id}")
-async def reconciliation(request_id: str, request: Request) -> dict:
+async def reconciliation(request_id: str, request: Request) -> Json:
     async with _pool(request).acquire() as conn:
         result = await queries.reconciliation(conn, request_id)
     if result is None:

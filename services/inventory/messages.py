@@ -1,112 +1,164 @@
 """Translation between contract models (the wire) and the inventory domain: the only module knowing both.
 
-Inbound: commands become requests, warehouse facts become postings, allocation changes, registered
-picks, adjustment-bin changes and counts. Outbound: `fact(event)` turns every domain event into
-its contract model. Warehouse quantities are positive unless the contract says "signed"; the
-domain signs them like the ledger.
+Inbound: every command of the order system and every warehouse fact the inventory acts on becomes
+a domain command (`inventory.domain.commands`). Outbound: `fact(event)` turns every domain event
+into its contract model, and `publish` queues those facts in the outbox. Warehouse quantities are
+positive unless the contract says "signed"; the domain signs them like the ledger.
 """
 
 from collections.abc import Iterable
 from functools import singledispatch
+from typing import Any, Protocol
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
-from contracts.envelope import Envelope
-from inventory.domain import events
+from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
+from contracts.topics import INVENTORY_EVENTS
+from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
-from inventory.domain.postings import PostedLine, Posting
+from inventory.domain.postings import PostedLine
 from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount
-from inventory.domain.reservations import ReservationRequest
-from inventory.domain.synchronization import RegisteredPick
+from servicekit.unit_of_work import UnitOfWork
 
+SOURCE = "/inventory"
 
 # --- commands -> domain --------------------------------------------------------------------------
-def demand(fields: inv.DemandFields) -> Demand:
-    return Demand(fields.source_type, fields.source_no, fields.source_line_no)
+def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
+    return commands.RegisterItem(
+        command.item_no,
+        command.base_unit,
+        command.tracking_policy,
+        command.expiration_required,
+        command.strict_expiration,
+    )
 
 
-def location(fields: inv.StockFields) -> LocationKey:
-    return LocationKey(fields.item_no, fields.location_code, fields.variant)
-
-
-def numbers(serial: str, lot: str) -> TrackingNumbers:
-    return TrackingNumbers(serial, lot)
-
-
-def reservation_request(command: inv.Reserve) -> ReservationRequest:
-    return ReservationRequest(
-        demand(command),
-        location(command),
+def reserve(command: inv.Reserve) -> commands.Reserve:
+    return commands.Reserve(
+        _demand_of(command),
+        _location_of(command),
         command.quantity,
-        numbers(command.serial, command.lot),
+        TrackingNumbers(command.serial, command.lot),
         command.allow_partial,
         command.bin_code,
         command.zone_code,
     )
 
 
-def blocked_tracking(command: inv.BlockTracking | inv.UnblockTracking) -> BlockedTracking:
-    return BlockedTracking(command.item_no, command.variant, numbers(command.serial, command.lot))
+def cancel_reservation(command: inv.CancelReservation) -> commands.CancelReservation:
+    numbers = TrackingNumbers(command.serial, command.lot)
+    return commands.CancelReservation(_demand_of(command), _location_of(command), numbers)
+
+
+def reduce_reservation(command: inv.ReduceReservation) -> commands.ReduceReservation:
+    return commands.ReduceReservation(_demand_of(command), _location_of(command), command.quantity)
+
+
+def change_reservation_tracking(command: inv.ChangeReservationTracking) -> commands.ChangeReservationTracking:
+    old, new = TrackingNumbers(command.serial, command.lot), TrackingNumbers(command.new_serial, command.new_lot)
+    return commands.ChangeReservationTracking(_demand_of(command), _location_of(command), old, new)
+
+
+def delete_demand_line(command: inv.DeleteDemandLine) -> commands.DeleteDemandLine:
+    return commands.DeleteDemandLine(_demand_of(command), _location_of(command))
+
+
+def assign_tracking(command: inv.AssignTracking) -> commands.AssignTracking:
+    key = _location_of(command).tracked(TrackingNumbers(command.serial, command.lot))
+    return commands.AssignTracking(_demand_of(command), key, command.quantity)
+
+
+def block_tracking(command: inv.BlockTracking) -> commands.BlockTracking:
+    return commands.BlockTracking(_blocked_of(command), command.reason)
+
+
+def unblock_tracking(command: inv.UnblockTracking) -> commands.UnblockTracking:
+    return commands.UnblockTracking(_blocked_of(command))
+
+
+def _demand_of(fields: inv.DemandFields) -> Demand:
+    return Demand(fields.source_type, fields.source_no, fields.source_line_no)
+
+
+def _location_of(fields: inv.StockFields) -> LocationKey:
+    return LocationKey(fields.item_no, fields.location_code, fields.variant)
+
+
+def _blocked_of(command: inv.BlockTracking | inv.UnblockTracking) -> BlockedTracking:
+    return BlockedTracking(command.item_no, command.variant, TrackingNumbers(command.serial, command.lot))
 
 
 # --- warehouse facts -> domain -------------------------------------------------------------------
-def receipt_posting(fact: wh.ReceiptPosted, posting_id: str) -> Posting:
+class _StockFact(Protocol):
+    """Warehouse stock facts are about one item at one location (all its variants)."""
+
+    @property
+    def item_no(self) -> str: ...
+
+    @property
+    def location_code(self) -> str: ...
+
+
+def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
+    return commands.RecordLocation(fact.location_code)
+
+
+def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:
     """S1: positive purchase entries; each keeps the order line it was received for."""
-    source = ("receipt", fact.receipt_no)
-    return Posting(posting_id, tuple(_posted_line(fact, EntryType.PURCHASE, line, source, 1) for line in fact.lines))
+    lines = (_posted_line(fact, EntryType.PURCHASE, line, "receipt", fact.receipt_no, 1) for line in fact.lines)
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
 
 
-def shipment_posting(fact: wh.ShipmentPosted, posting_id: str) -> Posting:
+def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
     """S5: negative sale entries for the demand (order line) each line fulfils."""
-    source = ("shipment", fact.shipment_no)
-    return Posting(posting_id, tuple(_posted_line(fact, EntryType.SALE, line, source, -1) for line in fact.lines))
+    lines = (_posted_line(fact, EntryType.SALE, line, "shipment", fact.shipment_no, -1) for line in fact.lines)
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
 
 
 def _posted_line(
-    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact, source: tuple, sign: int
+    fact: _StockFact, entry_type: EntryType, line: wh.PostedLineFact, document_type: str, document_no: str, sign: int
 ) -> PostedLine:
     return PostedLine(
         entry_type,
         _key(fact, line.variant, line.serial, line.lot),
         sign * line.quantity,
-        SourceDocument(*source, line.document_line_no),
+        SourceDocument(document_type, document_no, line.document_line_no),
         line.expiration,
         _source_line(line),
     )
 
 
-def adjustment_posting(fact: wh.WarehouseAdjustmentPosted, posting_id: str) -> Posting:
+def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.PostWarehouseDocument:
     """W10/S4: the adjustment bin's balances become positive or negative adjustment entries."""
-    return Posting(
-        posting_id,
-        tuple(
-            PostedLine(
-                EntryType.POSITIVE_ADJUSTMENT if line.quantity > 0 else EntryType.NEGATIVE_ADJUSTMENT,
-                _key(fact, line.variant, line.serial, line.lot),
-                line.quantity,
-                SourceDocument("warehouse_adjustment", fact.document_no, line_no),
-                line.expiration,
-            )
-            for line_no, line in enumerate(fact.lines, 1)
-            if line.quantity
-        ),
+    lines = (
+        PostedLine(
+            EntryType.POSITIVE_ADJUSTMENT if line.quantity > 0 else EntryType.NEGATIVE_ADJUSTMENT,
+            _key(fact, line.variant, line.serial, line.lot),
+            line.quantity,
+            SourceDocument("warehouse_adjustment", fact.document_no, line_no),
+            line.expiration,
+        )
+        for line_no, line in enumerate(fact.lines, 1)
+        if line.quantity
     )
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
 
 
-def allocation_changes(fact: wh.PickCreated | wh.PickCancelled) -> list[AllocationChange]:
+def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.RecordAllocations:
     """S2: a created pick line allocates its Take quantity to the demand; a cancelled one releases it."""
     change = AllocationChange.activity_created if isinstance(fact, wh.PickCreated) else AllocationChange.activity_ended
-    return [
+    changes = (
         change(_source_line(line), _key(fact, line.variant, line.serial, line.lot), line.quantity)
         for line in fact.lines
-    ]
+    )
+    return commands.RecordAllocations(_place(fact), tuple(changes))
 
 
-def registered_picks(fact: wh.PickRegistered) -> list[RegisteredPick]:
+def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
     """S3: what was really picked, and the proposal when the picker scanned another serial/lot
     (W6). A blank proposal means nothing else was proposed."""
     picks = []
@@ -114,36 +166,44 @@ def registered_picks(fact: wh.PickRegistered) -> list[RegisteredPick]:
         picked = _key(fact, line.variant, line.serial, line.lot)
         proposed = _key(fact, line.variant, line.proposed_serial, line.proposed_lot)
         differs = (line.proposed_serial or line.proposed_lot) and proposed != picked
-        picks.append(RegisteredPick(_source_line(line), picked, line.quantity, proposed if differs else None))
-    return picks
+        picks.append(commands.RegisteredPick(_source_line(line), picked, line.quantity, proposed if differs else None))
+    return commands.RegisterPicks(_place(fact), tuple(picks))
 
 
-def reclassification_changes(fact: wh.ReclassificationRegistered) -> list[AdjustmentBinChange]:
+def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.RecordAdjustmentBinChanges:
     """W8: a changed serial/lot leaves its old number in the adjustment bin (+, like lost stock)
     and takes the new one out of it (-, like found stock) until W10 posts the difference. A
     change of bin or expiration alone changes nothing here."""
-    changes = []
+    changes: list[AdjustmentBinChange] = []
     for line in fact.lines:
         old = _key(fact, line.variant, line.from_serial, line.from_lot)
         new = _key(fact, line.variant, line.to_serial, line.to_lot)
         if old != new:
             changes += [AdjustmentBinChange(old, line.quantity), AdjustmentBinChange(new, -line.quantity)]
-    return changes
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
 
 
-def adjustment_bin_changes(fact: wh.WarehouseAdjustmentRegistered) -> list[AdjustmentBinChange]:
-    """W9: found stock (+ in the real bin) is balanced by - in the adjustment bin, lost stock by +."""
-    return [AdjustmentBinChange(_key(fact, line.variant, line.serial, line.lot), -line.quantity) for line in fact.lines]
+def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> commands.RecordAdjustmentBinChanges:
+    """W9: found stock (+ in the real bin) is balanced by - in the adjustment bin, lost stock by +.
+    A fact without lines confirms a physical count that found no difference."""
+    changes = (AdjustmentBinChange(_key(fact, line.variant, line.serial, line.lot), -line.quantity)
+               for line in fact.lines)
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
 
 
-def warehouse_counts(fact: wh.BinTotalsReported) -> list[WarehouseCount]:
-    return [
+def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
+    counts = (
         WarehouseCount(_key(fact, line.variant, line.serial, line.lot), line.real_bins, line.adjustment_bin)
         for line in fact.lines
-    ]
+    )
+    return commands.Reconcile(fact.request_id, _place(fact), fact.items_in_report, tuple(counts))
 
 
-def _key(fact: Message, variant: str, serial: str | None, lot: str | None) -> TrackingKey:
+def _place(fact: _StockFact) -> LocationKey:
+    return LocationKey(fact.item_no, fact.location_code)
+
+
+def _key(fact: _StockFact, variant: str, serial: str | None, lot: str | None) -> TrackingKey:
     return TrackingKey(fact.item_no, fact.location_code, variant, serial or "", lot or "")
 
 
@@ -306,6 +366,16 @@ def _(event: events.TrackingUnblocked) -> inv.TrackingUnblocked:
     return inv.TrackingUnblocked(**_blocked(event.blocked))
 
 
+@fact.register
+def _(event: events.ReconciliationReported) -> inv.ReconciliationReported:
+    return inv.ReconciliationReported(
+        request_id=event.request_id,
+        item_no=event.location.item_no,
+        location_code=event.location.location_code,
+        differences=tuple(difference(found) for found in event.differences),
+    )
+
+
 def reservation_rejected(event: events.ReservationRejected, command_id: str) -> inv.ReservationRejected:
     return inv.ReservationRejected(
         **_demand(event.demand),
@@ -317,17 +387,6 @@ def reservation_rejected(event: events.ReservationRejected, command_id: str) -> 
         reason_code=event.reason_code,
         message=event.message,
         breakdown=breakdown(event.breakdown) if event.breakdown else None,
-    )
-
-
-def reconciliation_reported(
-    report: wh.BinTotalsReported, differences: Iterable[ReconciliationDifference]
-) -> inv.ReconciliationReported:
-    return inv.ReconciliationReported(
-        request_id=report.request_id,
-        item_no=report.item_no,
-        location_code=report.location_code,
-        differences=tuple(difference(found) for found in differences),
     )
 
 
@@ -385,7 +444,7 @@ def difference(found: ReconciliationDifference) -> inv.Difference:
     )
 
 
-def _demand(demand_line: Demand) -> dict:
+def _demand(demand_line: Demand) -> dict[str, Any]:
     return {
         "source_type": demand_line.source_type,
         "source_no": demand_line.source_id,
@@ -393,21 +452,16 @@ def _demand(demand_line: Demand) -> dict:
     }
 
 
-def _stock(key: LocationKey | TrackingKey) -> dict:
+def _stock(key: LocationKey | TrackingKey) -> dict[str, Any]:
     return {"item_no": key.item_no, "variant": key.variant_code, "location_code": key.location_code}
 
 
-def _numbers(named: TrackingNumbers) -> dict:
+def _numbers(named: TrackingNumbers) -> dict[str, Any]:
     return {"serial": named.serial_no, "lot": named.lot_no}
 
 
-def _blocked(blocked: BlockedTracking) -> dict:
+def _blocked(blocked: BlockedTracking) -> dict[str, Any]:
     return {"item_no": blocked.item_no, "variant": blocked.variant_code, **_numbers(blocked.numbers)}
-
-
-def as_received(message: Message) -> Message:
-    """Until the use case takes a command of its own, it reads the contract model."""
-    return message
 
 
 def explanations(refusal: Exception, envelope: Envelope) -> list[Message]:
@@ -419,3 +473,12 @@ def _explanation(event: object, envelope: Envelope) -> Message:
     if isinstance(event, events.ReservationRejected):
         return reservation_rejected(event, envelope.id)
     return fact(event)
+
+
+# --- publishing ----------------------------------------------------------------------------------
+def publish(uow: UnitOfWork, envelope: Envelope, decided: Iterable[object]) -> None:
+    """Queue the facts of these domain events in the outbox, caused by the message `envelope` names."""
+    for event in decided:
+        message = fact(event)
+        caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
+        uow.outbox.publish(INVENTORY_EVENTS, message, caused)

@@ -9,25 +9,28 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
-from inventory import repository
 from inventory.domain.availability import AvailabilityBreakdown, StockTotals, availability
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.quantities import normalized
+from inventory.repository import blocks, totals
+
+Json = dict[str, Any]
 
 
 async def availability_of(
     conn: asyncpg.Connection, item_no: str, location: str, variant: str | None, numbers: TrackingNumbers
-) -> list[dict]:
+) -> list[Json]:
     """I5 per item/variant/location with its serial/lot rows, from the maintained totals (I8);
     `numbers` narrows the serial/lot rows shown."""
-    rows = await repository.stock_totals(conn, item_no)
-    blocks = await repository.blocked_tracking(conn, item_no)
+    rows = await totals.stock_totals(conn, item_no)
+    blocked = await blocks.blocked_tracking(conn, item_no)
     tracking_rows = [row for row in rows if isinstance(row.key, TrackingKey)]
     return [
-        _location_availability(row, [t for t in tracking_rows if t.key.location_key == row.key], blocks, numbers)
+        _location_availability(row, [t for t in tracking_rows if t.key.location_key == row.key], blocked, numbers)
         for row in sorted(rows, key=lambda row: row.key.location_key)
         if isinstance(row.key, LocationKey)
         and location in ("", row.key.location_code)
@@ -36,28 +39,49 @@ async def availability_of(
 
 
 def _location_availability(
-    row: StockTotals, tracking_rows: list[StockTotals], blocks: tuple[BlockedTracking, ...], numbers: TrackingNumbers
-) -> dict:
+    row: StockTotals, tracking_rows: list[StockTotals], blocked: tuple[BlockedTracking, ...], numbers: TrackingNumbers
+) -> Json:
     return {
         "location_code": row.key.location_code,
         "variant": row.key.variant_code,
-        **_breakdown(availability(row, tracking_rows, blocks)),
+        **_breakdown(availability(row, tracking_rows, blocked)),
         "tracking": [
-            {
-                "serial": tracking.key.serial_no,
-                "lot": tracking.key.lot_no,
-                "is_blocked": any(block.covers(tracking.key) for block in blocks),
-                **_breakdown(availability(tracking, tracking_rows, blocks)),
-            }
+            _tracking_availability(tracking, tracking.key, tracking_rows, blocked)
             for tracking in sorted(tracking_rows, key=lambda tracking: tracking.key)
-            if numbers.matches(tracking.key)
+            if isinstance(tracking.key, TrackingKey) and numbers.matches(tracking.key)
         ],
     }
 
 
+def _tracking_availability(
+    tracking: StockTotals, key: TrackingKey, tracking_rows: list[StockTotals], blocked: tuple[BlockedTracking, ...]
+) -> Json:
+    return {
+        "serial": key.serial_no,
+        "lot": key.lot_no,
+        "is_blocked": any(block.covers(key) for block in blocked),
+        **_breakdown(availability(tracking, tracking_rows, blocked)),
+    }
+
+
+async def item(conn: asyncpg.Connection, item_no: str) -> Json | None:
+    row = await conn.fetchrow("SELECT * FROM item WHERE item_no = $1", item_no)
+    return None if row is None else dict(row)
+
+
+async def items(conn: asyncpg.Connection, after: str, limit: int) -> list[Json]:
+    """A page of items in item number order, starting after `after`."""
+    rows = await conn.fetch("SELECT * FROM item WHERE item_no > $1 ORDER BY item_no LIMIT $2", after, limit)
+    return [dict(row) for row in rows]
+
+
+async def locations(conn: asyncpg.Connection) -> list[Json]:
+    return [dict(row) for row in await conn.fetch("SELECT * FROM location ORDER BY location_code")]
+
+
 async def ledger_entries(
     conn: asyncpg.Connection, item_no: str, location: str, numbers: TrackingNumbers, after: int, limit: int
-) -> dict:
+) -> Json:
     """Oldest first, a page at a time: pass `next_after` back as `after` for the next page."""
     rows = await conn.fetch(
         """SELECT * FROM item_ledger_entry
@@ -70,7 +94,7 @@ async def ledger_entries(
     return {"entries": entries, "next_after": entries[-1]["entry_no"] if len(entries) == limit else None}
 
 
-async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers) -> dict:
+async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers) -> Json:
     """Every entry of the serial/lot (at any location) and every application it took part in."""
     entries = await conn.fetch(
         """SELECT * FROM item_ledger_entry
@@ -86,7 +110,7 @@ async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: Tracking
     return {"entries": _plain(entries), "applications": _plain(applications)}
 
 
-async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str, source_line_no: int) -> dict:
+async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str, source_line_no: int) -> Json:
     """A demand line's reservations and what it says about serial/lot numbers (assigned, picked)."""
     demand = (source_type, source_no, source_line_no)
     where = "source_type = $1 AND source_no = $2 AND source_line_no = $3"
@@ -95,7 +119,7 @@ async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str
     return {"reservations": _plain(reservations), "tracking": _plain(tracking)}
 
 
-async def item_reservations(conn: asyncpg.Connection, item_no: str, location: str) -> list[dict]:
+async def item_reservations(conn: asyncpg.Connection, item_no: str, location: str) -> list[Json]:
     rows = await conn.fetch(
         """SELECT * FROM reservation WHERE item_no = $1 AND ($2 = '' OR location_code = $2)
            ORDER BY location_code, source_type, source_no, source_line_no, entry_no""",
@@ -104,7 +128,7 @@ async def item_reservations(conn: asyncpg.Connection, item_no: str, location: st
     return _plain(rows)
 
 
-async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str) -> list[dict]:
+async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str) -> list[Json]:
     """S5: what waits, why, and for which serial/lot, oldest first."""
     rows = await conn.fetch(
         """SELECT posting_id, item_no, location_code, document_type, document_no, reason_code, message,
@@ -116,12 +140,12 @@ async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str)
     return _plain(rows)
 
 
-async def blocked_tracking(conn: asyncpg.Connection, item_no: str) -> list[dict]:
+async def blocked_tracking(conn: asyncpg.Connection, item_no: str) -> list[Json]:
     rows = await conn.fetch("SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY lot_no, serial_no", item_no)
     return _plain(rows)
 
 
-async def reconciliation(conn: asyncpg.Connection, request_id: str) -> dict | None:
+async def reconciliation(conn: asyncpg.Connection, request_id: str) -> Json | None:
     """S7: complete once every item of the warehouse's report was compared; agreed when no item
     shows a difference."""
     rows = _plain(await conn.fetch(
@@ -142,15 +166,15 @@ async def reconciliation(conn: asyncpg.Connection, request_id: str) -> dict | No
 
 
 # --- shaping answers -----------------------------------------------------------------------------
-def _breakdown(breakdown: AvailabilityBreakdown) -> dict:
+def _breakdown(breakdown: AvailabilityBreakdown) -> Json:
     return {**_json_ready(asdict(breakdown)), "available_to_reserve": _json_value(breakdown.available_to_reserve)}
 
 
-def _plain(rows: Iterable[asyncpg.Record]) -> list[dict]:
+def _plain(rows: Iterable[asyncpg.Record]) -> list[Json]:
     return [_json_ready(dict(row)) for row in rows]
 
 
-def _json_ready(values: dict) -> dict:
+def _json_ready(values: Json) -> Json:
     return {name: json.loads(value) if name in _JSONB else _json_value(value) for name, value in values.items()}
 
 

@@ -1,4 +1,7 @@
-"""What the inventory service consumes, and which use case handles each message type."""
+"""What the inventory service consumes: per message type, the translator to its domain command and the use
+case that handles it. Registering a new message is one row here."""
+
+from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
@@ -8,33 +11,32 @@ from inventory.domain.errors import InventoryError
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
 
-SOURCE = "/inventory"
-
-COMMANDS = [
-    Route(inv.RegisterItem, messages.as_received, handlers.register_item),
-    Route(inv.Reserve, messages.as_received, handlers.reserve),
-    Route(inv.CancelReservation, messages.as_received, handlers.cancel_reservation),
-    Route(inv.ReduceReservation, messages.as_received, handlers.reduce_reservation),
-    Route(inv.ChangeReservationTracking, messages.as_received, handlers.change_reservation_tracking),
-    Route(inv.DeleteDemandLine, messages.as_received, handlers.delete_demand_line),
-    Route(inv.AssignTracking, messages.as_received, handlers.assign_tracking),
-    Route(inv.BlockTracking, messages.as_received, handlers.block_tracking),
-    Route(inv.UnblockTracking, messages.as_received, handlers.unblock_tracking),
+COMMANDS: list[Route[Any, Any]] = [
+    Route(inv.RegisterItem, messages.register_item, handlers.register_item),
+    Route(inv.Reserve, messages.reserve, handlers.reserve),
+    Route(inv.CancelReservation, messages.cancel_reservation, handlers.cancel_reservation),
+    Route(inv.ReduceReservation, messages.reduce_reservation, handlers.reduce_reservation),
+    Route(inv.ChangeReservationTracking, messages.change_reservation_tracking, handlers.change_reservation_tracking),
+    Route(inv.DeleteDemandLine, messages.delete_demand_line, handlers.delete_demand_line),
+    Route(inv.AssignTracking, messages.assign_tracking, handlers.assign_tracking),
+    Route(inv.BlockTracking, messages.block_tracking, handlers.block_tracking),
+    Route(inv.UnblockTracking, messages.unblock_tracking, handlers.unblock_tracking),
 ]
 
 # Warehouse facts inventory acts on; the others (releases, put-aways, movements) change no
 # item ledger entry or availability and are skipped.
-WAREHOUSE_FACTS = [
-    Route(wh.LocationConfigured, messages.as_received, handlers.replicate_location),
-    Route(wh.ReceiptPosted, messages.as_received, handlers.post_receipt),
-    Route(wh.ShipmentPosted, messages.as_received, handlers.post_shipment),
-    Route(wh.WarehouseAdjustmentPosted, messages.as_received, handlers.post_warehouse_adjustment),
-    Route(wh.PickCreated, messages.as_received, handlers.record_pick_allocation),
-    Route(wh.PickCancelled, messages.as_received, handlers.record_pick_allocation),
-    Route(wh.PickRegistered, messages.as_received, handlers.register_pick),
-    Route(wh.ReclassificationRegistered, messages.as_received, handlers.record_reclassification),
-    Route(wh.WarehouseAdjustmentRegistered, messages.as_received, handlers.record_warehouse_adjustment),
-    Route(wh.BinTotalsReported, messages.as_received, handlers.reconcile),
+WAREHOUSE_FACTS: list[Route[Any, Any]] = [
+    Route(wh.LocationConfigured, messages.record_location, handlers.record_location),
+    Route(wh.ReceiptPosted, messages.post_receipt, handlers.post_warehouse_document),
+    Route(wh.ShipmentPosted, messages.post_shipment, handlers.post_warehouse_document),
+    Route(wh.WarehouseAdjustmentPosted, messages.post_warehouse_adjustment, handlers.post_warehouse_document),
+    Route(wh.PickCreated, messages.record_allocations, handlers.record_allocations),
+    Route(wh.PickCancelled, messages.record_allocations, handlers.record_allocations),
+    Route(wh.PickRegistered, messages.register_picks, handlers.register_picks),
+    Route(wh.ReclassificationRegistered, messages.record_reclassification, handlers.record_adjustment_bin_changes),
+    Route(wh.WarehouseAdjustmentRegistered, messages.record_warehouse_adjustment,
+          handlers.record_adjustment_bin_changes),
+    Route(wh.BinTotalsReported, messages.reconcile, handlers.reconcile),
 ]
 
 
@@ -44,6 +46,6 @@ def subscribe(runtime: Runtime) -> None:
         "inventory.commands",
         COMMANDS,
         inv.COMMANDS,
-        Rejections(INVENTORY_EVENTS, inv.CommandRejected, SOURCE, (InventoryError,), messages.explanations),
+        Rejections(INVENTORY_EVENTS, inv.CommandRejected, messages.SOURCE, (InventoryError,), messages.explanations),
     )
     runtime.consume(WAREHOUSE_EVENTS, "inventory.warehouse-facts", WAREHOUSE_FACTS, wh.EVENTS)

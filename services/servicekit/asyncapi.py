@@ -5,22 +5,49 @@ dead-letter topic), which FastStream alone would document as "bytes". Here a sub
 is documented as the contract models it handles, and the topics a service writes are declared
 as FastStream publishers with their models. Those publishers only describe: facts and dead
 letters leave through the outbox relay.
+
+FastStream documents a channel as one message whose payload is the union of its models; the
+document is then rewritten to one message per `ce_type`: its payload schema, its CloudEvents
+headers (with `ce_type` fixed) and its Kafka key binding, plus an example.
 """
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any, Union
 
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from pydantic import PlainValidator
 
 from contracts.base import Message
 from contracts.catalog import TOPIC_MESSAGES
+from contracts.envelope import (
+    CONTENT_TYPE,
+    H_CAUSATION_ID,
+    H_CONTENT_TYPE,
+    H_CORRELATION_ID,
+    H_ID,
+    H_SOURCE,
+    H_SPECVERSION,
+    H_SUBJECT,
+    H_TIME,
+    H_TYPE,
+    LEGACY_CAUSATION_ID,
+    LEGACY_CORRELATION_ID,
+    REQUIRED_HEADERS,
+    SPEC_VERSION,
+)
+from contracts.examples import example
 from contracts.topics import dead_letter_topic
+
+Document = dict[str, Any]
 
 ENVELOPE = (
     "CloudEvents 1.0 in Kafka binary mode: headers `ce_id`, `ce_type`, `ce_source`, `ce_specversion`, "
-    "`ce_time`, `ce_subject`, `correlation_id`, `causation_id`; the value is the JSON payload below."
+    "`ce_time`, `ce_subject`, `ce_correlationid`, `ce_causationid` (v1 names `correlation_id`, `causation_id` "
+    "also sent); the value is the JSON payload below."
 )
 DEAD_LETTER_HEADERS = "dlq_reason, dlq_consumer, dlq_original_topic, dlq_original_partition, dlq_original_offset"
 
@@ -61,10 +88,132 @@ def declare_publications(broker: KafkaBroker, consumed: str, facts: str | None) 
     )
 
 
-def document(broker: KafkaBroker, service: str) -> dict[str, Any]:
-    return AsyncAPI(
+def document(broker: KafkaBroker, service: str) -> Document:
+    generated = AsyncAPI(
         broker,
         title=f"{service} service",
         description=f"Kafka topics the {service} service reads and writes. {ENVELOPE}",
         schema_version="3.0.0",
     ).to_specification().to_jsonable()
+    return one_message_per_type(generated)
+
+
+def one_message_per_type(doc: Document) -> Document:
+    """Replace each contract channel's union message by one message per `ce_type` it carries."""
+    for channel_id, channel in doc["channels"].items():
+        models = _channel_models(doc, channel)
+        if not models:
+            continue  # dead letters: any bytes
+        union = [_last(ref) for ref in channel["messages"].values()]
+        channel["messages"] = {}
+        for model in models:
+            message_id = f"{channel_id}:{model.TYPE}"
+            doc["components"]["messages"][message_id] = typed_message(model)
+            channel["messages"][model.TYPE] = {"$ref": f"#/components/messages/{message_id}"}
+        for name in union:
+            payload = doc["components"]["messages"].pop(name)["payload"]
+            if _last(payload) not in {m.__name__ for m in models}:
+                doc["components"]["schemas"].pop(_last(payload), None)  # the union schema itself
+        _point_operations_at(doc, channel_id, channel)
+    return doc
+
+
+def _channel_models(doc: Document, channel: Document) -> list[type[Message]]:
+    """The contract models of a channel, read from the payload FastStream generated for it."""
+    by_name = {model.__name__: model for model in TOPIC_MESSAGES.get(channel["address"], {}).values()}
+    [reference] = channel["messages"].values() if len(channel["messages"]) == 1 else [None]
+    if reference is None or not by_name:
+        return []
+    payload = _last(doc["components"]["messages"][_last(reference)]["payload"])
+    schema = doc["components"]["schemas"][payload]
+    names = [_last(part) for part in schema["anyOf"]] if "anyOf" in schema else [payload]
+    return [by_name[name] for name in names if name in by_name]
+
+
+def _point_operations_at(doc: Document, channel_id: str, channel: Document) -> None:
+    for operation in doc["operations"].values():
+        if _last(operation["channel"]) == channel_id:
+            operation["messages"] = [{"$ref": f"#/channels/{channel_id}/messages/{ce_type}"}
+                                     for ce_type in channel["messages"]]
+
+
+def typed_message(model: type[Message]) -> Document:
+    """One `ce_type`: payload, headers, Kafka key and an example of both."""
+    payload = example(model)
+    return {
+        "name": model.TYPE,
+        "title": model.__name__,
+        "summary": (model.__doc__ or model.TYPE).strip().split("\n")[0],
+        "contentType": CONTENT_TYPE,
+        "headers": headers_schema(model.TYPE),
+        "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
+        "correlationId": {"location": f"$message.header#/{H_CORRELATION_ID}"},
+        "bindings": {"kafka": {"key": kafka_key_schema(model, payload), "bindingVersion": "0.5.0"}},
+        "examples": [{"name": model.__name__, "headers": example_headers(model.TYPE), "payload": payload}],
+    }
+
+
+def kafka_key_schema(model: type[Message], payload: Document) -> Document:
+    joined = "|".join(model.KEY)
+    return {"type": "string", "description": f"the payload's {joined} joined by `|`" if len(model.KEY) > 1
+            else f"the payload's {joined}", "examples": [model.model_validate(payload).kafka_key()]}
+
+
+_HEADER_DESCRIPTIONS = {
+    H_ID: "unique id of this message (the inbox deduplicates on it)",
+    H_TYPE: "names the payload schema",
+    H_SOURCE: "who sent it, e.g. /inventory",
+    H_SPECVERSION: "CloudEvents version",
+    H_TIME: "when it was sent, RFC 3339",
+    H_SUBJECT: "what it is about, e.g. the item number (may be blank)",
+    H_CORRELATION_ID: "CloudEvents extension `correlationid`: the business conversation (default: the first "
+                      "command's id)",
+    H_CAUSATION_ID: "CloudEvents extension `causationid`: id of the message that caused this one (blank for commands)",
+    LEGACY_CORRELATION_ID: "v1 name of ce_correlationid: still read and written, deprecated",
+    LEGACY_CAUSATION_ID: "v1 name of ce_causationid: still read and written, deprecated",
+    H_CONTENT_TYPE: "content type of the value",
+}
+
+
+def headers_schema(ce_type: str) -> Document:
+    """The Kafka headers of a message of `ce_type`: CloudEvents binary mode."""
+    properties: Document = {name: {"type": "string", "description": text}
+                            for name, text in _HEADER_DESCRIPTIONS.items()}
+    properties[H_TYPE] |= {"const": ce_type}
+    properties[H_SPECVERSION] |= {"const": SPEC_VERSION}
+    properties[H_CONTENT_TYPE] |= {"const": CONTENT_TYPE}
+    for legacy in (LEGACY_CORRELATION_ID, LEGACY_CAUSATION_ID):
+        properties[legacy]["deprecated"] = True
+    return {"type": "object", "required": list(REQUIRED_HEADERS), "properties": properties}
+
+
+def example_headers(ce_type: str) -> Document:
+    values = {H_ID: "7d3f2b8e-1c4a-4f6e-9b2d-3a5c7e9f1b20", H_TYPE: ce_type, H_SOURCE: "/" + ce_type.split(".")[0],
+              H_SPECVERSION: SPEC_VERSION, H_TIME: "2026-03-02T09:15:00+00:00", H_SUBJECT: "",
+              H_CORRELATION_ID: "SO-7001", H_CAUSATION_ID: "", H_CONTENT_TYPE: CONTENT_TYPE}
+    return values | {LEGACY_CORRELATION_ID: values[H_CORRELATION_ID], LEGACY_CAUSATION_ID: values[H_CAUSATION_ID]}
+
+
+def _last(reference: Document) -> str:
+    return str(reference["$ref"]).rsplit("/", 1)[-1]
+
+
+PAGE_FILES = Path(__file__).parent / "static"
+_ASSETS = {"asyncapi.js": "text/javascript", "asyncapi.css": "text/css"}
+
+
+def page_router() -> APIRouter:
+    """`/asyncapi`: the document as an HTML page, its script and style served here too (works offline)."""
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/asyncapi", include_in_schema=False)
+    async def asyncapi_page() -> FileResponse:
+        return FileResponse(PAGE_FILES / "asyncapi.html", media_type="text/html")
+
+    @router.get("/asyncapi/{asset}", include_in_schema=False)
+    async def asyncapi_asset(asset: str) -> FileResponse:
+        if asset not in _ASSETS:
+            raise HTTPException(status_code=404, detail=f"no asset {asset!r}")
+        return FileResponse(PAGE_FILES / asset, media_type=_ASSETS[asset])
+
+    return router

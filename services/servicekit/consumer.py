@@ -64,6 +64,12 @@ INFRASTRUCTURE_ERRORS = (
 )
 _MAX_BACKOFF = 10.0
 _POISON_ATTEMPTS = 3
+_HOLD_POLL = 0.2
+
+
+class AwaitingOtherService(Exception):
+    """A command names something the other service owns and has not told this one about yet (an item
+    registered a moment ago): the command is held, rolled back and tried again, until its time is up."""
 
 
 class DeadLetter(Exception):
@@ -105,11 +111,13 @@ class MessageProcessor:
         metrics: ServiceMetrics,
         rejections: Rejections | None = None,
         ignore_unknown_types: bool = False,
+        hold_for_other_service: float = 0.0,
     ) -> None:
         """`models` maps every `ce_type` the topic may carry; `routes` those this consumer acts on.
 
         Command topics dead-letter unknown types; fact topics (`ignore_unknown_types`) skip the
-        facts this consumer has no interest in, as tolerant readers do.
+        facts this consumer has no interest in, as tolerant readers do. A command refused with an
+        error that `awaits_other_service` is held for up to `hold_for_other_service` seconds first.
         """
         self._pool = pool
         self._consumer = consumer
@@ -118,6 +126,7 @@ class MessageProcessor:
         self._metrics = metrics
         self._rejections = rejections
         self._ignore_unknown = ignore_unknown_types
+        self._hold = hold_for_other_service
 
     @property
     def handled_types(self) -> tuple[type[Message], ...]:
@@ -140,7 +149,7 @@ class MessageProcessor:
             correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
             message_id=envelope.id, message_type=envelope.type,
         )
-        outcome = await self._until_done(lambda: self._apply(envelope, payload), record)
+        outcome = await self._until_done(lambda: self._apply(envelope, payload, started), record)
         self._count(envelope.type, outcome, started)
 
     def _type_label(self, ce_type: str) -> str:
@@ -169,7 +178,7 @@ class MessageProcessor:
             raise DeadLetter(f"{envelope.type} does not match its schema: {_short(error)}", "invalid_payload",
                              envelope.type) from error
 
-    async def _apply(self, envelope: Envelope, payload: Message) -> str:
+    async def _apply(self, envelope: Envelope, payload: Message, received: float) -> str:
         """Returns the outcome: applied, refused or duplicate."""
         reason_code = ""
         async with UnitOfWork(self._pool) as uow:
@@ -184,6 +193,8 @@ class MessageProcessor:
                     async with uow.savepoint():  # a refused command keeps nothing it wrote or queued
                         await route.apply(uow, payload, envelope)
                 except self._rejections.refusal_types as refusal:
+                    if getattr(refusal, "awaits_other_service", False) and time.perf_counter() - received < self._hold:
+                        raise AwaitingOtherService(str(refusal)) from refusal  # rolls back the inbox row too
                     reason_code = self._reject(uow, envelope, refusal)
             await uow.commit()
         if reason_code:
@@ -249,6 +260,10 @@ class MessageProcessor:
         while True:
             try:
                 return await attempt()
+            except AwaitingOtherService as waiting:
+                log.info("command held until the other service's fact arrives", reason=str(waiting))
+                await asyncio.sleep(_HOLD_POLL)
+                continue
             except INFRASTRUCTURE_ERRORS as error:
                 log.warning("infrastructure error, retrying", error=repr(error), retry_in=backoff)
             except Exception as error:

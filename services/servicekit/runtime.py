@@ -61,6 +61,7 @@ class Runtime:
             metrics=self.metrics,
             rejections=rejections,
             ignore_unknown_types=rejections is None,
+            hold_for_other_service=self.settings.hold_for_other_service_seconds,
         )
         intro = (
             f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."
@@ -130,7 +131,8 @@ def build_app(
     app = FastAPI(title=f"{service} service", lifespan=lifespan)
     app.state.broker = broker
     app.include_router(_operations_router(service, broker, metrics))
-    # /healthz, /readyz, /metrics and /asyncapi.json stay open for probes, scrapers and integrators.
+    app.include_router(asyncapi.page_router())
+    # /healthz, /readyz, /metrics, /asyncapi.json and /asyncapi stay open for probes, scrapers and integrators.
     app.include_router(api, dependencies=read_token_guard(settings))
     return app
 

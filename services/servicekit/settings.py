@@ -77,6 +77,9 @@ class ServiceSettings(KafkaClientSettings):
     db_pool_max_size: int = 10
     outbox_poll_interval_seconds: float = 1.0
     outbox_batch_size: int = 500
+    # A command that names an item (warehouse) or location (inventory) the other service has just
+    # created is held this long for its fact to arrive before it is refused (0: refuse at once).
+    hold_for_other_service_seconds: float = Field(30.0, ge=0, le=300)
     # Tracing: spans are always made; they leave the process only when an exporter is named.
     otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
     otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""

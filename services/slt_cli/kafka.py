@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from servicekit.security import aiokafka_options
 from servicekit.settings import KafkaClientSettings
 
-from contracts.envelope import H_CAUSATION_ID, H_CORRELATION_ID, H_ID, H_TYPE
+from contracts.envelope import H_ID, H_TYPE, causation_of, correlation_of
 from slt_cli.errors import INVALID_INPUT, CliError, KafkaUnreachable
 
 
@@ -50,11 +50,14 @@ class Record:
 
     @property
     def correlation_id(self) -> str:
-        return self.header(H_CORRELATION_ID)
+        return correlation_of(self._text_headers())
 
     @property
     def causation_id(self) -> str:
-        return self.header(H_CAUSATION_ID)
+        return causation_of(self._text_headers())
+
+    def _text_headers(self) -> dict[str, str]:
+        return {k: v.decode(errors="replace") for k, v in self.headers}
 
     def as_json(self) -> dict[str, Any]:
         """The record as one JSON object: where it sits, its headers, its decoded value (`value` when not JSON)."""

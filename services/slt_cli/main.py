@@ -8,13 +8,13 @@ from typing import Annotated, Any
 import typer
 from aiokafka.errors import KafkaError
 
+from slt_cli import catalog, opening_balances, stock
 from slt_cli import dlq as dead_letters
 from slt_cli import lag as consumer_lag
-from slt_cli import opening_balances, stock
 from slt_cli import reconcile as reconciliation
 from slt_cli.errors import FAILED, INVALID_INPUT, CliError
 from slt_cli.output import Format, OutputOption, complete_command_types, complete_message_types, complete_topics, json_line
-from slt_cli.publish import load_command
+from slt_cli.publish import Waiting, load_command
 from slt_cli.publish import publish as publish_command
 from slt_cli.readapi import DEFAULT_INVENTORY_URL, DEFAULT_WAREHOUSE_URL, ReadApis
 from slt_cli.render import console, error, notes, quiet_client_logs
@@ -72,15 +72,24 @@ def publish(
     data: Annotated[str | None, typer.Option("--data", "-d", help="the command's data as JSON")] = None,
     correlation_id: Annotated[str | None, typer.Option(help="joins an existing conversation; default: the command id")] = None,
     source: Annotated[str, typer.Option(help="ce_source header")] = "/slt",
-    wait: Annotated[bool, typer.Option("--wait", help="print the fact or rejection the command caused")] = False,
-    timeout: Annotated[float, typer.Option(help="seconds --wait waits")] = 30.0,
+    wait: Annotated[bool, typer.Option("--wait", help="print every fact or rejection the command caused")] = False,
+    conversation: Annotated[bool, typer.Option(
+        "--all", help="with --wait: every fact of the conversation, on both fact topics, also those other services "
+                      "published in reaction")] = False,
+    timeout: Annotated[float, typer.Option(help="seconds --wait waits for the first fact")] = 30.0,
+    quiet: Annotated[float, typer.Option(help="--wait stops once this many seconds pass without another fact")] = 3.0,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
 ) -> None:
-    """Validate a command against its contract and publish it.
+    """Validate a command against its contract and publish it. `slt types` lists the commands, `slt example TYPE`
+    prints one to start from.
 
     Exit codes: 0 published (and carried out, with --wait), 1 refused, 2 invalid input, 3 no answer in time.
     """
-    run(lambda: publish_command(bootstrap, load_command(ce_type, file, data), source, correlation_id, timeout if wait else None))
+    waiting = Waiting(timeout, quiet, conversation) if wait or conversation else None
+    run(lambda: publish_command(bootstrap, load_command(ce_type, file, data), source, correlation_id, waiting))
+
+
+catalog.register(app)
 
 
 @app.command()

@@ -82,7 +82,9 @@ def read_rows(path: Path) -> tuple[list[Row], list[tuple[Row, str, str]]]:
                    for line, values in enumerate(reader, start=2)]
     except (OSError, UnicodeDecodeError, csv.Error) as problem:
         raise CliError(f"cannot read {path}: {problem}", INVALID_INPUT) from problem
-    rows, invalid, seen = [], [], Counter()
+    rows: list[Row] = []
+    invalid: list[tuple[Row, str, str]] = []
+    seen: Counter[str] = Counter()
     for row in raw:
         try:
             identity = _normalized(row.values)
@@ -169,21 +171,22 @@ async def _register(bootstrap: str, rows: list[Row], outcome: Outcome, progress:
         async with kafka.producer(bootstrap) as producer:
             sends = []
             for row in rows:
+                assert row.command is not None, "only valid rows are registered"
                 envelope = Envelope.new(row.command.TYPE, "/slt/import-opening-balances")
                 waiting[envelope.id] = row
                 sends.append(await _send(producer, row.command, envelope))
             await asyncio.gather(*sends)
         async for record in kafka.records(answers, timeout=timeout):
-            if (row := waiting.pop(record.causation_id, None)) is None:
+            if (answered := waiting.pop(record.causation_id, None)) is None:
                 continue
             if record.type == wh.CommandRejected.TYPE:
                 refusal = record.json() or {}
                 if refusal.get("reason_code") == DUPLICATE_DOCUMENT:
-                    outcome.already.append(row)
+                    outcome.already.append(answered)
                 else:
-                    outcome.rejected.append((row, refusal.get("reason_code", ""), refusal.get("message", "")))
+                    outcome.rejected.append((answered, refusal.get("reason_code", ""), refusal.get("message", "")))
             else:
-                outcome.loaded.append(row)
+                outcome.loaded.append(answered)
             progress.advance(task)
             if not waiting:
                 break

@@ -1,10 +1,13 @@
 """`slt publish`: a command validated against its contract model, then sent as an outside client would."""
 
+import asyncio
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from aiokafka import AIOKafkaConsumer
 from pydantic import ValidationError
 
 from contracts.base import Message
@@ -43,24 +46,50 @@ def _parse_file(file: Path) -> Any:
     return yaml.safe_load(text) if file.suffix.lower() in (".yaml", ".yml") else json.loads(text)
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """How `publish --wait` collects what the command caused: facts it caused directly (or, with
+    `conversation`, every fact of its conversation, on every fact topic), until `quiet` seconds pass
+    without another one; `timeout` bounds the wait for the first."""
+
+    timeout: float
+    quiet: float
+    conversation: bool = False
+
+
 async def publish(bootstrap: str, command: Message, source: str, correlation_id: str | None,
-                  wait_seconds: float | None) -> None:
-    """Send the command; with `wait_seconds`, print the first fact it caused (CliError when refused or silent)."""
+                  waiting: Waiting | None) -> None:
+    """Send the command; with `waiting`, print every fact it caused (CliError when refused or silent)."""
     envelope = Envelope.new(command.TYPE, source, correlation_id=correlation_id)
-    if wait_seconds is None:
+    if waiting is None:
         await _send(bootstrap, command, envelope)
         return
-    answers_on = ANSWERS_ON[TOPIC_OF[command.TYPE]]
+    topics = sorted(set(ANSWERS_ON.values())) if waiting.conversation else [ANSWERS_ON[TOPIC_OF[command.TYPE]]]
     # Positioned before sending, so that even an immediate answer is read.
-    async with kafka.reader(bootstrap, [answers_on], from_beginning=False) as answers:
+    async with kafka.reader(bootstrap, topics, from_beginning=False) as answers:
         await _send(bootstrap, command, envelope)
-        async for record in kafka.records(answers, timeout=wait_seconds):
-            if record.causation_id == envelope.id:
+        caused = await _collect(answers, envelope, waiting)
+    if not caused:
+        raise CliError(f"nothing on {', '.join(topics)} caused by {envelope.id} within {waiting.timeout:g}s", NO_ANSWER)
+    console.print(f"{len(caused)} fact(s), then {waiting.quiet:g}s without another", style="dim")
+    refusals = [(record.json() or {}).get("reason_code", "") for record in caused if record.type in REFUSALS]
+    if refusals:
+        raise CliError(f"refused: {', '.join(refusals)}", FAILED)
+
+
+async def _collect(answers: AIOKafkaConsumer, envelope: Envelope, waiting: Waiting) -> list[kafka.Record]:
+    """Show the facts as they come; each one found gives the next `quiet` seconds to arrive."""
+    loop = asyncio.get_running_loop()
+    deadline, caused = loop.time() + waiting.timeout, []
+    while (remaining := deadline - loop.time()) > 0:
+        batch = await answers.getmany(timeout_ms=max(1, int(min(remaining, 0.5) * 1000)))
+        for record in (kafka.Record.of(r) for records in batch.values() for r in records):
+            if record.causation_id == envelope.id or (
+                    waiting.conversation and record.correlation_id == envelope.correlation_id):
                 show(record)
-                if record.type in REFUSALS:
-                    raise CliError(f"refused: {(record.json() or {}).get('reason_code', '')}", FAILED)
-                return
-    raise CliError(f"nothing on {answers_on} caused by {envelope.id} within {wait_seconds:g}s", NO_ANSWER)
+                caused.append(record)
+                deadline = loop.time() + waiting.quiet
+    return caused
 
 
 async def _send(bootstrap: str, command: Message, envelope: Envelope) -> None:

@@ -79,11 +79,13 @@ async def reconcile(bootstrap: str, read: Session, locations: list[str], item_no
             data = record.json() or {}
             if record.type == wh.CommandRejected.TYPE and record.causation_id in by_command:
                 by_command[record.causation_id].refusal = f"{data.get('reason_code')}: {data.get('message')}"
-            elif record.type == wh.BinTotalsReported.TYPE and (report := by_request.get(data.get("request_id"))):
-                report.items_in_report = data["items_in_report"]
-                report.reported.add(data["item_no"])
-            elif record.type == inv.ReconciliationReported.TYPE and (report := by_request.get(data.get("request_id"))):
-                report.differences[data["item_no"]] = data["differences"]
+            elif (asked := by_request.get(data.get("request_id", ""))) is None:
+                pass
+            elif record.type == wh.BinTotalsReported.TYPE:
+                asked.items_in_report = data["items_in_report"]
+                asked.reported.add(data["item_no"])
+            elif record.type == inv.ReconciliationReported.TYPE:
+                asked.differences[data["item_no"]] = data["differences"]
             if all(report.complete for report in reports):
                 break
     return reports

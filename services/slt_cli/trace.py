@@ -75,7 +75,7 @@ async def trace(read: Session, bootstrap: str | None, item_no: str | None, seria
     """`bootstrap`: where to read the inventory's facts from (ignored with `facts=False`)."""
     if not (serial or lot):
         raise CliError("name the serial and/or the lot to trace", INVALID_INPUT, "add --serial SERIAL and/or --lot LOT")
-    numbers = {"serial": serial or None, "lot": lot or None}
+    numbers: dict[str, Any] = {"serial": serial or None, "lot": lot or None}
     entries = await read.warehouse_pages("/warehouse-entries", item_no=item_no, **numbers)
     item_no = item_no or _the_item(entries, serial, lot)
     entries = [e for e in entries if e["item_no"] == item_no]
@@ -231,7 +231,7 @@ async def _facts_reader(bootstrap: str) -> AsyncIterator[Any]:
 
 
 def _fact_steps(records: list[Record]) -> list[Step]:
-    return [_fact_step(record, record.json()) for record in records]
+    return [_fact_step(record, record.json() or {}) for record in records]
 
 
 def _fact_step(record: Record, data: dict) -> Step:

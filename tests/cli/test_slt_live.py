@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from contracts import inventory as inv
 from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, dead_letter_topic
-from tests.integration.test_foundation import unique
+from tests.support.ids import unique
 
 
 @dataclass

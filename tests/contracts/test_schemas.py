@@ -67,7 +67,7 @@ def base_unit_becomes_a_number(schema: Schema) -> None:
 
 
 def bin_ranking_becomes_a_string(schema: Schema) -> None:
-    schema["$defs"]["Bin"]["properties"]["ranking"] = {"type": "string", "default": "0"}
+    schema["$defs"]["LayoutBin"]["properties"]["ranking"] = {"type": "string", "default": "0"}
 
 
 def new_required_priority(schema: Schema) -> None:

@@ -1,22 +1,25 @@
 """Foundation: both services on real Kafka and PostgreSQL, driven by a plain aiokafka client."""
 
+import asyncio
 import json
+import time
 import uuid
 
 import httpx
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS, dead_letter_topic
+from contracts.topics import (
+    INVENTORY_COMMANDS,
+    INVENTORY_EVENTS,
+    WAREHOUSE_COMMANDS,
+    WAREHOUSE_EVENTS,
+    dead_letter_topic,
+)
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def register_item(item_no: str, policy: str = "lot") -> dict:
-    return {"item_no": item_no, "base_unit": "PCS", "tracking_policy": policy,
-            "expiration_required": True, "strict_expiration": False}
+REGISTER = inv.RegisterItem.TYPE
 
 
 def location(code: str, **changes) -> dict:
@@ -36,9 +39,6 @@ def location(code: str, **changes) -> dict:
 
 async def poll_json(url: str, timeout: float = 20.0) -> dict:
     """GET until the replica has caught up (facts arrive asynchronously)."""
-    import asyncio
-    import time
-
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient() as client:
         while True:
@@ -52,7 +52,7 @@ async def poll_json(url: str, timeout: float = 20.0) -> dict:
 async def test_register_item_from_plain_client_is_registered_once_and_replicated(stack, kafka):
     item_no = unique("ITEM")
     # An outside producer publishes the command with hand-written CloudEvents headers.
-    command_id = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register_item(item_no), key=item_no)
+    command_id = await kafka.send_command(INVENTORY_COMMANDS, REGISTER, register_item(item_no), key=item_no)
 
     # Exactly one ItemRegistered, caused by the command, with complete ce_* headers.
     [event] = await kafka.wait_for(type=inv.ItemRegistered.TYPE, causation_id=command_id)
@@ -76,9 +76,9 @@ async def test_same_command_delivered_twice_yields_one_item_and_one_event(stack,
     item_no = unique("ITEM")
     command_id = str(uuid.uuid4())
     for _ in range(2):
-        await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register_item(item_no), key=item_no, ce_id=command_id)
+        await kafka.send_command(INVENTORY_COMMANDS, REGISTER, register_item(item_no), key=item_no, ce_id=command_id)
     # A later command on the same key proves both deliveries were consumed.
-    marker = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register_item(item_no, "serial"), key=item_no)
+    marker = await kafka.send_command(INVENTORY_COMMANDS, REGISTER, register_item(item_no, "serial"), key=item_no)
     await kafka.wait_for(type=inv.CommandRejected.TYPE, causation_id=marker)
 
     events = kafka.matching(type=inv.ItemRegistered.TYPE, correlation_id=command_id)
@@ -92,9 +92,10 @@ async def test_malformed_message_lands_on_dlq_and_next_message_is_processed(stac
     bad_headers = [("ce_id", str(uuid.uuid4()).encode()), ("ce_type", inv.RegisterItem.TYPE.encode()),
                    ("ce_source", b"/tests"), ("ce_specversion", b"1.0")]
     await kafka.send(INVENTORY_COMMANDS, b"{not json", bad_headers, key=item_no.encode())
-    good = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register_item(item_no), key=item_no)
+    good = await kafka.send_command(INVENTORY_COMMANDS, REGISTER, register_item(item_no), key=item_no)
 
-    [letter] = await kafka.wait_for(topic=dead_letter_topic(INVENTORY_COMMANDS), ce_id=dict(bad_headers)["ce_id"].decode())
+    bad_id = dict(bad_headers)["ce_id"].decode()
+    [letter] = await kafka.wait_for(topic=dead_letter_topic(INVENTORY_COMMANDS), ce_id=bad_id)
     assert letter.value == b"{not json"
     assert "does not match its schema" in letter.headers["dlq_reason"]
     assert letter.headers["dlq_original_topic"] == INVENTORY_COMMANDS
@@ -113,7 +114,7 @@ async def test_message_without_cloudevents_headers_is_dead_lettered(stack, kafka
 async def test_unknown_tracking_policy_is_rejected_with_correlation_id(stack, kafka):
     item_no = unique("ITEM")
     correlation_id = str(uuid.uuid4())
-    command_id = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE,
+    command_id = await kafka.send_command(INVENTORY_COMMANDS, REGISTER,
                                           register_item(item_no, "batch"), key=item_no, correlation_id=correlation_id)
     [rejected] = await kafka.wait_for(type=inv.CommandRejected.TYPE, causation_id=command_id)
     body = rejected.json()
@@ -136,9 +137,8 @@ async def test_configure_location_is_published_and_replicated_in_inventory(stack
     assert {b["bin_code"]: b["types"] for b in shown["bins"]}["P-01"] == ["put_away", "pick"]
     for _ in range(100):
         locations = await poll_json(f"{stack.inventory.url}/locations")
-        if code in {l["location_code"] for l in locations}:
+        if code in {known["location_code"] for known in locations}:
             break
-        import asyncio
         await asyncio.sleep(0.2)
     else:
         raise AssertionError(f"inventory never replicated location {code}")
@@ -165,7 +165,7 @@ async def test_invalid_utf8_in_headers_and_body_is_dead_lettered_and_consumer_mo
     item_no = unique("ITEM")
     key = unique("BADBYTES").encode()
     await kafka.send(INVENTORY_COMMANDS, b"\xff\xfe{", [("ce_id", b"\xff\xfe"), ("ce_type", b"x")], key=key)
-    good = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register_item(item_no), key=item_no)
+    good = await kafka.send_command(INVENTORY_COMMANDS, REGISTER, register_item(item_no), key=item_no)
     await kafka.wait_for(type=inv.ItemRegistered.TYPE, causation_id=good)
     [letter] = await kafka.wait_until(lambda m: m.topic == dead_letter_topic(INVENTORY_COMMANDS) and m.key == key)
     assert letter.value == b"\xff\xfe{"

@@ -1,21 +1,26 @@
 """Fuzzing: malformed and hostile commands each end as a fact, a rejection or a dead letter, and the
-services keep running (issue 6, point 3)."""
+services keep running (issue 6, point 3). The file runs alone as well as in the suite: the fuzzing
+waits until both services answer a command, and readiness is checked after every example (not by
+a second test that means something only if this one ran first)."""
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest_asyncio
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts.catalog import ANSWERS_ON, TOPIC_MESSAGES
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS, dead_letter_topic
-from tests.support.kafka import command_headers
+from tests.support.kafka import Received, command_headers
 
-COMMAND_TYPES = [(topic, ce_type) for topic in (WAREHOUSE_COMMANDS, INVENTORY_COMMANDS) for ce_type in TOPIC_MESSAGES[topic]]
+COMMAND_TOPICS = (WAREHOUSE_COMMANDS, INVENTORY_COMMANDS)
+COMMAND_TYPES = [(topic, ce_type) for topic in COMMAND_TOPICS for ce_type in TOPIC_MESSAGES[topic]]
 
 
 def example(schema: dict, defs: dict) -> Any:
@@ -73,18 +78,35 @@ def hostile_message(draw) -> tuple[str, str, bytes, list[tuple[str, bytes]]]:
     return topic, ce_id, value, command_headers(ce_type, ce_id=ce_id)
 
 
+def answered(topic: str, ce_id: str) -> Callable[[Received], bool]:
+    """Something answers for the message: a fact or refusal caused by it, or its dead letter."""
+    def answers(m: Received) -> bool:
+        caused = m.headers.get("causation_id") == ce_id and m.topic == ANSWERS_ON[topic]
+        return caused or (m.topic == dead_letter_topic(topic) and m.headers.get("ce_id") == ce_id)
+    return answers
+
+
+@pytest_asyncio.fixture(scope="module")
+async def consuming(stack, kafka):
+    """Both services consume their command topics: a well-formed command to each was answered. Only
+    then does the fuzzing start, whether other tests ran before it in the session or none did."""
+    for topic in COMMAND_TOPICS:
+        ce_type = next(iter(TOPIC_MESSAGES[topic]))
+        ce_id = str(uuid.uuid4())
+        body = json.dumps(valid_body(topic, ce_type)).encode()
+        await kafka.send(topic, body, command_headers(ce_type, ce_id=ce_id), key=ce_id.encode())
+        await kafka.wait_until(answered(topic, ce_id), timeout=60)
+    return stack
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(message=hostile_message())
-async def test_each_hostile_command_ends_as_fact_rejection_or_dead_letter(stack, kafka, message):
+async def test_each_hostile_command_ends_as_fact_rejection_or_dead_letter_and_the_services_stay_ready(
+    consuming, kafka, message
+):
     topic, ce_id, value, headers = message
     await kafka.send(topic, value, headers, key=ce_id.encode())
-    # Whatever it was, something answers for it: a fact or refusal caused by it, or its dead letter.
-    answered = lambda m: m.headers.get("causation_id") == ce_id and m.topic == ANSWERS_ON[topic]  # noqa: E731
-    dead = lambda m: m.topic == dead_letter_topic(topic) and m.headers.get("ce_id") == ce_id  # noqa: E731
-    await kafka.wait_until(lambda m: answered(m) or dead(m), timeout=30)
-
-
-async def test_services_are_still_ready_after_the_fuzzing(stack):
+    await kafka.wait_until(answered(topic, ce_id), timeout=30)
     async with httpx.AsyncClient() as client:
-        for service in (stack.warehouse, stack.inventory):
+        for service in (consuming.warehouse, consuming.inventory):
             assert (await client.get(f"{service.url}/readyz")).json()["ready"] is True

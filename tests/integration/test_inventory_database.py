@@ -11,12 +11,13 @@ import pytest_asyncio
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
+from contracts.base import Message
 from contracts.envelope import Envelope
-from inventory import handlers
+from inventory import handlers, subscribers
 from inventory.domain.errors import InsufficientAvailabilityError
 from servicekit.database import migrate_service
 from servicekit.unit_of_work import UnitOfWork
-from tests.integration.inventory_support import TODAY, q
+from tests.support.inventory import TODAY, q
 
 MIGRATIONS = Path(handlers.__file__).parent / "migrations"
 WH = "WH1"
@@ -31,10 +32,18 @@ async def pool(infra):
     await pool.close()
 
 
-async def run(pool: asyncpg.Pool, use_case, message) -> list:
+ROUTES = {route.contract: route for route in (*subscribers.COMMANDS, *subscribers.WAREHOUSE_FACTS)}
+
+
+async def apply(uow: UnitOfWork, message: Message) -> None:
+    """Translate and handle the message as the consumer does, inside `uow`."""
+    await ROUTES[type(message)].apply(uow, message, Envelope.new(message.TYPE, "/tests"))
+
+
+async def run(pool: asyncpg.Pool, message: Message) -> list:
     """One message, one transaction, as the consumer runs it; returns the facts it queued."""
     async with UnitOfWork(pool) as uow:
-        await use_case(uow, message, Envelope.new(message.TYPE, "/tests"))
+        await apply(uow, message)
         published = [record.headers for record in uow.outbox.pending]
         await uow.commit()
     return [dict(headers)["ce_type"].decode() for headers in published]
@@ -42,10 +51,10 @@ async def run(pool: asyncpg.Pool, use_case, message) -> list:
 
 async def stocked_item(pool: asyncpg.Pool, quantity: int) -> str:
     item_no = f"ITEM-{uuid.uuid4().hex[:8]}"
-    await run(pool, handlers.register_item, inv.RegisterItem(item_no=item_no, base_unit="PCS", tracking_policy="none"))
-    await run(pool, handlers.replicate_location, wh.LocationConfigured(
+    await run(pool, inv.RegisterItem(item_no=item_no, base_unit="PCS", tracking_policy="none"))
+    await run(pool, wh.LocationConfigured(
         location_code=WH, zones=(), bins=(), receive_bin="R", ship_bin="S", adjustment_bin="A", pick_by_fefo=False))
-    await run(pool, handlers.post_receipt, wh.ReceiptPosted(
+    await run(pool, wh.ReceiptPosted(
         receipt_no="R-1", put_away_no="PA-1", location_code=WH, item_no=item_no, posting_date=TODAY,
         lines=(wh.PostedLineFact(document_line_no=1, source_type="purchase_order", source_no="PO-1", source_line_no=1,
                                  variant="", bin_code="R", quantity=q(quantity)),),
@@ -61,9 +70,9 @@ async def test_I5_two_concurrent_reservations_of_the_last_unit_cannot_both_succe
     item_no = await stocked_item(pool, 1)
 
     async with UnitOfWork(pool) as first:
-        await handlers.reserve(first, reserve(item_no, "SO-1"), Envelope.new(inv.Reserve.TYPE, "/tests"))
+        await apply(first, reserve(item_no, "SO-1"))
         # The second message (another partition, another instance) waits for the item+location lock...
-        second = asyncio.create_task(run(pool, handlers.reserve, reserve(item_no, "SO-2")))
+        second = asyncio.create_task(run(pool, reserve(item_no, "SO-2")))
         await until_a_transaction_waits_for_a_lock(pool)
         assert not second.done()
         await first.commit()
@@ -96,6 +105,6 @@ async def test_I1_item_ledger_entries_are_append_only(pool):
 async def test_I7_a_reservation_publishes_the_demands_reservation_total(pool):
     item_no = await stocked_item(pool, 5)
 
-    facts = await run(pool, handlers.reserve, reserve(item_no, "SO-1"))
+    facts = await run(pool, reserve(item_no, "SO-1"))
 
     assert facts == [inv.ReservationCreated.TYPE, inv.DemandReservationChanged.TYPE]

@@ -4,12 +4,16 @@ A plain client publishes the commands and plays the warehouse (its facts), and r
 inventory service's facts and read API.
 """
 
+import pytest
+
 from contracts import inventory as inv
-from tests.integration.inventory_support import Journey, q
+from tests.support.inventory import q
+
+UNTRACKED = pytest.mark.parametrize("journey", ["none"], indirect=True)
 
 
-async def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused_with_the_numbers(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url, policy="none").start()
+@UNTRACKED
+async def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused_with_the_numbers(journey):
     # 110 on inventory (the warehouse holds 100 in pick bins and 10 in the receive bin).
     await journey.answer(await journey.receive("R-1", ("", 110)), inv.LedgerEntriesPosted)
 
@@ -34,8 +38,8 @@ async def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused
     assert len(await journey.get(f"/items/{journey.item_no}/reservations")) == 2
 
 
-async def test_I5_partial_request_is_granted_what_is_left(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url, policy="none").start()
+@UNTRACKED
+async def test_I5_partial_request_is_granted_what_is_left(journey):
     await journey.answer(await journey.receive("R-1", ("", 5)), inv.LedgerEntriesPosted)
 
     created = await journey.reserved("SO-1", 8, allow_partial=True)
@@ -43,8 +47,7 @@ async def test_I5_partial_request_is_granted_what_is_left(stack, kafka):
     assert (q(created["quantity"]), q(created["requested_quantity"])) == (q(5), q(8))
 
 
-async def test_I4_reservation_naming_a_bin_or_zone_is_refused(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_I4_reservation_naming_a_bin_or_zone_is_refused(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5)), inv.LedgerEntriesPosted)
 
     refused = await journey.reserve("SO-1", 1, bin_code="P-01")
@@ -55,8 +58,7 @@ async def test_I4_reservation_naming_a_bin_or_zone_is_refused(stack, kafka):
     assert await journey.available() == q(5)
 
 
-async def test_I3_I6_specific_reservation_is_re_numbered_reduced_and_cancelled_on_request(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_I3_I6_specific_reservation_is_re_numbered_reduced_and_cancelled_on_request(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5), ("L2", 5)), inv.LedgerEntriesPosted)
     await journey.reserved("SO-1", 4, lot="L1")  # specific (I3)
     demand = journey.demand("SO-1")
@@ -81,8 +83,7 @@ async def test_I3_I6_specific_reservation_is_re_numbered_reduced_and_cancelled_o
     assert await journey.available() == q(10)
 
 
-async def test_I6_deleting_the_demand_line_cancels_its_reservations_and_assignments(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_I6_deleting_the_demand_line_cancels_its_reservations_and_assignments(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5)), inv.LedgerEntriesPosted)
     demand = journey.demand("SO-1")
     await journey.reserved("SO-1", 2)
@@ -97,8 +98,7 @@ async def test_I6_deleting_the_demand_line_cancels_its_reservations_and_assignme
     assert line == {"reservations": [], "tracking": []}
 
 
-async def test_T4_a_blocked_lot_is_not_reservable_and_its_reservations_move_away(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_T4_a_blocked_lot_is_not_reservable_and_its_reservations_move_away(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5), ("L2", 5)), inv.LedgerEntriesPosted)
     await journey.reserved("SO-1", 3)  # nonspecific: sits on L1, first in
 

@@ -8,11 +8,11 @@ from functools import partial
 
 from contracts import inventory as inv
 from contracts.topics import WAREHOUSE_EVENTS, dead_letter_topic
-from tests.integration.inventory_support import EXPIRES, Journey, figures, q, unique
+from tests.support.ids import unique
+from tests.support.inventory import EXPIRES, Journey, figures, q
 
 
-async def test_S1_I1_receipt_posts_one_entry_per_lot_with_its_expiration(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S1_I1_receipt_posts_one_entry_per_lot_with_its_expiration(journey):
 
     [posted] = await journey.answer(await journey.receive("R-1", ("L1", 4), ("L2", 6)), inv.LedgerEntriesPosted)
 
@@ -27,8 +27,7 @@ async def test_S1_I1_receipt_posts_one_entry_per_lot_with_its_expiration(stack, 
     assert [(e["lot_no"], e["document_no"], e["source_no"]) for e in by_lot["entries"]] == [("L2", "R-1", "R-1")]
 
 
-async def test_I1_a_receipt_without_the_lot_of_a_lot_tracked_item_is_dead_lettered_with_the_reason(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_I1_a_receipt_without_the_lot_of_a_lot_tracked_item_is_dead_lettered_with_the_reason(kafka, journey):
 
     # A fact cannot be refused; a defect upstream is kept, with its reason, on the dead-letter topic.
     broken = await journey.receive("R-1", ("", 5))
@@ -39,8 +38,7 @@ async def test_I1_a_receipt_without_the_lot_of_a_lot_tracked_item_is_dead_letter
     assert [entry["document_no"] for entry in await journey.ledger()] == ["R-2"]
 
 
-async def test_S2_I5_availability_drops_on_pick_stays_down_while_picked_and_settles_after_shipment(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S2_I5_availability_drops_on_pick_stays_down_while_picked_and_settles_after_shipment(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 10)), inv.LedgerEntriesPosted)
     await journey.reserved("SO-1", 4)
     assert await journey.available() == q(6)
@@ -71,8 +69,7 @@ async def test_S2_I5_availability_drops_on_pick_stays_down_while_picked_and_sett
     await journey.until_available(6)
 
 
-async def test_S3_late_binding_swaps_lots_between_demands_and_shipping_consumes_the_reservation(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S3_late_binding_swaps_lots_between_demands_and_shipping_consumes_the_reservation(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5), ("L2", 5)), inv.LedgerEntriesPosted)
     await journey.reserved("SO-A", 5)  # nonspecific, sits on L1 (first in)
     await journey.reserved("SO-B", 5)  # nonspecific, sits on L2
@@ -97,8 +94,7 @@ async def test_S3_late_binding_swaps_lots_between_demands_and_shipping_consumes_
     assert (await lots_reserved(journey, "SO-A"), await lots_reserved(journey, "SO-B")) == ({}, {"L1": q(5)})
 
 
-async def test_S3_a_specific_reservation_of_other_demand_is_never_taken_and_the_race_is_reported(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S3_a_specific_reservation_of_other_demand_is_never_taken_and_the_race_is_reported(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5), ("L2", 5)), inv.LedgerEntriesPosted)
     await journey.reserved("SO-B", 5, lot="L2")  # specific
     await journey.reserved("SO-A", 5)  # nonspecific: L1
@@ -113,8 +109,7 @@ async def test_S3_a_specific_reservation_of_other_demand_is_never_taken_and_the_
     assert await lots_reserved(journey, "SO-B") == {"L2": q(5)}  # both facts are kept; a person decides
 
 
-async def test_I2_outbound_applies_first_in_first_out_and_tracing_shows_every_entry_and_application(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_I2_outbound_applies_first_in_first_out_and_tracing_shows_every_entry_and_application(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 3)), inv.LedgerEntriesPosted)
     await journey.answer(await journey.receive("R-2", ("L1", 4)), inv.LedgerEntriesPosted)
 
@@ -131,8 +126,7 @@ async def test_I2_outbound_applies_first_in_first_out_and_tracing_shows_every_en
         (sale["entry_no"], first), (sale["entry_no"], second)}
 
 
-async def test_S5_shipment_before_receipt_is_parked_then_applied_and_the_ledger_ends_exactly_right(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S5_shipment_before_receipt_is_parked_then_applied_and_the_ledger_ends_exactly_right(journey):
 
     # The shipment overtakes its receipt: parked, visible with its reason, never dropped.
     shipped = await journey.ship("SO-1", ("L1", 3))
@@ -153,8 +147,7 @@ async def test_S5_shipment_before_receipt_is_parked_then_applied_and_the_ledger_
     assert (await journey.availability())["inventory"] == "2"
 
 
-async def test_S4_a_shipment_of_a_reclassified_lot_waits_for_the_adjustment_that_explains_it(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S4_a_shipment_of_a_reclassified_lot_waits_for_the_adjustment_that_explains_it(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5)), inv.LedgerEntriesPosted)
 
     # W8: 2 of L1 relabelled L2 in the warehouse; the adjustment bin holds +2 L1 and -2 L2.
@@ -180,8 +173,7 @@ async def test_S4_a_shipment_of_a_reclassified_lot_waits_for_the_adjustment_that
     assert (row["tracking"][0]["adjustment_bin_positive"], row["available_to_reserve"]) == ("0", "3")
 
 
-async def test_S6_redelivered_warehouse_facts_change_nothing_twice(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S6_redelivered_warehouse_facts_change_nothing_twice(journey):
     facts = [
         partial(journey.receive, "R-1", ("L1", 10)),
         partial(journey.create_pick, "P-1", "SO-1", ("L1", 4)),
@@ -211,8 +203,7 @@ async def test_S6_redelivered_warehouse_facts_change_nothing_twice(stack, kafka)
         "5", "0", "0", "0")
 
 
-async def test_S7_reconciliation_agrees_after_a_consistent_journey_and_lists_every_difference_otherwise(stack, kafka):
-    journey = await Journey(kafka, stack.inventory.url).start()
+async def test_S7_reconciliation_agrees_after_a_consistent_journey_and_lists_every_difference_otherwise(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 10), ("L2", 3)), inv.LedgerEntriesPosted)
     # W9: 2 of L1 lost in a bin: +2 in the adjustment bin until W10 posts it.
     await journey.adjust_in_bin("CNT-1", "L1", -2)

@@ -267,7 +267,9 @@ async def test_I5_I7_worked_example_reserved_stock_limits_the_pick_and_a_third_r
     shipment_b = await journey.shipment(order_b, (item_no, 50))
     assert sum(quantity for _, _, quantity in allocated((await journey.pick(shipment_b))[item_no])) == D(40)
 
-    # A third reservation is refused with the numbers that explain why.
+    # Once inventory has heard of B's pick too (S2, another topic than the command's), a third
+    # reservation is refused with the numbers that explain why.
+    await journey.settled(item_no, on_picks_and_movements=90)
     refused = await journey.send_reserve(item_no, order_c, 1)
     [rejected] = await kafka.wait_for(type=inv.ReservationRejected.TYPE, causation_id=refused)
     rejected = rejected.json()

@@ -9,7 +9,8 @@ from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS
 from servicekit.database import create_pool
 from servicekit.unit_of_work import UnitOfWork
-from tests.integration.test_foundation import register_item, unique
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 from tests.support.services import ServiceProcess
 
 

@@ -5,6 +5,9 @@ import json
 import httpx
 import pytest
 
+from contracts import inventory as inv
+from contracts import warehouse as wh
+from contracts.examples import example
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS, dead_letter_topic
 
 READS_AND_WRITES = {
@@ -37,17 +40,52 @@ def test_asyncapi_document_lists_every_topic_the_service_reads_and_writes(stack,
     assert {(topic, "send") for topic in writes | {dead_letter_topic(t) for t in reads}} <= actions
 
 
-def test_asyncapi_channels_describe_payloads_with_the_contract_models(stack):
+def test_asyncapi_command_channel_has_one_message_per_ce_type_with_payload_headers_and_key(stack):
     document = fetch_document(stack, "inventory")
-    schemas = document["components"]["schemas"]
     commands = channel_at(document, INVENTORY_COMMANDS)
-    # The command channel's payload is the contract model, and its description maps ce_type to it.
-    assert "RegisterItem" in models_of(document, commands)
-    assert "`inventory.item.register.v1`: RegisterItem, key item_no" in commands["description"]
-    assert {"item_no", "base_unit", "tracking_policy"} <= set(schemas["RegisterItem"]["required"])
-    # The facts channel offers every inventory fact, refusals included.
-    assert {"ItemRegistered", "ReservationCreated", "CommandRejected"} <= models_of(document, channel_at(document, INVENTORY_EVENTS))
-    assert schemas["CommandRejected"]["properties"]["reason_code"]["type"] == "string"
+    assert sorted(commands["messages"]) == sorted(inv.COMMANDS)
+    message = document["components"]["messages"][last(commands["messages"][inv.RegisterItem.TYPE])]
+    assert message["name"] == inv.RegisterItem.TYPE
+    assert message["payload"] == {"$ref": "#/components/schemas/RegisterItem"}
+    required = set(document["components"]["schemas"]["RegisterItem"]["required"])
+    assert {"item_no", "base_unit", "tracking_policy"} <= required
+    headers = message["headers"]
+    assert headers["properties"]["ce_type"]["const"] == inv.RegisterItem.TYPE
+    assert set(headers["required"]) == {"ce_id", "ce_type", "ce_source", "ce_specversion"}
+    assert {"ce_correlationid", "ce_causationid", "ce_time", "ce_subject"} <= set(headers["properties"])
+    assert message["bindings"]["kafka"]["key"] == {"type": "string", "description": "the payload's item_no",
+                                                   "examples": ["BIKE-100"]}
+    assert message["examples"][0]["payload"] == example(inv.RegisterItem)
+    assert message["correlationId"] == {"location": "$message.header#/ce_correlationid"}
+
+
+@pytest.mark.parametrize(("service", "topic", "models"), [
+    ("inventory", INVENTORY_EVENTS, inv.EVENTS), ("warehouse", WAREHOUSE_EVENTS, wh.EVENTS),
+    ("warehouse", WAREHOUSE_COMMANDS, wh.COMMANDS),
+])
+def test_asyncapi_every_channel_of_the_contracts_names_each_of_its_types(stack, service, topic, models):
+    document = fetch_document(stack, service)
+    channel = channel_at(document, topic)
+    assert sorted(channel["messages"]) == sorted(models)
+    for ce_type, reference in channel["messages"].items():
+        message = document["components"]["messages"][last(reference)]
+        assert message["headers"]["properties"]["ce_type"]["const"] == ce_type
+        assert last(message["payload"]) == models[ce_type].__name__
+        assert message["bindings"]["kafka"]["key"]["examples"] == [example_key(models[ce_type])]
+    # The operations on the channel list the same messages.
+    [operation] = [op for op in document["operations"].values() if channel_of(document, op) is channel]
+    assert sorted(ref["$ref"].rsplit("/", 1)[-1] for ref in operation["messages"]) == sorted(models)
+
+
+def test_asyncapi_stock_facts_are_keyed_item_and_location(stack):
+    document = fetch_document(stack, "warehouse")
+    channel = channel_at(document, WAREHOUSE_EVENTS)
+    message = document["components"]["messages"][last(channel["messages"][wh.ReceiptPosted.TYPE])]
+    assert message["bindings"]["kafka"]["key"]["description"] == "the payload's item_no|location_code joined by `|`"
+
+
+def example_key(model) -> str:
+    return model.model_validate(example(model)).kafka_key()
 
 
 def channel_of(document: dict, operation: dict) -> dict:
@@ -57,14 +95,6 @@ def channel_of(document: dict, operation: dict) -> dict:
 def channel_at(document: dict, address: str) -> dict:
     [channel] = [c for c in document["channels"].values() if c["address"] == address]
     return channel
-
-
-def models_of(document: dict, channel: dict) -> set[str]:
-    """The component schemas a channel's message payload is (one model) or is one of (several)."""
-    [message] = channel["messages"].values()
-    payload = document["components"]["messages"][last(message)]["payload"]
-    schema = document["components"]["schemas"][last(payload)]
-    return {last(ref) for ref in schema["anyOf"]} if "anyOf" in schema else {last(payload)}
 
 
 def last(reference: dict) -> str:

@@ -12,10 +12,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from contracts import inventory as inv
 from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_COMMANDS, dead_letter_topic
-from servicekit.consumer import MessageProcessor
+from servicekit.consumer import MessageProcessor, Route
 from servicekit.database import CORE_MIGRATIONS, apply_migrations, create_pool
 from servicekit.metrics import ServiceMetrics
-from tests.integration.test_foundation import register_item, unique
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 
 COMMANDS_GROUP = "inventory.commands"
 
@@ -125,7 +126,8 @@ async def test_poison_message_is_dead_lettered_after_retries_and_counted(stack, 
     envelope = Envelope.new(inv.RegisterItem.TYPE, "/tests")
     record = ConsumerRecord(INVENTORY_COMMANDS, 0, offset, 0, 0, b"POISON",
                             b'{"item_no":"P","base_unit":"PCS","tracking_policy":"lot"}', None, 6, 0, envelope.to_headers())
-    processor = MessageProcessor(pool, "poison-drill", {inv.RegisterItem: failing_use_case}, inv.COMMANDS, metrics)
+    route = Route(inv.RegisterItem, lambda message: message, failing_use_case)
+    processor = MessageProcessor(pool, "poison-drill", [route], inv.COMMANDS, metrics)
     try:
         await asyncio.wait_for(processor.process(record), 30)
     finally:

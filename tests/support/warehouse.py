@@ -7,7 +7,6 @@ without cleaning up.
 
 import asyncio
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,15 +17,12 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS
+from tests.support.ids import unique
 from tests.support.kafka import Client, Received
 
 TODAY = datetime.now(UTC).date()  # the service's today (UTC)
 SOON, LATER, MUCH_LATER = (TODAY + timedelta(days=d) for d in (30, 60, 365))
 YESTERDAY = TODAY - timedelta(days=1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
 def layout(code: str, *extra_bins: dict, pick_by_fefo: bool = True) -> dict:

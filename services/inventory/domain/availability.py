@@ -3,7 +3,7 @@
 The SQL layer keeps one totals row per item/variant/location and one per
 item/variant/location/serial/lot, plus one row per demand at both levels. It never scans the
 ledger: every use case hands back the *deltas* to add to those rows, produced here from the
-ledger, reservation, allocation and adjustment-bin changes it made.
+ledger, reservation, allocation and adjustment-bin changes it made (`totals.TotalsChanges`).
 
 Levels: at location level `reserved` counts every reservation; at serial/lot level only specific
 ones, because a nonspecific reservation may follow whatever lot is picked (S3) and so holds no
@@ -13,25 +13,22 @@ particular lot. A specific request must fit both levels.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Self
 
 from .demand import Demand
 from .keys import BlockedTracking, LocationKey, TrackingKey
 from .quantities import ZERO
 
-if TYPE_CHECKING:
-    from .ledger import ItemLedgerEntry
-    from .supply import Reservation
-
 StockKey = LocationKey | TrackingKey
 
 
+@dataclass(frozen=True)
 class _Figures:
     """A row whose Decimal fields add up: stored row + delta = new row."""
 
-    def __add__(self, other):
+    def __add__(self, other: Self) -> Self:
         return replace(self, **{name: value + getattr(other, name) for name, value in self._figures()})
 
     def _figures(self) -> list[tuple[str, Decimal]]:
@@ -158,7 +155,7 @@ def availability(
     blocked = [
         tracking
         for tracking in tracking_rows
-        if row.key in (tracking.key, tracking.key.location_key)
+        if isinstance(tracking.key, TrackingKey) and row.key in (tracking.key, tracking.key.location_key)
         if any(block.covers(tracking.key) for block in blocks)
     ]
     return row.breakdown(own, sum((max(ZERO, tracking.available_to_reserve) for tracking in blocked), ZERO))
@@ -190,90 +187,3 @@ class AdjustmentBinChange:
 
     key: TrackingKey
     quantity: Decimal
-
-
-class TotalsChanges:
-    """Turns every ledger, reservation, allocation and adjustment-bin change into deltas for the
-    maintained rows, including the same-demand overlap, which needs the demand rows as stored."""
-
-    def __init__(self, totals: Iterable[StockTotals] = (), demand_totals: Iterable[DemandTotals] = ()) -> None:
-        self._stored = {row.key: row for row in totals}
-        self._stored_for_demand = {(row.demand, row.key): row for row in demand_totals}
-        self._changes: dict[StockKey, StockTotals] = {}
-        self._demand_changes: dict[tuple[Demand, StockKey], DemandTotals] = {}
-
-    # --- recording changes -----------------------------------------------------------------------
-    def entry_changed(self, before: ItemLedgerEntry | None, after: ItemLedgerEntry) -> None:
-        inventory = after.open_quantity - (before.open_quantity if before else ZERO)
-        self._add(after.key, None, True, inventory=inventory)
-
-    def reservation_changed(self, before: Reservation | None, after: Reservation | None) -> None:
-        row = after or before
-        reserved = (after.quantity if after else ZERO) - (before.quantity if before else ZERO)
-        self._add(row.key, row.demand, row.is_specific, reserved=reserved)
-
-    def allocation_changed(self, change: AllocationChange) -> None:
-        self._add(
-            change.key,
-            change.demand,
-            True,
-            on_picks_and_movements=change.on_picks_and_movements,
-            in_outbound_bins=change.in_outbound_bins,
-        )
-
-    def adjustment_bin_changed(self, change: AdjustmentBinChange) -> None:
-        self._add(change.key, None, True, adjustment_bin_balance=change.quantity)
-
-    def _add(self, key: TrackingKey, demand: Demand | None, at_tracking_level: bool, **figures: Decimal) -> None:
-        for level in (key.location_key, key) if at_tracking_level else (key.location_key,):
-            _accumulate(self._changes, level, StockTotals(level, **figures))
-            if demand is not None:
-                _accumulate(self._demand_changes, (demand, level), DemandTotals(demand, level, **figures))
-
-    # --- reading the result ----------------------------------------------------------------------
-    def stored(self, key: StockKey) -> StockTotals:
-        return self._stored.get(key, StockTotals(key))
-
-    def stored_for_demand(self, demand: Demand, key: StockKey) -> DemandTotals:
-        return self._stored_for_demand.get((demand, key), DemandTotals(demand, key))
-
-    def tracking_keys(self, location: LocationKey) -> set[TrackingKey]:
-        """The serial/lot rows known at the location, stored or touched by this message."""
-        return {
-            key
-            for key in (*self._stored, *self._changes)
-            if isinstance(key, TrackingKey) and key.location_key == location
-        }
-
-    def after(self, key: StockKey) -> StockTotals:
-        return self.stored(key) + self._delta(key)
-
-    def after_for_demand(self, demand: Demand, key: StockKey) -> DemandTotals:
-        return self.stored_for_demand(demand, key) + self._demand_changes.get((demand, key), DemandTotals(demand, key))
-
-    def deltas(self) -> tuple[StockTotals, ...]:
-        keys = set(self._changes) | {key for _, key in self._demand_changes}
-        deltas = (self._delta(key) for key in sorted(keys, key=_sort_key))
-        return tuple(delta for delta in deltas if not delta.is_zero)
-
-    def demand_deltas(self) -> tuple[DemandTotals, ...]:
-        ordered = sorted(self._demand_changes.items(), key=lambda item: (item[0][0], _sort_key(item[0][1])))
-        return tuple(delta for _, delta in ordered if not delta.is_zero)
-
-    def _delta(self, key: StockKey) -> StockTotals:
-        overlap = ZERO
-        for (demand, level), change in self._demand_changes.items():
-            if level == key:
-                before = self.stored_for_demand(demand, key)
-                overlap += (before + change).counted_once - before.counted_once
-        change = self._changes.get(key, StockTotals(key))
-        return change + StockTotals(key, reserved_and_allocated_same_demand=overlap)
-
-
-def _accumulate(changes: dict, slot, delta: _Figures) -> None:
-    changes[slot] = changes[slot] + delta if slot in changes else delta
-
-
-def _sort_key(key: StockKey) -> tuple:
-    """Each location row, then its serial/lot rows: a stable order keeps the output deterministic."""
-    return (key.location_key, isinstance(key, TrackingKey), astuple(key))

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .keys import TrackingKey
+from .keys import BLANK, TrackingKey, TrackingNumbers
 from .quantities import ZERO
 
 
@@ -30,3 +30,30 @@ class DemandTracking:
     key: TrackingKey
     assigned_quantity: Decimal = ZERO
     picked_quantity: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """`quantity` of open entry `entry_no` promised to `demand`.
+
+    `named` is the serial/lot the demand asked for: blank for a nonspecific reservation (any
+    serial/lot will do; `key` is only where the promise sits now), otherwise a specific one.
+    A row with quantity zero no longer exists.
+    """
+
+    demand: Demand
+    entry_no: int
+    key: TrackingKey
+    quantity: Decimal
+    named: TrackingNumbers = BLANK
+
+    @property
+    def is_specific(self) -> bool:
+        return not self.named.is_blank
+
+    @property
+    def identity(self) -> "ReservationIdentity":
+        return (self.demand, self.entry_no, self.named)
+
+
+ReservationIdentity = tuple[Demand, int, TrackingNumbers]

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
+from .quantities import ZERO
+
 if TYPE_CHECKING:
     from .availability import AvailabilityBreakdown
     from .demand import Demand
@@ -21,6 +23,8 @@ class InventoryError(Exception):
     reservation with its availability numbers); they are published with the rejection, nothing else is."""
 
     reason_code: ClassVar[str] = "inventory_error"
+    # What is missing is owned by the warehouse service and may be on its way (a location just configured).
+    awaits_other_service: ClassVar[bool] = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -62,6 +66,7 @@ class UnknownItemError(InventoryError):
 
 class UnknownLocationError(InventoryError):
     reason_code = "unknown_location"
+    awaits_other_service = True
 
     def __init__(self, location_code: str) -> None:
         super().__init__(f"Location {location_code} is unknown; configure it in the warehouse first.")
@@ -73,6 +78,11 @@ class InvalidQuantityError(InventoryError):
 
     def __init__(self, what: str, quantity: Decimal, expected: str) -> None:
         super().__init__(f"The {what} must be {expected}, not {quantity}; correct the quantity and send it again.")
+
+
+def require_positive(quantity: Decimal, what: str) -> None:
+    if quantity <= ZERO:
+        raise InvalidQuantityError(what, quantity, "greater than zero")
 
 
 class TrackingNumberRequiredError(InventoryError):

@@ -11,6 +11,7 @@ from .demand import Demand
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import Shortage
+from .reconciliation import ReconciliationDifference
 
 
 @dataclass(frozen=True)
@@ -177,3 +178,13 @@ class TrackingBlocked:
 @dataclass(frozen=True)
 class TrackingUnblocked:
     blocked: BlockedTracking
+
+
+@dataclass(frozen=True)
+class ReconciliationReported:
+    """S7: how the warehouse's counts of one item at one location compare with the item ledger;
+    no differences means they agree."""
+
+    request_id: str
+    location: LocationKey
+    differences: tuple[ReconciliationDifference, ...]

@@ -28,6 +28,10 @@ class TrackingNumbers:
         return " ".join(part for part in named if part) or "no serial or lot"
 
 
+BLANK = TrackingNumbers()
+"""No serial and no lot number: a nonspecific reservation, an untracked line."""
+
+
 @dataclass(frozen=True, order=True)
 class LocationKey:
     """Item + variant + location: the level at which inventory, reservations and tracking live (I4)."""

@@ -52,7 +52,8 @@ class Shortage:
 @dataclass(frozen=True)
 class ParkedPosting:
     """S5: a posting the ledger cannot apply yet. Kept (never dropped), visible with its reason,
-    and applied by `retry_parked` as soon as the missing inbound or adjustment arrives."""
+    and applied by the first later posting of its item and location after which the ledger can take
+    it (`synchronization.post` retries them)."""
 
     posting: Posting
     reason_code: str

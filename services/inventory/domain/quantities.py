@@ -3,19 +3,12 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .errors import InvalidQuantityError
-
 ZERO = Decimal(0)
 
 
 def total(quantities: Iterable[Decimal]) -> Decimal:
     """Sum that stays a Decimal even when there is nothing to add."""
     return sum(quantities, ZERO)
-
-
-def require_positive(quantity: Decimal, what: str) -> None:
-    if quantity <= ZERO:
-        raise InvalidQuantityError(what, quantity, "greater than zero")
 
 
 def normalized(quantity: Decimal) -> Decimal:

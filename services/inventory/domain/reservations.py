@@ -5,11 +5,12 @@ Every use case takes a `StockState` loaded for the request's item/variant/locati
 reservation request into its event.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from .availability import AvailabilityBreakdown
-from .demand import Demand
+from .commands import Reserve
+from .demand import Demand, Reservation, ReservationIdentity
 from .errors import (
     InsufficientAvailabilityError,
     InvalidQuantityError,
@@ -21,6 +22,7 @@ from .errors import (
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
     TrackingUnchangedError,
+    require_positive,
 )
 from .events import (
     DemandReservationChanged,
@@ -32,26 +34,12 @@ from .events import (
 )
 from .items import Item, TrackingPolicy
 from .keys import LocationKey, TrackingKey, TrackingNumbers
-from .quantities import ZERO, require_positive, total
-from .supply import Reservation, portions
+from .quantities import ZERO, total
+from .supply import portions
 from .workspace import StockChanges, StockState, Workspace
 
 
-@dataclass(frozen=True)
-class ReservationRequest:
-    """Reserve `quantity` at `location` for `demand`. Naming a serial/lot makes it specific.
-    `bin_code`/`zone_code` exist only so that a request naming them can be refused (I4)."""
-
-    demand: Demand
-    location: LocationKey
-    quantity: Decimal
-    named: TrackingNumbers = TrackingNumbers()
-    allow_partial: bool = False
-    bin_code: str = ""
-    zone_code: str = ""
-
-
-def reserve(request: ReservationRequest, state: StockState) -> StockChanges:
+def reserve(request: Reserve, state: StockState) -> StockChanges:
     """Promise supply at the location to the demand, never more than is available to reserve. A refusal
     carries its `ReservationRejected`, with the availability numbers when they were the reason."""
     try:
@@ -61,7 +49,7 @@ def reserve(request: ReservationRequest, state: StockState) -> StockChanges:
         raise
 
 
-def _reserve(request: ReservationRequest, state: StockState) -> StockChanges:
+def _reserve(request: Reserve, state: StockState) -> StockChanges:
     workspace = Workspace(state)
     _check_request(request, workspace)
     granted = _grantable_quantity(request, workspace)
@@ -75,7 +63,7 @@ def _reserve(request: ReservationRequest, state: StockState) -> StockChanges:
     return workspace.outcome()
 
 
-def reservation_rejected(request: ReservationRequest, error: InventoryError) -> ReservationRejected:
+def reservation_rejected(request: Reserve, error: InventoryError) -> ReservationRejected:
     """The event for a refused request, with the availability numbers when they were the reason."""
     shortage = error if isinstance(error, InsufficientAvailabilityError) else None
     return ReservationRejected(
@@ -174,7 +162,7 @@ def assign_tracking(demand: Demand, key: TrackingKey, quantity: Decimal, state: 
 
 
 # --- rules ---------------------------------------------------------------------------------------
-def _check_request(request: ReservationRequest, workspace: Workspace) -> None:
+def _check_request(request: Reserve, workspace: Workspace) -> None:
     item = workspace.item(request.location.item_no)
     workspace.require_location(request.location.location_code)
     named_levels = [
@@ -207,7 +195,7 @@ def _check_assignable(item: Item, key: TrackingKey, quantity: Decimal) -> None:
         item.check_serial_quantity(key.numbers, quantity)
 
 
-def _grantable_quantity(request: ReservationRequest, workspace: Workspace) -> Decimal:
+def _grantable_quantity(request: Reserve, workspace: Workspace) -> Decimal:
     """I5: all of the request, or (if allowed) what is available, or a refusal with the numbers."""
     breakdown = _availability(request, workspace)
     available = breakdown.available_to_reserve
@@ -218,7 +206,7 @@ def _grantable_quantity(request: ReservationRequest, workspace: Workspace) -> De
     raise InsufficientAvailabilityError(str(request.location.tracked(request.named)), request.quantity, breakdown)
 
 
-def _availability(request: ReservationRequest, workspace: Workspace) -> AvailabilityBreakdown:
+def _availability(request: Reserve, workspace: Workspace) -> AvailabilityBreakdown:
     """A nonspecific request must fit the location; a specific one also its serial/lot. The
     tighter level is the one that explains a refusal."""
     location = workspace.availability(request.location, request.demand)
@@ -247,11 +235,15 @@ def _reservations_of(
     return rows
 
 
-def _reserved_by_entry(workspace: Workspace, demand: Demand, location: LocationKey) -> dict[tuple, Reservation]:
+def _reserved_by_entry(
+    workspace: Workspace, demand: Demand, location: LocationKey
+) -> dict[ReservationIdentity, Reservation]:
     return {row.identity: row for row in workspace.supply.rows(demand=demand, location=location)}
 
 
-def _added_supply(before: dict[tuple, Reservation], after: dict[tuple, Reservation]) -> tuple[ReservedSupply, ...]:
+def _added_supply(
+    before: dict[ReservationIdentity, Reservation], after: dict[ReservationIdentity, Reservation]
+) -> tuple[ReservedSupply, ...]:
     added = (
         (row, row.quantity - (before[identity].quantity if identity in before else ZERO))
         for identity, row in sorted(after.items())

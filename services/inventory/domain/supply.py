@@ -12,35 +12,11 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .availability import TotalsChanges
-from .demand import Demand
+from .demand import Demand, Reservation
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import ItemLedgerEntry
 from .quantities import ZERO
-
-
-@dataclass(frozen=True)
-class Reservation:
-    """`quantity` of open entry `entry_no` promised to `demand`.
-
-    `named` is the serial/lot the demand asked for: blank for a nonspecific reservation (any
-    serial/lot will do; `key` is only where the promise sits now), otherwise a specific one.
-    A row with quantity zero no longer exists.
-    """
-
-    demand: Demand
-    entry_no: int
-    key: TrackingKey
-    quantity: Decimal
-    named: TrackingNumbers = TrackingNumbers()
-
-    @property
-    def is_specific(self) -> bool:
-        return not self.named.is_blank
-
-    @property
-    def identity(self) -> tuple[Demand, int, TrackingNumbers]:
-        return (self.demand, self.entry_no, self.named)
+from .totals import TotalsChanges
 
 
 @dataclass(frozen=True)
@@ -141,8 +117,10 @@ class SupplyBook:
         changed = []
         for identity in self._stored.keys() | self._rows.keys():
             before, after = self._stored.get(identity), self._rows.get(identity)
-            if before != after:
-                changed.append(after or replace(before, quantity=ZERO))
+            if after is not None and after != before:
+                changed.append(after)
+            elif after is None and before is not None:
+                changed.append(replace(before, quantity=ZERO))
         return tuple(sorted(changed, key=lambda row: (row.demand, row.entry_no, row.named)))
 
     # --- changing --------------------------------------------------------------------------------

@@ -9,12 +9,13 @@ a redelivered message that slipped past it would decide exactly the same.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from .availability import AdjustmentBinChange, AllocationChange, StockTotals
+from .commands import RegisteredPick
 from .demand import Demand
-from .errors import CannotBeFullyAppliedError
+from .errors import CannotBeFullyAppliedError, require_positive
 from .events import (
     LedgerEntriesPosted,
     PickedTrackingRecorded,
@@ -26,20 +27,9 @@ from .events import (
 from .keys import TrackingKey
 from .ledger import Application, ItemLedgerEntry
 from .postings import ParkedPosting, PostedLine, Posting, Shortage
-from .quantities import ZERO, require_positive, total
+from .quantities import ZERO, total
 from .supply import portions
 from .workspace import StockChanges, StockState, Workspace
-
-
-@dataclass(frozen=True)
-class RegisteredPick:
-    """One registered pick line: `quantity` of `picked` now waits in the ship bin for `demand`.
-    `proposed` is the serial/lot the pick line had allocated, when the picker scanned another (W6)."""
-
-    demand: Demand
-    picked: TrackingKey
-    quantity: Decimal
-    proposed: TrackingKey | None = None
 
 
 # --- postings (S1, S4, S5) -----------------------------------------------------------------------
@@ -54,13 +44,6 @@ def post(posting: Posting, state: StockState, parked: Sequence[ParkedPosting] = 
         _park(workspace, posting, shortages)
     else:
         _apply(workspace, posting)
-    _retry(workspace, parked)
-    return workspace.outcome()
-
-
-def retry_parked(parked: Sequence[ParkedPosting], state: StockState) -> StockChanges:
-    """Apply, in the order given (oldest first), every parked posting the ledger can now take."""
-    workspace = Workspace(state)
     _retry(workspace, parked)
     return workspace.outcome()
 
@@ -107,7 +90,8 @@ def _retry(workspace: Workspace, parked: Sequence[ParkedPosting]) -> None:
 
 def _apply(workspace: Workspace, posting: Posting) -> None:
     """Inbound lines first, so stock found or received by the same posting can be taken by it."""
-    entries, applications = [], []
+    entries: list[ItemLedgerEntry] = []
+    applications: list[Application] = []
     for line in sorted(posting.lines, key=lambda line: line.quantity < ZERO):
         entry, applied = _post_line(workspace, posting.posting_id, line)
         entries.append(entry)
@@ -125,16 +109,18 @@ def _post_line(
         workspace.totals.adjustment_bin_changed(AdjustmentBinChange(line.key, line.quantity))
     applied = {application.inbound_entry_no for application in applications}
     if line.demand and applied:
-        _synchronize_reservations(workspace, posting_id, line, applied)
+        _synchronize_reservations(workspace, posting_id, line, line.demand, applied)
     workspace.cancel(workspace.supply.resettle(applied, "supply_left_inventory"), "supply_left_inventory")
     return entry, applications
 
 
-def _synchronize_reservations(workspace: Workspace, posting_id: str, line: PostedLine, applied: set[int]) -> None:
+def _synchronize_reservations(
+    workspace: Workspace, posting_id: str, line: PostedLine, demand: Demand, applied: set[int]
+) -> None:
     """S5: the shipped quantity fulfils the demand, so that much of its reservations is consumed:
     the promises on the shipped entries first, then on the shipped serial/lot, then the rest.
     The picked stock also leaves the outbound bin."""
-    demand, location, shipped = line.demand, line.key.location_key, -line.quantity
+    location, shipped = line.key.location_key, -line.quantity
     rows = sorted(
         workspace.supply.rows(demand=demand, location=location),
         key=lambda row: (row.entry_no not in applied, row.key != line.key, row.entry_no),

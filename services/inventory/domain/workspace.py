@@ -10,16 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTotals, TotalsChanges, availability
-from .demand import Demand, DemandTracking
+from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTotals, availability
+from .demand import Demand, DemandTracking, Reservation
 from .errors import UnknownItemError, UnknownLocationError
 from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
 from .items import Item
-from .keys import BlockedTracking, TrackingKey
+from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
-from .supply import Reservation, SupplyBook
+from .supply import SupplyBook
+from .totals import TotalsChanges
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class Workspace:
     # --- reservations ----------------------------------------------------------------------------
     def cancel(self, cancellations: Iterable[tuple[Reservation, Decimal]], reason: str) -> None:
         """Cancel these quantities of these rows; one event per demand, location and named numbers."""
-        cancelled: dict[tuple, Decimal] = {}
+        cancelled: dict[tuple[Demand, LocationKey, TrackingNumbers], Decimal] = {}
         for row, quantity in cancellations:
             self.supply.take(row, quantity)
             group = (row.demand, row.key.location_key, row.named)

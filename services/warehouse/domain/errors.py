@@ -8,7 +8,10 @@ from typing import ClassVar
 
 
 class WarehouseError(Exception):
+    """`awaits_other_service`: what is missing is owned by the inventory service and may be on its way."""
+
     reason_code: ClassVar[str] = "warehouse_error"
+    awaits_other_service: ClassVar[bool] = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -30,6 +33,7 @@ class UnknownBinError(WarehouseError):
 
 class UnknownItemError(WarehouseError):
     reason_code = "unknown_item"
+    awaits_other_service = True  # registered in the inventory service a moment ago, perhaps
 
 
 class DuplicateZoneError(WarehouseError):

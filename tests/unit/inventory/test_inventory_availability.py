@@ -7,18 +7,17 @@ from decimal import Decimal
 import pytest
 
 from inventory.domain.availability import AllocationChange, StockTotals
+from inventory.domain.commands import RegisteredPick
 from inventory.domain.errors import InsufficientAvailabilityError
 from inventory.domain.events import DemandReservationChanged
 from inventory.domain.keys import TrackingKey
 from inventory.domain.reservations import reduce_reservation, reserve
 from inventory.domain.synchronization import (
-    RegisteredPick,
     record_allocation_changes,
     register_pick,
 )
 from inventory.domain.workspace import StockState
-
-from inventory_builders import (
+from tests.support.inventory_books import (
     Books,
     at,
     d,

@@ -12,8 +12,7 @@ from inventory.domain.errors import (
 from inventory.domain.events import ReservationCancelled, ReservationChanged, TrackingBlocked
 from inventory.domain.keys import BlockedTracking, TrackingNumbers
 from inventory.domain.reservations import reserve
-
-from inventory_builders import Books, at, d, demand, item, key, lot, lots_on_hand, request
+from tests.support.inventory_books import Books, at, d, demand, item, key, lot, lots_on_hand, request
 
 
 def block(books: Books, number: str) -> None:

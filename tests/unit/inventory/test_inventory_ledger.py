@@ -13,8 +13,7 @@ from inventory.domain.errors import (
 )
 from inventory.domain.ledger import EntryType, apply_outbound, new_entry
 from inventory.domain.reservations import reserve
-
-from inventory_builders import (
+from tests.support.inventory_books import (
     Books,
     d,
     demand,

@@ -24,7 +24,7 @@ def test_S5_shipped_lines_become_negative_sale_entries_for_their_demand():
                                  variant="", bin_code="S-01", lot="L1", quantity=Decimal(3)),),
     )
 
-    [line] = messages.shipment_posting(fact, "ce-1").lines
+    [line] = messages.post_shipment(fact).lines
 
     assert (line.entry_type, line.key, line.quantity) == (EntryType.SALE, lot("L1"), Decimal(-3))
     assert (line.source.document_no, line.demand) == ("SH-1", Demand("sales_order", "SO-1", 2))
@@ -40,10 +40,10 @@ def test_W8_a_new_lot_balances_in_the_adjustment_bin_and_a_new_bin_alone_changes
     fact = wh.ReclassificationRegistered(document_no="RC-1", location_code=WH, item_no=ITEM,
                                          lines=(line("L2"), line("L1")))
 
-    assert messages.reclassification_changes(fact) == [
+    assert messages.record_reclassification(fact).changes == (
         AdjustmentBinChange(lot("L1"), Decimal(2)),
         AdjustmentBinChange(lot("L2"), Decimal(-2)),
-    ]
+    )
 
 
 def test_S3_a_registered_pick_line_names_the_proposal_only_when_another_lot_was_picked():
@@ -54,4 +54,4 @@ def test_S3_a_registered_pick_line_names_the_proposal_only_when_another_lot_was_
     fact = wh.PickRegistered(pick_no="PI-1", shipment_no="SH-1", location_code=WH, item_no=ITEM,
                              lines=(line("L2", "L1"), line("L2", ""), line("L2", "L2")))
 
-    assert [pick.proposed for pick in messages.registered_picks(fact)] == [lot("L1"), None, None]
+    assert [pick.proposed for pick in messages.register_picks(fact).picks] == [lot("L1"), None, None]

@@ -8,8 +8,7 @@ from inventory.domain.reconciliation import (
     reconcile,
 )
 from inventory.domain.synchronization import record_adjustment_bin_changes
-
-from inventory_builders import Books, d, item, key, line, receipt
+from tests.support.inventory_books import Books, d, item, key, line, receipt
 
 
 def ledger_inventory(books: Books) -> dict:

@@ -36,8 +36,7 @@ from inventory.domain.reservations import (
     reserve,
 )
 from inventory.domain.synchronization import record_allocation_changes
-
-from inventory_builders import (
+from tests.support.inventory_books import (
     Books,
     at,
     d,
@@ -50,7 +49,6 @@ from inventory_builders import (
     receipt,
     request,
 )
-
 
 
 def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused_with_the_numbers():

@@ -4,6 +4,7 @@ availability (S2), picks re-point reservations (S3), and nothing is ever dropped
 from datetime import date
 
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange
+from inventory.domain.commands import RegisteredPick
 from inventory.domain.events import (
     LedgerEntriesPosted,
     PickedTrackingRecorded,
@@ -19,15 +20,12 @@ from inventory.domain.ledger import EntryType
 from inventory.domain.postings import Posting, Shortage
 from inventory.domain.reservations import cancel_reservation, reserve
 from inventory.domain.synchronization import (
-    RegisteredPick,
     post,
     record_adjustment_bin_changes,
     record_allocation_changes,
     register_pick,
-    retry_parked,
 )
-
-from inventory_builders import (
+from tests.support.inventory_books import (
     Books,
     at,
     d,
@@ -41,7 +39,6 @@ from inventory_builders import (
     request,
     shipment,
 )
-
 
 
 def pick(books: Books, for_demand, proposed, picked, quantity) -> None:
@@ -256,9 +253,8 @@ def test_S5_retry_applies_only_what_the_new_supply_covers_oldest_first():
     books.post(shipment("S-1", demand("SO-1"), (key(lot="L1"), 3)))
     books.post(shipment("S-2", demand("SO-2"), (key(lot="L1"), 2)))
     books.post(shipment("S-3", demand("SO-3"), (key(lot="L1"), 1)))
-    books.write(post(receipt("R-1", line(key(lot="L1"), 4)), books.state))  # no retry yet
 
-    changes = books.run(retry_parked, tuple(books.parked.values()))
+    changes = books.post(receipt("R-1", line(key(lot="L1"), 4)))  # retries the parked ones, oldest first
 
     assert changes.unparked == ("S-1", "S-3") and list(books.parked) == ["S-2"]
     assert books.at(key(lot="L1")).inventory == d(0)

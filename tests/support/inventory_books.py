@@ -7,12 +7,12 @@ rows, add total deltas), so journeys can chain use cases exactly as messages wou
 from decimal import Decimal
 
 from inventory.domain.availability import DemandTotals, StockTotals
+from inventory.domain.commands import Reserve
 from inventory.domain.demand import Demand
 from inventory.domain.items import Item, TrackingPolicy
 from inventory.domain.keys import LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import EntryType, SourceDocument
 from inventory.domain.postings import PostedLine, Posting
-from inventory.domain.reservations import ReservationRequest
 from inventory.domain.synchronization import post
 from inventory.domain.workspace import StockChanges, StockState
 
@@ -67,8 +67,8 @@ def shipment(posting_id: str, for_demand: Demand, *picked: tuple[TrackingKey, in
     )
 
 
-def request(for_demand: Demand, quantity, item_no="BOLT", named=TrackingNumbers(), **options) -> ReservationRequest:
-    return ReservationRequest(for_demand, at(item_no), d(quantity), named, **options)
+def request(for_demand: Demand, quantity, item_no="BOLT", named=TrackingNumbers(), **options) -> Reserve:
+    return Reserve(for_demand, at(item_no), d(quantity), named, **options)
 
 
 class Books:

@@ -7,7 +7,6 @@ journey gets its own item and location, so tests never see each other's stock.
 
 import asyncio
 import time
-import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -19,14 +18,17 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_EVENTS
+from tests.support.ids import unique
 from tests.support.kafka import Client
 
 TODAY = date(2030, 1, 1)
 EXPIRES = date(2031, 1, 1)
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+def register_item(item_no: str, policy: str = "lot") -> dict:
+    """The body of a RegisterItem command as an outside producer writes it."""
+    return {"item_no": item_no, "base_unit": "PCS", "tracking_policy": policy,
+            "expiration_required": True, "strict_expiration": False}
 
 
 def q(value: Any) -> Decimal:

@@ -1,0 +1,157 @@
+"""What the inventory is asked to do, in its own terms: one command per message it acts on.
+
+`inventory.messages` builds them from the contract models (the order system's commands and the
+warehouse's facts); the use cases in `inventory.handlers` carry them out. Warehouse facts become
+commands too: "a receipt was posted" asks the inventory to post it to the item ledger.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .availability import AdjustmentBinChange, AllocationChange
+from .demand import Demand
+from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
+from .postings import PostedLine, Posting
+from .reconciliation import WarehouseCount
+
+
+# --- from the order system -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegisterItem:
+    """`tracking_policy` as given: an unknown one is refused by `items.register_item`."""
+
+    item_no: str
+    base_unit: str
+    tracking_policy: str
+    expiration_required: bool = False
+    strict_expiration: bool = False
+
+
+@dataclass(frozen=True)
+class Reserve:
+    """Reserve `quantity` at `location` for `demand`. Naming a serial/lot makes it specific.
+    `bin_code`/`zone_code` exist only so that a request naming them can be refused (I4)."""
+
+    demand: Demand
+    location: LocationKey
+    quantity: Decimal
+    named: TrackingNumbers = BLANK
+    allow_partial: bool = False
+    bin_code: str = ""
+    zone_code: str = ""
+
+
+@dataclass(frozen=True)
+class CancelReservation:
+    """Blank `named`: every reservation of the demand at the location."""
+
+    demand: Demand
+    location: LocationKey
+    named: TrackingNumbers = BLANK
+
+
+@dataclass(frozen=True)
+class ReduceReservation:
+    demand: Demand
+    location: LocationKey
+    reduction: Decimal
+
+
+@dataclass(frozen=True)
+class ChangeReservationTracking:
+    demand: Demand
+    location: LocationKey
+    old: TrackingNumbers
+    new: TrackingNumbers
+
+
+@dataclass(frozen=True)
+class DeleteDemandLine:
+    demand: Demand
+    location: LocationKey
+
+
+@dataclass(frozen=True)
+class AssignTracking:
+    demand: Demand
+    key: TrackingKey
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class BlockTracking:
+    blocked: BlockedTracking
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnblockTracking:
+    blocked: BlockedTracking
+
+
+# --- from the warehouse: one item at one location (all its variants) per fact ----------------------
+@dataclass(frozen=True)
+class RecordLocation:
+    """The warehouse configured a location: inventory work may name it from now on (I3, I4)."""
+
+    location_code: str
+
+
+@dataclass(frozen=True)
+class PostWarehouseDocument:
+    """A posted receipt (S1), shipment (S5) or warehouse adjustment (W10/S4), to post to the item
+    ledger line by line."""
+
+    location: LocationKey
+    lines: tuple[PostedLine, ...]
+
+    def posting(self, posting_id: str) -> Posting:
+        """The warehouse fact's id names the posting: unique even when a document is posted in
+        parts, and the same on redelivery."""
+        return Posting(posting_id, self.lines)
+
+
+@dataclass(frozen=True)
+class RecordAllocations:
+    """S2: picks created or cancelled for demand."""
+
+    location: LocationKey
+    changes: tuple[AllocationChange, ...]
+
+
+@dataclass(frozen=True)
+class RegisteredPick:
+    """One registered pick line: `quantity` of `picked` now waits in the ship bin for `demand`.
+    `proposed` is the serial/lot the pick line had allocated, when the picker scanned another (W6)."""
+
+    demand: Demand
+    picked: TrackingKey
+    quantity: Decimal
+    proposed: TrackingKey | None = None
+
+
+@dataclass(frozen=True)
+class RegisterPicks:
+    """S3: what was really picked."""
+
+    location: LocationKey
+    picks: tuple[RegisteredPick, ...]
+
+
+@dataclass(frozen=True)
+class RecordAdjustmentBinChanges:
+    """W8 (a reclassified serial/lot) and W9 (found or lost stock): the adjustment bin's balance
+    changed. No changes: a count that found no difference, nothing to do."""
+
+    location: LocationKey
+    changes: tuple[AdjustmentBinChange, ...]
+
+
+@dataclass(frozen=True)
+class Reconcile:
+    """S7: the warehouse's counts of one item at one location, part of report `request_id`."""
+
+    request_id: str
+    location: LocationKey
+    items_in_report: int
+    counts: tuple[WarehouseCount, ...]

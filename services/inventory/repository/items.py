@@ -1,0 +1,37 @@
+"""Items and the location codes the warehouse configured."""
+
+import asyncpg
+
+from inventory.domain.items import Item, TrackingPolicy
+
+
+async def get_item(conn: asyncpg.Connection, item_no: str) -> Item | None:
+    row = await conn.fetchrow(
+        """SELECT item_no, base_unit, tracking_policy, expiration_required, strict_expiration
+           FROM item WHERE item_no = $1""",
+        item_no,
+    )
+    if row is None:
+        return None
+    return Item(row["item_no"], row["base_unit"], TrackingPolicy(row["tracking_policy"]),
+                row["expiration_required"], row["strict_expiration"])
+
+
+async def add_item(conn: asyncpg.Connection, item: Item) -> None:
+    await conn.execute(
+        """INSERT INTO item (item_no, base_unit, tracking_policy, expiration_required, strict_expiration)
+           VALUES ($1, $2, $3, $4, $5)""",
+        item.item_no, item.base_unit, item.tracking_policy.value, item.expiration_required, item.strict_expiration,
+    )
+
+
+async def save_location(conn: asyncpg.Connection, location_code: str) -> None:
+    await conn.execute(
+        """INSERT INTO location (location_code) VALUES ($1)
+           ON CONFLICT (location_code) DO UPDATE SET configured_at = now()""",
+        location_code,
+    )
+
+
+async def is_known_location(conn: asyncpg.Connection, location_code: str) -> bool:
+    return bool(await conn.fetchval("SELECT count(*) FROM location WHERE location_code = $1", location_code))

@@ -1,0 +1,141 @@
+"""The stock of one item at one location: lock it, load its `StockState`, write the `StockChanges`."""
+
+from collections.abc import Iterable, Sequence
+
+import asyncpg
+
+from inventory.domain.demand import DemandTracking, Reservation
+from inventory.domain.events import LedgerEntriesPosted
+from inventory.domain.workspace import StockChanges, StockState
+
+from . import blocks, items, parked, rows, totals
+
+
+async def lock(conn: asyncpg.Connection, item_no: str, location_codes: Iterable[str]) -> None:
+    """Serialize every message about these item+locations until the transaction ends. Sorted, so
+    a message locking several (a block) never deadlocks with one locking a single location.
+    Taking a lock the transaction already holds is harmless (they nest)."""
+    for location_code in sorted(set(location_codes)):
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"stock|{item_no}|{location_code}")
+
+
+async def load(conn: asyncpg.Connection, item_no: str, location_code: str, *, posting: bool = False) -> StockState:
+    """Lock and load what the domain needs for one item at one location (all its variants).
+    A `posting` also locks the entry counter, so entries are numbered in commit order."""
+    await lock(conn, item_no, [location_code])
+    where = (item_no, location_code)
+    item = await items.get_item(conn, item_no)
+    known = await items.is_known_location(conn, location_code)
+    return StockState(
+        items=(item,) if item else (),
+        locations=frozenset([location_code] if known else []),
+        open_entries=tuple(map(rows.entry, await conn.fetch(
+            "SELECT * FROM item_ledger_entry WHERE item_no = $1 AND location_code = $2 AND open", *where))),
+        reservations=tuple(map(rows.reservation, await conn.fetch(
+            "SELECT * FROM reservation WHERE item_no = $1 AND location_code = $2", *where))),
+        totals=await totals.stock_totals(conn, *where),
+        demand_totals=await totals.demand_totals(conn, *where),
+        demand_tracking=tuple(map(rows.demand_tracking, await conn.fetch(
+            "SELECT * FROM demand_tracking WHERE item_no = $1 AND location_code = $2", *where))),
+        blocked=await blocks.blocked_tracking(conn, item_no),
+        next_entry_no=await conn.fetchval("SELECT next_entry_no FROM entry_counter FOR UPDATE") if posting else 0,
+    )
+
+
+async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
+    """Write what the domain decided; the events are the caller's (they go to the outbox)."""
+    await _insert_entries(conn, changes)
+    if changes.updated_entries:
+        await conn.executemany(
+            "UPDATE item_ledger_entry SET remaining_quantity = $2, open = $3 WHERE entry_no = $1",
+            [(entry.entry_no, entry.remaining_quantity, entry.open) for entry in changes.updated_entries],
+        )
+    if changes.applications:
+        await conn.executemany(
+            "INSERT INTO item_application (outbound_entry_no, inbound_entry_no, quantity) VALUES ($1, $2, $3)",
+            [(a.outbound_entry_no, a.inbound_entry_no, a.quantity) for a in changes.applications],
+        )
+    await _save_reservations(conn, changes.reservations)
+    await _save_demand_tracking(conn, changes.demand_tracking)
+    await totals.add(conn, totals.STOCK_TABLES, changes.totals)
+    await totals.add(conn, totals.DEMAND_TABLES, changes.demand_totals)
+    await parked.park(conn, changes.parked)
+    await parked.unpark(conn, changes.unparked)
+
+
+async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> None:
+    """New entries carry the posting that created them, as their LedgerEntriesPosted fact says."""
+    if not changes.new_entries:
+        return
+    posted_by = {
+        entry.entry_no: event.posting_id
+        for event in changes.events
+        if isinstance(event, LedgerEntriesPosted)
+        for entry in event.entries
+    }
+    await conn.executemany(
+        """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, location_code, variant_code,
+               serial_no, lot_no, expiration_date, quantity, remaining_quantity, open, document_type, document_no,
+               document_line_no, source_type, source_no, source_line_no)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)""",
+        [
+            (
+                entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
+                entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
+                entry.source.document_type, entry.source.document_no, entry.source.line_no,
+                *rows.demand_values(entry.demand or rows.NO_DEMAND),
+            )
+            for entry in changes.new_entries
+        ],
+    )
+    await conn.execute("UPDATE entry_counter SET next_entry_no = $1", changes.next_entry_no)
+
+
+async def _save_reservations(conn: asyncpg.Connection, changed: Sequence[Reservation]) -> None:
+    """Each changed row is stored as it is now; quantity zero means it no longer exists."""
+    identity = "source_type = $1 AND source_no = $2 AND source_line_no = $3 AND entry_no = $4 " \
+               "AND named_serial_no = $5 AND named_lot_no = $6"
+    gone = [row for row in changed if not row.quantity]
+    kept = [row for row in changed if row.quantity]
+    if gone:
+        await conn.executemany(
+            f"DELETE FROM reservation WHERE {identity}",
+            [(*rows.demand_values(row.demand), row.entry_no, row.named.serial_no, row.named.lot_no) for row in gone],
+        )
+    if kept:
+        await conn.executemany(
+            """INSERT INTO reservation (source_type, source_no, source_line_no, entry_no, named_serial_no,
+                   named_lot_no, item_no, location_code, variant_code, serial_no, lot_no, quantity)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+               ON CONFLICT (source_type, source_no, source_line_no, entry_no, named_serial_no, named_lot_no)
+               DO UPDATE SET quantity = excluded.quantity""",
+            [
+                (*rows.demand_values(row.demand), row.entry_no, row.named.serial_no, row.named.lot_no,
+                 *rows.key_values(row.key), row.quantity)
+                for row in kept
+            ],
+        )
+
+
+async def _save_demand_tracking(conn: asyncpg.Connection, changed: Sequence[DemandTracking]) -> None:
+    """Stored as they are now; a row with nothing assigned or picked no longer exists."""
+    if not changed:
+        return
+    await conn.executemany(
+        """INSERT INTO demand_tracking (item_no, location_code, variant_code, serial_no, lot_no, source_type,
+               source_no, source_line_no, assigned_quantity, picked_quantity)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (item_no, location_code, variant_code, serial_no, lot_no, source_type, source_no,
+               source_line_no)
+           DO UPDATE SET assigned_quantity = excluded.assigned_quantity, picked_quantity = excluded.picked_quantity""",
+        [
+            (*rows.key_values(row.key), *rows.demand_values(row.demand), row.assigned_quantity, row.picked_quantity)
+            for row in changed
+        ],
+    )
+    await conn.executemany(
+        """DELETE FROM demand_tracking WHERE item_no = $1 AND location_code = $2 AND variant_code = $3
+               AND serial_no = $4 AND lot_no = $5 AND source_type = $6 AND source_no = $7 AND source_line_no = $8
+               AND assigned_quantity = 0 AND picked_quantity = 0""",
+        [(*rows.key_values(row.key), *rows.demand_values(row.demand)) for row in changed if not row.assigned_quantity],
+    )

@@ -1,0 +1,127 @@
+"""The maintained totals (I8): rows are only ever changed by adding deltas, in the message's transaction.
+
+Four tables share one shape (key columns, then figures): stock at location and at serial/lot level,
+and what each demand holds at both levels. The SQL for each is generated from that shape.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from inventory.domain.availability import DemandTotals, StockKey, StockTotals
+from inventory.domain.keys import TrackingKey
+from inventory.domain.quantities import normalized
+
+from .rows import demand, demand_values, key_values, location_key, tracking_key
+
+
+@dataclass(frozen=True)
+class TotalsTable:
+    """One table of maintained totals."""
+
+    name: str
+    key_columns: tuple[str, ...]
+    figures: tuple[str, ...]
+
+    @property
+    def tracking_level(self) -> bool:
+        return "lot_no" in self.key_columns
+
+    @property
+    def per_demand(self) -> bool:
+        return "source_no" in self.key_columns
+
+    def holds(self, key: StockKey) -> bool:
+        return isinstance(key, TrackingKey) == self.tracking_level
+
+    def key_of(self, row: StockTotals | DemandTotals) -> tuple[Any, ...]:
+        owner = demand_values(row.demand) if isinstance(row, DemandTotals) else ()
+        return (*key_values(row.key), *owner)
+
+    def to_domain(self, record: asyncpg.Record) -> StockTotals | DemandTotals:
+        key = tracking_key(record) if self.tracking_level else location_key(record)
+        figures = {figure: normalized(record[figure]) for figure in self.figures}
+        return DemandTotals(demand(record), key, **figures) if self.per_demand else StockTotals(key, **figures)
+
+    def add_sql(self) -> str:
+        columns = (*self.key_columns, *self.figures)
+        values = ", ".join(f"${number}" for number in range(1, len(columns) + 1))
+        additions = ", ".join(f"{figure} = {self.name}.{figure} + excluded.{figure}" for figure in self.figures)
+        return (
+            f"INSERT INTO {self.name} ({', '.join(columns)}) VALUES ({values}) "
+            f"ON CONFLICT ({', '.join(self.key_columns)}) DO UPDATE SET {additions}"
+        )
+
+    def prune_sql(self) -> str:
+        """Rows that add up to nothing are removed: a missing row reads as zeros."""
+        keys = " AND ".join(f"{column} = ${number}" for number, column in enumerate(self.key_columns, 1))
+        zeros = " AND ".join(f"{figure} = 0" for figure in self.figures)
+        return f"DELETE FROM {self.name} WHERE {keys} AND {zeros}"
+
+
+_LOCATION = ("item_no", "location_code", "variant_code")
+_TRACKING = (*_LOCATION, "serial_no", "lot_no")
+_DEMAND = ("source_type", "source_no", "source_line_no")
+_STOCK_FIGURES = tuple(f.name for f in fields(StockTotals) if f.name != "key")
+_DEMAND_FIGURES = tuple(f.name for f in fields(DemandTotals) if f.name not in ("demand", "key"))
+STOCK_TABLES = (
+    TotalsTable("location_totals", _LOCATION, _STOCK_FIGURES),
+    TotalsTable("tracking_totals", _TRACKING, _STOCK_FIGURES),
+)
+DEMAND_TABLES = (
+    TotalsTable("demand_location_totals", (*_LOCATION, *_DEMAND), _DEMAND_FIGURES),
+    TotalsTable("demand_tracking_totals", (*_TRACKING, *_DEMAND), _DEMAND_FIGURES),
+)
+
+
+async def add(
+    conn: asyncpg.Connection, tables: Sequence[TotalsTable], deltas: Sequence[StockTotals | DemandTotals]
+) -> None:
+    """`col = col + delta` in the message's transaction, then drop rows that came to nothing."""
+    for table in tables:
+        rows = [delta for delta in deltas if table.holds(delta.key)]
+        if rows:
+            keys = [table.key_of(row) for row in rows]
+            figures = [tuple(getattr(row, figure) for figure in table.figures) for row in rows]
+            await conn.executemany(table.add_sql(), [(*key, *row) for key, row in zip(keys, figures, strict=True)])
+            await conn.executemany(table.prune_sql(), keys)
+
+
+async def _load(
+    conn: asyncpg.Connection, tables: Sequence[TotalsTable], item_no: str, location_code: str | None = None
+) -> list[StockTotals | DemandTotals]:
+    """The tables' rows of an item, at one location or (None) at all."""
+    loaded: list[StockTotals | DemandTotals] = []
+    for table in tables:
+        rows = await conn.fetch(
+            f"SELECT * FROM {table.name} WHERE item_no = $1 AND ($2::text IS NULL OR location_code = $2)",
+            item_no, location_code,
+        )
+        loaded += map(table.to_domain, rows)
+    return loaded
+
+
+async def stock_totals(
+    conn: asyncpg.Connection, item_no: str, location_code: str | None = None
+) -> tuple[StockTotals, ...]:
+    """Both levels of the item's maintained totals, at one location or (None) at every one."""
+    loaded = await _load(conn, STOCK_TABLES, item_no, location_code)
+    return tuple(row for row in loaded if isinstance(row, StockTotals))
+
+
+async def demand_totals(conn: asyncpg.Connection, item_no: str, location_code: str) -> tuple[DemandTotals, ...]:
+    """Both levels of what each demand holds of the item at the location."""
+    loaded = await _load(conn, DEMAND_TABLES, item_no, location_code)
+    return tuple(row for row in loaded if isinstance(row, DemandTotals))
+
+
+async def ledger_inventory(conn: asyncpg.Connection, item_no: str, location_code: str) -> dict[TrackingKey, Decimal]:
+    """S7: what the item ledger holds per serial/lot, from the maintained totals (I8)."""
+    rows = await conn.fetch(
+        "SELECT * FROM tracking_totals WHERE item_no = $1 AND location_code = $2 AND inventory <> 0",
+        item_no, location_code,
+    )
+    return {tracking_key(row): normalized(row["inventory"]) for row in rows}

@@ -21,7 +21,7 @@ from tests.benchmarks.__main__ import Figure, Report, document, serial_table
 from tests.support.infra import REPO
 
 TINY = ["--seconds", "2", "--window", "8", "--items", "16", "--baseline-messages", "200",
-        "--serials", "10,20", "--step-timeout", "30", "--scenario-timeout", "90",
+        "--serials", "10,20", "--part-lines", "8", "--step-timeout", "30", "--scenario-timeout", "90",
         "--rate", "40", "--decisions", "40", "--low-rate", "0", "--reservation-items", "4",
         "--entries", "20000", "--queries", "50", "--scale-seconds", "2"]
 FIGURES = ["pipeline: lines/s (documents of 10 lines)", "pipeline: lines/s against the bare relay",
@@ -77,7 +77,7 @@ def test_the_steps_of_a_serial_document_fit_inside_its_total(tiny_run):
         assert sum(steps[s] for s in warehouse_chain) <= run["total"], run
         assert steps["inventory posting of the receipt"] >= steps["receipt posted"], run
         assert steps["inventory posting of the shipment"] >= steps["post shipment"], run
-        assert run["lines_per_command"] == min(serials.lines_that_fit("receipt"), serials.lines_that_fit("pick"))
+        assert run["lines_per_command"] == 8  # 10 and 20 serials went in parts: every step's parts path ran
 
 
 def test_the_report_shows_the_machine_every_figure_and_the_step_table(tiny_run):
@@ -98,6 +98,16 @@ def test_a_rewrite_keeps_the_previous_run_beside_the_latest(tmp_path: Path):
     text = doc.read_text()
     latest, previous = text.split("## Previous run")
     assert "| figure A | 3 |" in latest and "| figure A | 2 |" in previous and "| figure A | 1 |" not in text
+
+
+def test_the_lines_that_fit_one_command_fit_and_one_more_would_not():
+    widest = serials.serial_no("abcdef", 9_999_999)
+    for kind, line in (("receipt", {"line_no": 1, "serial": widest, "quantity": "1"}),
+                       ("pick", {"line_no": 9_999_999, "quantity": "1"})):
+        fit = serials.lines_that_fit(kind)
+        base = ({"receipt_no": "R" * 50, "put_away_no": "P" * 50} if kind == "receipt" else {"pick_no": "K" * 50})
+        size = len(json.dumps({**base, "lines": [line] * fit}))
+        assert size <= serials.COMMAND_BUDGET < size + len(json.dumps(line)) + 2, (kind, fit, size)
 
 
 def test_a_failed_step_is_reported_with_its_reason():

@@ -61,7 +61,8 @@ class Command(Message):
 
 
 class Rejection(Message):
-    """Body of a `...command.rejected.v1` event: a refused command: a stable reason code to branch on and a sentence a person can act on."""
+    """Body of a `...command.rejected.v1` event: a refused command: a stable reason code to branch on and a
+    sentence a person can act on."""
 
     command_id: str
     command_type: str

@@ -53,7 +53,8 @@ class Breakdown(Part):
         description="already on picks or in outbound bins for the requesting demand without a reservation: "
                     "added back, since reserving it takes nothing from anyone (0 when no demand asked)")
     blocked: Quantity = Field(
-        default=Decimal(0), description="what blocked serial/lot numbers would otherwise offer (T4, docs/rules.md#T4): subtracted")
+        default=Decimal(0),
+        description="what blocked serial/lot numbers would otherwise offer (T4, docs/rules.md#T4): subtracted")
 
 
 class LedgerEntry(Part):
@@ -242,6 +243,8 @@ class ReservationCreated(TrackedDemandFact):
     serial: str = Field(description="named by the demand (specific); blank = nonspecific")
     quantity: Quantity = Field(description="granted; below requested_quantity only when allow_partial")
     requested_quantity: Quantity
+    breakdown: Breakdown | None = Field(
+        default=None, description="a partial grant: the I5 figures (docs/rules.md#I5) that explain the shortfall")
 
 
 class ReservationChanged(DemandFact):

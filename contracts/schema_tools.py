@@ -75,8 +75,11 @@ def drift(directory: Path = SCHEMA_DIR) -> list[str]:
     return sorted(
         [f"{t}: no schema file" for t in current.keys() - committed.keys()]
         + [f"{t}: schema file of a type the code no longer has" for t in committed.keys() - current.keys()]
-        + [f"{t}: schema file differs from the model" for t in current.keys() & committed.keys()
-           if current[t] != committed[t]]
+        + [
+            f"{t}: schema file differs from the model"
+            for t in current.keys() & committed.keys()
+            if current[t] != committed[t]
+        ]
     )
 
 
@@ -139,7 +142,9 @@ def _compare(old: _Side, new: _Side, old_schema: Schema, new_schema: Schema, pat
             _compare(old, new, old_part["items"], same["items"], f"{path}[]", problems)
 
 
-def _compare_fields(old: _Side, new: _Side, old_object: Schema, new_object: Schema, path: str, problems: list[str]) -> None:
+def _compare_fields(
+    old: _Side, new: _Side, old_object: Schema, new_object: Schema, path: str, problems: list[str]
+) -> None:
     old_fields, new_fields = old_object.get("properties", {}), new_object.get("properties", {})
     for name, field in old_fields.items():
         if name not in new_fields:

@@ -12,6 +12,10 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+
+from console.settings import ConsoleSettings
+from contracts.catalog import REFUSALS
+from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_EVENTS
 from slt_cli import kafka
 from slt_cli import lag as consumer_lag
 from slt_cli.errors import INVALID_INPUT, CliError
@@ -19,10 +23,6 @@ from slt_cli.kafka import Record
 from slt_cli.readapi import ReadApis
 from slt_cli.trace import Step, trace
 from slt_cli.watch import Filter
-
-from console.settings import ConsoleSettings
-from contracts.catalog import REFUSALS
-from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_EVENTS
 
 STATIC = Path(__file__).parent / "static"
 FACT_TOPICS = [WAREHOUSE_EVENTS, INVENTORY_EVENTS]
@@ -49,8 +49,11 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         setting), then `ready`, then live ones; `item` narrows them."""
         only = Filter(fields={"item_no": item} if item else {})
         latest = settings.recent_facts if recent is None else max(recent, 0)
-        return StreamingResponse(_stream(request, bootstrap, only, latest), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            _stream(request, bootstrap, only, latest),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     _add_queries(app, read_apis, bootstrap)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -59,6 +62,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
 def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
     """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag."""
+
     @app.get("/api/availability/{item_no}")
     async def availability(item_no: str, location: str | None = None) -> dict:
         async with read_apis.open() as read:
@@ -76,8 +80,11 @@ def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
         async with read_apis.open() as read:
             found = await _answer(trace(read, bootstrap, item or None, serial, lot))
         name = "-".join(part for part in ("trace", found.item_no, serial, lot) if part)
-        return Response(_csv(found.steps), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            _csv(found.steps),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
 
     @app.get("/api/lag")
     async def lag() -> list[dict]:

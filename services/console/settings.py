@@ -1,4 +1,5 @@
 from pydantic import SecretStr
+
 from servicekit.settings import KafkaClientSettings
 from slt_cli.readapi import DEFAULT_INVENTORY_URL, DEFAULT_WAREHOUSE_URL
 

@@ -248,6 +248,7 @@ def _(event: events.ReservationCreated) -> inv.ReservationCreated:
         **_numbers(event.named),
         quantity=event.quantity,
         requested_quantity=event.requested_quantity,
+        breakdown=breakdown(event.shortage) if event.shortage else None,
     )
 
 

@@ -24,8 +24,9 @@ def lines(only: str | None) -> list[str]:
 
 
 def types(
-    only: Annotated[str | None, typer.Argument(metavar="[command|fact|TOPIC]",
-                                               help="only commands, facts or a topic")] = None,
+    only: Annotated[
+        str | None, typer.Argument(metavar="[command|fact|TOPIC]", help="only commands, facts or a topic")
+    ] = None,
 ) -> None:
     """Every message type: ce_type, command or fact, its topic and the fields of its Kafka key."""
     found = lines(only)

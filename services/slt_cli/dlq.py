@@ -33,13 +33,17 @@ async def list_letters(bootstrap: str, topic: str, as_json: bool = False) -> Non
             json_line(letter.as_json())
         return
     for letter in found:
-        console.print(Text.assemble(
-            (f"{letter.partition}:{letter.offset}", "bold"), " ", (letter.type or "(no ce_type)", "yellow"),
-            f" id={letter.id or '-'} from {letter.header('dlq_original_topic')}"
-            f"[{letter.header('dlq_original_partition')}]@{letter.header('dlq_original_offset')}"
-            f" by {letter.header('dlq_consumer')}: ",
-            (letter.header("dlq_reason"), "red"),
-        ))
+        console.print(
+            Text.assemble(
+                (f"{letter.partition}:{letter.offset}", "bold"),
+                " ",
+                (letter.type or "(no ce_type)", "yellow"),
+                f" id={letter.id or '-'} from {letter.header('dlq_original_topic')}"
+                f"[{letter.header('dlq_original_partition')}]@{letter.header('dlq_original_offset')}"
+                f" by {letter.header('dlq_consumer')}: ",
+                (letter.header("dlq_reason"), "red"),
+            )
+        )
     console.print(f"{len(found)} dead letter(s) on {dead_letter_topic_of(topic)}", style="dim")
 
 
@@ -47,8 +51,12 @@ async def show_letter(bootstrap: str, topic: str, partition: int, offset: int) -
     letter = await _letter_at(bootstrap, topic, partition, offset)
     console.print(Text(f"{letter.topic}[{letter.partition}]@{letter.offset} key={letter.key!r}", "bold"))
     for name, value in letter.headers:
-        console.print(Text.assemble((f"  {name}: ", "yellow" if name.startswith(DLQ_HEADER_PREFIX) else "cyan"),
-                                    value.decode(errors="replace")))
+        console.print(
+            Text.assemble(
+                (f"  {name}: ", "yellow" if name.startswith(DLQ_HEADER_PREFIX) else "cyan"),
+                value.decode(errors="replace"),
+            )
+        )
     show_value(letter, indent=2)
 
 
@@ -61,7 +69,8 @@ async def replay(bootstrap: str, topic: str, partition: int, offsets: Sequence[i
     if not offsets and not everything:
         raise CliError("name the offsets to replay, or --all", INVALID_INPUT)
     chosen = [
-        letter for letter in await letters(bootstrap, topic)
+        letter
+        for letter in await letters(bootstrap, topic)
         if everything or (letter.partition == partition and letter.offset in offsets)
     ]
     if missing := set(offsets) - {letter.offset for letter in chosen}:
@@ -73,8 +82,10 @@ async def replay(bootstrap: str, topic: str, partition: int, offsets: Sequence[i
             original = letter.header("dlq_original_topic")
             headers = [(k, v) for k, v in letter.headers if not k.startswith(DLQ_HEADER_PREFIX)]
             sent = await producer.send_and_wait(original, letter.value, key=letter.key, headers=headers)
-            console.print(f"replayed {letter.partition}:{letter.offset} to {original}[{sent.partition}]@{sent.offset}"
-                          f" (ce_id {letter.id or '-'})")
+            console.print(
+                f"replayed {letter.partition}:{letter.offset} to {original}[{sent.partition}]@{sent.offset}"
+                f" (ce_id {letter.id or '-'})"
+            )
 
 
 async def _letter_at(bootstrap: str, topic: str, partition: int, offset: int) -> Record:

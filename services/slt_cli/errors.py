@@ -19,7 +19,10 @@ class KafkaUnreachable(CliError):
     """No broker answered at the addresses tried."""
 
     def __init__(self, bootstrap: str, cause: Exception) -> None:
-        super().__init__(f"cannot reach Kafka at {bootstrap} ({type(cause).__name__})", FAILED,
-                         "check that the broker runs there, or point slt at it with --bootstrap HOST:PORT "
-                         "or KAFKA_BOOTSTRAP_SERVERS")
+        super().__init__(
+            f"cannot reach Kafka at {bootstrap} ({type(cause).__name__})",
+            FAILED,
+            "check that the broker runs there, or point slt at it with --bootstrap HOST:PORT "
+            "or KAFKA_BOOTSTRAP_SERVERS",
+        )
         self.bootstrap = bootstrap

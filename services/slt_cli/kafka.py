@@ -13,10 +13,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaConnectionError
 from aiokafka.structs import ConsumerRecord
 from pydantic import ValidationError
-from servicekit.security import aiokafka_options
-from servicekit.settings import KafkaClientSettings
 
 from contracts.envelope import H_ID, H_TYPE, causation_of, correlation_of
+from servicekit.security import aiokafka_options
+from servicekit.settings import KafkaClientSettings
 from slt_cli.errors import INVALID_INPUT, CliError, KafkaUnreachable
 
 
@@ -34,8 +34,15 @@ class Record:
 
     @classmethod
     def of(cls, record: ConsumerRecord) -> "Record":
-        return cls(record.topic, record.partition, record.offset, record.timestamp, record.key, record.value,
-                   tuple(record.headers or ()))
+        return cls(
+            record.topic,
+            record.partition,
+            record.offset,
+            record.timestamp,
+            record.key,
+            record.value,
+            tuple(record.headers or ()),
+        )
 
     def header(self, name: str) -> str:
         return next((v.decode(errors="replace") for k, v in self.headers if k == name), "")
@@ -63,12 +70,18 @@ class Record:
         """The record as one JSON object: where it sits, its headers, its decoded value (`value` when not JSON)."""
         data = self.json()
         return {
-            "topic": self.topic, "partition": self.partition, "offset": self.offset,
+            "topic": self.topic,
+            "partition": self.partition,
+            "offset": self.offset,
             "time": datetime.fromtimestamp(self.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds"),
-            "type": self.type, "key": (self.key or b"").decode(errors="replace"), "id": self.id,
-            "correlation_id": self.correlation_id, "causation_id": self.causation_id,
+            "type": self.type,
+            "key": (self.key or b"").decode(errors="replace"),
+            "id": self.id,
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
             "headers": {name: value.decode(errors="replace") for name, value in self.headers},
-            "data": data, **({"value": (self.value or b"").decode(errors="replace")} if data is None else {}),
+            "data": data,
+            **({"value": (self.value or b"").decode(errors="replace")} if data is None else {}),
         }
 
     def json(self) -> Any | None:
@@ -137,10 +150,14 @@ async def _partitions(bootstrap: str, topics: Sequence[str]) -> list[TopicPartit
         await admin.close()
     if missing := [t for t in topics if t not in described]:
         raise CliError(f"no such topic: {', '.join(missing)}", INVALID_INPUT)
-    return [TopicPartition(t, p["partition"]) for t in topics for p in sorted(described[t], key=lambda p: p["partition"])]
+    return [
+        TopicPartition(t, p["partition"]) for t in topics for p in sorted(described[t], key=lambda p: p["partition"])
+    ]
 
 
-async def records(consumer: AIOKafkaConsumer, timeout: float | None = None, to_end: bool = False) -> AsyncIterator[Record]:
+async def records(
+    consumer: AIOKafkaConsumer, timeout: float | None = None, to_end: bool = False
+) -> AsyncIterator[Record]:
     """Records as they come; stops after `timeout` seconds, or once the ends seen at the start are reached."""
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + timeout

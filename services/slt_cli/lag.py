@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+
 from slt_cli import kafka
 from slt_cli.errors import INVALID_INPUT, CliError
 from slt_cli.output import json_line
@@ -35,7 +36,9 @@ async def lags(bootstrap: str, groups: Sequence[str]) -> list[Lag]:
     for group, offsets in committed.items():
         for tp in (p for p in partitions if p.topic in {o.topic for o in offsets}):
             done = offsets.get(tp)
-            rows.append(Lag(group, tp.topic, tp.partition, done, ends[tp], ends[tp] - (starts[tp] if done is None else done)))
+            rows.append(
+                Lag(group, tp.topic, tp.partition, done, ends[tp], ends[tp] - (starts[tp] if done is None else done))
+            )
     return rows
 
 
@@ -46,11 +49,19 @@ async def _committed(bootstrap: str, groups: Sequence[str]) -> dict[str, dict[To
     try:
         known = sorted(group for group, *_ in await admin.list_consumer_groups())
         if unknown := [g for g in groups if g not in known]:
-            raise CliError(f"no consumer group {', '.join(unknown)} on the broker", INVALID_INPUT,
-                           f"groups: {', '.join(known) or '(none)'}")
-        return {group: {tp: meta.offset for tp, meta in (await admin.list_consumer_group_offsets(group)).items()
-                        if meta.offset >= 0}
-                for group in (groups or known)}
+            raise CliError(
+                f"no consumer group {', '.join(unknown)} on the broker",
+                INVALID_INPUT,
+                f"groups: {', '.join(known) or '(none)'}",
+            )
+        return {
+            group: {
+                tp: meta.offset
+                for tp, meta in (await admin.list_consumer_group_offsets(group)).items()
+                if meta.offset >= 0
+            }
+            for group in (groups or known)
+        }
     finally:
         await admin.close()
 
@@ -66,8 +77,13 @@ def show(rows: list[Lag]) -> None:
         for column in ("topic", "partition", "committed", "end", "lag"):
             table.add_column(column, justify="left" if column == "topic" else "right", no_wrap=True)
         for row in mine:
-            table.add_row(row.topic, str(row.partition), "-" if row.committed is None else str(row.committed),
-                          str(row.end), f"[bold red]{row.lag}[/]" if row.lag else "0")
+            table.add_row(
+                row.topic,
+                str(row.partition),
+                "-" if row.committed is None else str(row.committed),
+                str(row.end),
+                f"[bold red]{row.lag}[/]" if row.lag else "0",
+            )
         console.print(table)
 
 

@@ -13,7 +13,14 @@ from slt_cli import dlq as dead_letters
 from slt_cli import lag as consumer_lag
 from slt_cli import reconcile as reconciliation
 from slt_cli.errors import FAILED, INVALID_INPUT, CliError
-from slt_cli.output import Format, OutputOption, complete_command_types, complete_message_types, complete_topics, json_line
+from slt_cli.output import (
+    Format,
+    OutputOption,
+    complete_command_types,
+    complete_message_types,
+    complete_topics,
+    json_line,
+)
 from slt_cli.publish import Waiting, load_command
 from slt_cli.publish import publish as publish_command
 from slt_cli.readapi import DEFAULT_INVENTORY_URL, DEFAULT_WAREHOUSE_URL, ReadApis
@@ -26,20 +33,30 @@ from slt_cli.watch import watch as watch_topics
 
 app = typer.Typer(
     help="Operate serial and lot tracking: publish commands, watch topics, handle dead letters, trace serials and "
-         "lots, show availability, reconcile, consumer-group lag, import opening balances. Rule ids (I5, S7, ...) are defined in docs/rules.md.",
-    no_args_is_help=True, pretty_exceptions_enable=False,
+    "lots, show availability, reconcile, consumer-group lag, import opening balances. "
+    "Rule ids (I5, S7, ...) are defined in docs/rules.md.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
 )
 dlq = typer.Typer(help="Dead letters of a topic: list, show, replay.", no_args_is_help=True)
 app.add_typer(dlq, name="dlq")
 
-Bootstrap = Annotated[str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka brokers, host:port[,...]")]
+Bootstrap = Annotated[
+    str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka brokers, host:port[,...]")
+]
 DEFAULT_BOOTSTRAP = "127.0.0.1:19092"  # where `make up` starts Kafka
-DlqTopic = Annotated[str, typer.Argument(help="a topic, or its dead-letter topic (<topic>.dlq)", autocompletion=complete_topics)]
+DlqTopic = Annotated[
+    str, typer.Argument(help="a topic, or its dead-letter topic (<topic>.dlq)", autocompletion=complete_topics)
+]
 Partition = Annotated[int, typer.Option(help="partition of the dead-letter topic (they have one)")]
 WarehouseUrl = Annotated[str, typer.Option(envvar="WAREHOUSE_URL", help="the warehouse service's read API")]
 InventoryUrl = Annotated[str, typer.Option(envvar="INVENTORY_URL", help="the inventory service's read API")]
-Token = Annotated[str | None, typer.Option("--token", envvar="READ_API_TOKEN", show_default=False,
-                                           help="bearer token of the read APIs, when they want one")]
+Token = Annotated[
+    str | None,
+    typer.Option(
+        "--token", envvar="READ_API_TOKEN", show_default=False, help="bearer token of the read APIs, when they want one"
+    ),
+]
 
 
 def run(work: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -66,16 +83,31 @@ def finish(check: Callable[..., None], *args: Any) -> None:
 
 @app.command()
 def publish(
-    ce_type: Annotated[str, typer.Argument(metavar="TYPE", help="ce_type of a command, e.g. inventory.item.register.v1",
-                                           autocompletion=complete_command_types)],
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="the command's data, JSON or YAML (.yaml/.yml)")] = None,
+    ce_type: Annotated[
+        str,
+        typer.Argument(
+            metavar="TYPE",
+            help="ce_type of a command, e.g. inventory.item.register.v1",
+            autocompletion=complete_command_types,
+        ),
+    ],
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="the command's data, JSON or YAML (.yaml/.yml)")
+    ] = None,
     data: Annotated[str | None, typer.Option("--data", "-d", help="the command's data as JSON")] = None,
-    correlation_id: Annotated[str | None, typer.Option(help="joins an existing conversation; default: the command id")] = None,
+    correlation_id: Annotated[
+        str | None, typer.Option(help="joins an existing conversation; default: the command id")
+    ] = None,
     source: Annotated[str, typer.Option(help="ce_source header")] = "/slt",
     wait: Annotated[bool, typer.Option("--wait", help="print every fact or rejection the command caused")] = False,
-    conversation: Annotated[bool, typer.Option(
-        "--all", help="with --wait: every fact of the conversation, on both fact topics, also those other services "
-                      "published in reaction")] = False,
+    conversation: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="with --wait: every fact of the conversation, on both fact topics, also those other services "
+            "published in reaction",
+        ),
+    ] = False,
     timeout: Annotated[float, typer.Option(help="seconds --wait waits for the first fact")] = 30.0,
     quiet: Annotated[float, typer.Option(help="--wait stops once this many seconds pass without another fact")] = 3.0,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
@@ -94,16 +126,24 @@ catalog.register(app)
 
 @app.command()
 def watch(
-    topics: Annotated[list[str], typer.Argument(metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1",
-                                                autocompletion=complete_topics)],
-    types: Annotated[list[str] | None, typer.Option("--type", help="only this ce_type (repeatable)",
-                                                    autocompletion=complete_message_types)] = None,
+    topics: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1", autocompletion=complete_topics
+        ),
+    ],
+    types: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="only this ce_type (repeatable)", autocompletion=complete_message_types),
+    ] = None,
     item: Annotated[str | None, typer.Option(help="only records naming this item_no")] = None,
     location: Annotated[str | None, typer.Option(help="only records naming this location_code")] = None,
     serial: Annotated[str | None, typer.Option(help="only records naming this serial number")] = None,
     lot: Annotated[str | None, typer.Option(help="only records naming this lot number")] = None,
     correlation_id: Annotated[str | None, typer.Option(help="only this conversation")] = None,
-    from_beginning: Annotated[bool, typer.Option("--from-beginning", help="start at the oldest record, not now")] = False,
+    from_beginning: Annotated[
+        bool, typer.Option("--from-beginning", help="start at the oldest record, not now")
+    ] = False,
     max_records: Annotated[int | None, typer.Option("--max", help="stop after N records")] = None,
     timeout: Annotated[float | None, typer.Option(help="stop after S seconds")] = None,
     output: OutputOption = Format.text,
@@ -159,6 +199,7 @@ def trace(
 ) -> None:
     """The history of a serial or lot across both services: received, put away, moved, reclassified,
     reserved, picked, shipped, with the item ledger entries, as one timeline."""
+
     async def work():
         async with ReadApis(warehouse_url, inventory_url, token).open() as read:
             return await trace_history(read, bootstrap, item, serial, lot, facts)
@@ -181,6 +222,7 @@ def availability(
     token: Token = None,
 ) -> None:
     """Available to reserve (I5, docs/rules.md#I5) per location, with its breakdown and a row per serial/lot."""
+
     async def work():
         async with ReadApis(inventory_url=inventory_url, token=token).open() as read:
             answer = await stock.availability(read, item, location)
@@ -201,15 +243,19 @@ def availability(
 @app.command()
 def reconcile(
     location: Annotated[list[str] | None, typer.Option(help="a location (repeatable); default: every location")] = None,
-    item: Annotated[list[str] | None, typer.Option(help="an item (repeatable); default: every item with entries")] = None,
+    item: Annotated[
+        list[str] | None, typer.Option(help="an item (repeatable); default: every item with entries")
+    ] = None,
     timeout: Annotated[float, typer.Option(help="seconds to wait for every comparison")] = 60.0,
     output: OutputOption = Format.text,
     warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
     token: Token = None,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
 ) -> None:
-    """S7 (docs/rules.md#S7): the warehouse reports its bin totals, the inventory compares them with the item ledger; prints the
-    differences. Exit codes: 0 all agree, 1 differences, 2 refused, 3 not every item compared in time."""
+    """S7 (docs/rules.md#S7): the warehouse reports its bin totals, the inventory compares them with the item
+    ledger; prints the differences. Exit codes: 0 all agree, 1 differences, 2 refused, 3 not every item
+    compared in time."""
+
     async def work():
         async with ReadApis(warehouse_url, token=token).open() as read:
             return await reconciliation.reconcile(bootstrap, read, location or [], item or [], timeout)
@@ -242,6 +288,7 @@ def import_opening_balances(
     """Load initial bin contents with serials/lots: a warehouse adjustment per row, then the adjustment posted to
     the item ledger per location. Running it again changes nothing. Exit codes: 0 loaded, 1 rows rejected,
     2 unreadable file, 3 no answer in time."""
+
     async def work():
         async with ReadApis(warehouse_url, token=token).open() as read:
             return await opening_balances.import_file(bootstrap, read, file, timeout)

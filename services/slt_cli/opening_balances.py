@@ -76,10 +76,13 @@ def read_rows(path: Path) -> tuple[list[Row], list[tuple[Row, str, str]]]:
         with path.open(newline="", encoding="utf-8-sig") as file:
             reader = csv.DictReader(file)
             if missing := [c for c in COLUMNS if c not in (reader.fieldnames or ())]:
-                raise CliError(f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}",
-                               INVALID_INPUT)
-            raw = [Row(line, {c: (values.get(c) or "").strip() for c in COLUMNS})
-                   for line, values in enumerate(reader, start=2)]
+                raise CliError(
+                    f"{path}: missing column(s) {', '.join(missing)}; expected {','.join(COLUMNS)}", INVALID_INPUT
+                )
+            raw = [
+                Row(line, {c: (values.get(c) or "").strip() for c in COLUMNS})
+                for line, values in enumerate(reader, start=2)
+            ]
     except (OSError, UnicodeDecodeError, csv.Error) as problem:
         raise CliError(f"cannot read {path}: {problem}", INVALID_INPUT) from problem
     rows: list[Row] = []
@@ -96,8 +99,9 @@ def read_rows(path: Path) -> tuple[list[Row], list[tuple[Row, str, str]]]:
         try:
             row.command = _command(row)
         except ValidationError as problem:
-            invalid.append((row, "invalid_row", "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                         for e in problem.errors())))
+            invalid.append(
+                (row, "invalid_row", "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in problem.errors()))
+            )
             continue
         rows.append(row)
     return rows, invalid
@@ -125,24 +129,38 @@ def _normalized(values: dict[str, str]) -> str:
 
 def _command(row: Row) -> wh.RegisterWarehouseAdjustment:
     v = row.values
-    line = {"item_no": v["item"], "variant": v["variant"], "bin_code": v["bin"], "serial": v["serial"],
-            "lot": v["lot"], "expiration": v["expiration"] or None, "quantity": v["quantity"]}
+    line = {
+        "item_no": v["item"],
+        "variant": v["variant"],
+        "bin_code": v["bin"],
+        "serial": v["serial"],
+        "lot": v["lot"],
+        "expiration": v["expiration"] or None,
+        "quantity": v["quantity"],
+    }
     return wh.RegisterWarehouseAdjustment(document_no=row.document_no, location_code=v["location"], lines=(line,))
 
 
 async def import_file(bootstrap: str, read: Session, path: Path, timeout: float) -> Outcome:
     rows, invalid = read_rows(path)
     outcome = Outcome(rows=len(rows) + len(invalid), rejected=list(invalid))
-    with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         pending = await _not_loaded(read, rows, outcome, progress)
         if pending:
             await _register(bootstrap, pending, outcome, progress, timeout)
         locations = sorted({row.values["location"] for row in outcome.loaded + outcome.already})
         task = progress.add_task("posting to the ledger", total=len(locations))
         for location in locations:
-            items = sorted({row.values["item"] for row in outcome.loaded + outcome.already
-                            if row.values["location"] == location})
+            items = sorted(
+                {row.values["item"] for row in outcome.loaded + outcome.already if row.values["location"] == location}
+            )
             outcome.postings[location] = await _post_balances(bootstrap, read, location, items, timeout)
             progress.advance(task)
     return outcome
@@ -194,8 +212,12 @@ async def _register(bootstrap: str, rows: list[Row], outcome: Outcome, progress:
 
 
 async def _send(producer, command: Message, envelope: Envelope) -> asyncio.Future:
-    return await producer.send(WAREHOUSE_COMMANDS, command.model_dump_json().encode(),
-                               key=command.kafka_key().encode(), headers=envelope.to_headers())
+    return await producer.send(
+        WAREHOUSE_COMMANDS,
+        command.model_dump_json().encode(),
+        key=command.kafka_key().encode(),
+        headers=envelope.to_headers(),
+    )
 
 
 async def _post_balances(bootstrap: str, read: Session, location: str, items: list[str], timeout: float) -> str:
@@ -203,14 +225,17 @@ async def _post_balances(bootstrap: str, read: Session, location: str, items: li
     layout = await read.warehouse(f"/locations/{location}")
     balances = sorted(
         (row["item_no"], row["variant"], row["serial"], row["lot"], row["expiration"] or "", row["quantity"])
-        for row in await read.warehouse("/bin-contents", location_code=location, bin_code=layout["adjustment_bin"],
-                                         limit=_MAX_ROWS)
-        if row["item_no"] in items)
+        for row in await read.warehouse(
+            "/bin-contents", location_code=location, bin_code=layout["adjustment_bin"], limit=_MAX_ROWS
+        )
+        if row["item_no"] in items
+    )
     if not balances:
         return "nothing left to post"
     document_no = "OB-C-" + hashlib.sha256(repr((location, balances)).encode()).hexdigest()[:16]
-    command = wh.CalculateWarehouseAdjustment(document_no=document_no, location_code=location,
-                                              item_nos=tuple(sorted({b[0] for b in balances})))
+    command = wh.CalculateWarehouseAdjustment(
+        document_no=document_no, location_code=location, item_nos=tuple(sorted({b[0] for b in balances}))
+    )
     envelope = Envelope.new(command.TYPE, "/slt/import-opening-balances")
     expected = len(command.item_nos)
     async with kafka.reader(bootstrap, [WAREHOUSE_EVENTS, INVENTORY_EVENTS], from_beginning=False) as answers:
@@ -235,9 +260,11 @@ async def _post_balances(bootstrap: str, read: Session, location: str, items: li
 
 
 def show(outcome: Outcome, path: Path) -> None:
-    console.print(f"{path}: {outcome.rows} row(s): {len(outcome.loaded)} loaded now, {len(outcome.already)} already "
-                  f"loaded, {len(outcome.rejected)} rejected, {len(outcome.unanswered)} without answer",
-                  style="bold red" if outcome.rejected or outcome.unanswered else "bold green")
+    console.print(
+        f"{path}: {outcome.rows} row(s): {len(outcome.loaded)} loaded now, {len(outcome.already)} already "
+        f"loaded, {len(outcome.rejected)} rejected, {len(outcome.unanswered)} without answer",
+        style="bold red" if outcome.rejected or outcome.unanswered else "bold green",
+    )
     for location, what in outcome.postings.items():
         console.print(f"  {location}: {what}")
     if outcome.rejected:

@@ -5,7 +5,7 @@ notes about progress go to stderr, so `slt ... --output json | jq` reads only da
 """
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -15,13 +15,15 @@ from contracts.topics import ALL_TOPICS
 from slt_cli.publish import command_types
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-OutputOption = Annotated[Format, typer.Option(
-    "--output", "-o", help="text: tables and lines for people; json: JSON lines, one object per line")]
+OutputOption = Annotated[
+    Format,
+    typer.Option("--output", "-o", help="text: tables and lines for people; json: JSON lines, one object per line"),
+]
 
 
 def json_line(value: Any) -> None:
@@ -40,5 +42,3 @@ def complete_command_types(incomplete: str) -> list[str]:
 
 def complete_topics(incomplete: str) -> list[str]:
     return [t.name for t in ALL_TOPICS if t.name.startswith(incomplete)]
-
-

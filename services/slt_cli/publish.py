@@ -25,7 +25,9 @@ def command_types() -> list[str]:
 def load_command(ce_type: str, file: Path | None, data: str | None) -> Message:
     """The command as its model, or a CliError saying what is wrong with the input."""
     if ce_type not in MESSAGES:
-        raise CliError(f"unknown message type {ce_type!r}; commands are:\n  " + "\n  ".join(command_types()), INVALID_INPUT)
+        raise CliError(
+            f"unknown message type {ce_type!r}; commands are:\n  " + "\n  ".join(command_types()), INVALID_INPUT
+        )
     if TOPIC_OF[ce_type] not in ANSWERS_ON:
         raise CliError(f"{ce_type} is a fact that only its service publishes, not a command", INVALID_INPUT)
     if (file is None) == (data is None):
@@ -57,8 +59,9 @@ class Waiting:
     conversation: bool = False
 
 
-async def publish(bootstrap: str, command: Message, source: str, correlation_id: str | None,
-                  waiting: Waiting | None) -> None:
+async def publish(
+    bootstrap: str, command: Message, source: str, correlation_id: str | None, waiting: Waiting | None
+) -> None:
     """Send the command; with `waiting`, print every fact it caused (CliError when refused or silent)."""
     envelope = Envelope.new(command.TYPE, source, correlation_id=correlation_id)
     if waiting is None:
@@ -85,7 +88,8 @@ async def _collect(answers: AIOKafkaConsumer, envelope: Envelope, waiting: Waiti
         batch = await answers.getmany(timeout_ms=max(1, int(min(remaining, 0.5) * 1000)))
         for record in (kafka.Record.of(r) for records in batch.values() for r in records):
             if record.causation_id == envelope.id or (
-                    waiting.conversation and record.correlation_id == envelope.correlation_id):
+                waiting.conversation and record.correlation_id == envelope.correlation_id
+            ):
                 show(record)
                 caused.append(record)
                 deadline = loop.time() + waiting.quiet
@@ -96,7 +100,9 @@ async def _send(bootstrap: str, command: Message, envelope: Envelope) -> None:
     """CloudEvents in binary mode (attributes as headers, the JSON data as value), keyed like the contract says."""
     topic, key = TOPIC_OF[command.TYPE], command.kafka_key()
     async with kafka.producer(bootstrap) as producer:
-        await producer.send_and_wait(topic, command.model_dump_json().encode(), key=key.encode(), headers=envelope.to_headers())
+        await producer.send_and_wait(
+            topic, command.model_dump_json().encode(), key=key.encode(), headers=envelope.to_headers()
+        )
     console.print(f"published {command.TYPE} to {topic} key={key}")
     console.print(f"command id: {envelope.id}")
     console.print(f"correlation id: {envelope.correlation_id}")

@@ -69,12 +69,17 @@ class Session:
         try:
             response = await self.client.get(url, params={k: v for k, v in params.items() if v is not None})
         except httpx.HTTPError as failure:
-            raise CliError(f"the {api.service} read API at {base} does not answer ({type(failure).__name__})", FAILED,
-                           f"check that the service runs there, or pass {api.flag} URL or set {api.variable}"
-                           ) from failure
+            raise CliError(
+                f"the {api.service} read API at {base} does not answer ({type(failure).__name__})",
+                FAILED,
+                f"check that the service runs there, or pass {api.flag} URL or set {api.variable}",
+            ) from failure
         if response.status_code == 401:
-            raise CliError(f"the {api.service} read API at {base} wants a bearer token", FAILED,
-                           "pass --token or set READ_API_TOKEN")
+            raise CliError(
+                f"the {api.service} read API at {base} wants a bearer token",
+                FAILED,
+                "pass --token or set READ_API_TOKEN",
+            )
         if response.status_code == 404 and missing_ok:
             return None
         if response.status_code in (404, 422):

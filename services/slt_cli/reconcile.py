@@ -15,8 +15,8 @@ from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
 from slt_cli import kafka
 from slt_cli.errors import FAILED, INVALID_INPUT, NO_ANSWER, CliError
-from slt_cli.readapi import Session
 from slt_cli.output import json_line
+from slt_cli.readapi import Session
 from slt_cli.render import WIDE, console, fitting_table, notes
 
 _COLUMNS = ("item", "variant", "serial", "lot", "warehouse: real bins", "adj. bin", "inventory: ledger", "difference")
@@ -39,16 +39,20 @@ class Report:
     def complete(self) -> bool:
         if self.refusal:
             return True
-        return (self.items_in_report is not None and len(self.reported) >= self.items_in_report
-                and self.reported <= self.differences.keys())
+        return (
+            self.items_in_report is not None
+            and len(self.reported) >= self.items_in_report
+            and self.reported <= self.differences.keys()
+        )
 
     @property
     def agreed(self) -> bool:
         return not self.refusal and not any(self.differences.values())
 
 
-async def reconcile(bootstrap: str, read: Session, locations: list[str], item_nos: list[str],
-                    timeout: float) -> list[Report]:
+async def reconcile(
+    bootstrap: str, read: Session, locations: list[str], item_nos: list[str], timeout: float
+) -> list[Report]:
     for location in locations:
         if await read.warehouse(f"/locations/{location}", missing_ok=True) is None:
             raise CliError(f"location {location} is not configured in the warehouse", INVALID_INPUT)
@@ -56,7 +60,10 @@ async def reconcile(bootstrap: str, read: Session, locations: list[str], item_no
     run = f"rec-{uuid.uuid4().hex[:12]}"
     reports = []
     for n, location in enumerate(locations, start=1):
-        if not item_nos and not (await read.warehouse("/warehouse-entries", location_code=location, limit=1))["entries"]:
+        if (
+            not item_nos
+            and not (await read.warehouse("/warehouse-entries", location_code=location, limit=1))["entries"]
+        ):
             notes.print(f"{location}: no entries, nothing to reconcile", style="dim")
             continue
         reports.append(Report(location, f"{run}-{n}"))
@@ -66,12 +73,17 @@ async def reconcile(bootstrap: str, read: Session, locations: list[str], item_no
     async with kafka.reader(bootstrap, [WAREHOUSE_EVENTS, INVENTORY_EVENTS], from_beginning=False) as answers:
         async with kafka.producer(bootstrap) as producer:
             for report in reports:
-                command = wh.ReportBinTotals(request_id=report.request_id, location_code=report.location_code,
-                                             item_nos=tuple(item_nos))
+                command = wh.ReportBinTotals(
+                    request_id=report.request_id, location_code=report.location_code, item_nos=tuple(item_nos)
+                )
                 envelope = Envelope.new(command.TYPE, "/slt", correlation_id=run)
                 report.command_id = envelope.id
-                await producer.send_and_wait(WAREHOUSE_COMMANDS, command.model_dump_json().encode(),
-                                             key=command.kafka_key().encode(), headers=envelope.to_headers())
+                await producer.send_and_wait(
+                    WAREHOUSE_COMMANDS,
+                    command.model_dump_json().encode(),
+                    key=command.kafka_key().encode(),
+                    headers=envelope.to_headers(),
+                )
                 notes.print(f"asked {report.location_code} for its bin totals: request {report.request_id}")
         by_request = {report.request_id: report for report in reports}
         by_command = {report.command_id: report for report in reports}
@@ -98,9 +110,11 @@ def show(reports: list[Report]) -> None:
             continue
         agreed = sorted(item for item, lines in report.differences.items() if not lines)
         differing = {item: lines for item, lines in sorted(report.differences.items()) if lines}
-        console.print(f"{report.location_code} (request {report.request_id}): {len(report.differences)} item(s) "
-                      f"compared, {len(agreed)} agree, {len(differing)} differ",
-                      style="bold green" if not differing else "bold red")
+        console.print(
+            f"{report.location_code} (request {report.request_id}): {len(report.differences)} item(s) "
+            f"compared, {len(agreed)} agree, {len(differing)} differ",
+            style="bold green" if not differing else "bold red",
+        )
         if agreed:
             console.print(f"  agree: {', '.join(agreed)}", style="green")
         if differing:
@@ -110,12 +124,23 @@ def show(reports: list[Report]) -> None:
                 table.add_column(column, justify="left" if n < 4 else "right")
             for item, lines in differing.items():
                 for line in lines:
-                    table.add_row(item, line["variant"], line["serial"], line["lot"], str(line["real_bins"]),
-                                  str(line["adjustment_bin"]), str(line["ledger_inventory"]),
-                                  f"[bold red]{line['difference']}[/bold red]")
+                    table.add_row(
+                        item,
+                        line["variant"],
+                        line["serial"],
+                        line["lot"],
+                        str(line["real_bins"]),
+                        str(line["adjustment_bin"]),
+                        str(line["ledger_inventory"]),
+                        f"[bold red]{line['difference']}[/bold red]",
+                    )
             console.print(table)
-            console.print("difference = real bins + adjustment bin - ledger inventory: positive means the warehouse "
-                          "holds more than the item ledger says", style="dim", soft_wrap=False)
+            console.print(
+                "difference = real bins + adjustment bin - ledger inventory: positive means the warehouse "
+                "holds more than the item ledger says",
+                style="dim",
+                soft_wrap=False,
+            )
 
 
 def show_json(reports: list[Report]) -> None:
@@ -131,9 +156,11 @@ def show_json(reports: list[Report]) -> None:
 def outcome(reports: list[Report], timeout: float) -> None:
     """Exit code: 0 all agree, 1 differences, 2 a report was refused, 3 not every item answered in time."""
     if missing := [r for r in reports if not r.complete]:
-        raise CliError("no complete answer within "
-                       f"{timeout:g}s for {', '.join(f'{r.location_code} ({r.request_id})' for r in missing)}",
-                       NO_ANSWER)
+        raise CliError(
+            "no complete answer within "
+            f"{timeout:g}s for {', '.join(f'{r.location_code} ({r.request_id})' for r in missing)}",
+            NO_ANSWER,
+        )
     if any(r.refusal for r in reports):
         raise CliError("the warehouse refused to report", INVALID_INPUT)
     if not all(r.agreed for r in reports):

@@ -40,10 +40,15 @@ def colour(ce_type: str) -> str:
 def show(record: Record) -> None:
     when = datetime.fromtimestamp(record.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds")
     key = (record.key or b"").decode(errors="replace")
-    console.print(Text.assemble(
-        (when, "dim"), " ", (record.type or "(no ce_type)", colour(record.type)), " ",
-        (f"{record.topic}[{record.partition}]@{record.offset} key={key}", "dim"),
-    ))
+    console.print(
+        Text.assemble(
+            (when, "dim"),
+            " ",
+            (record.type or "(no ce_type)", colour(record.type)),
+            " ",
+            (f"{record.topic}[{record.partition}]@{record.offset} key={key}", "dim"),
+        )
+    )
     console.print(Text(f"  id={record.id} correlation={record.correlation_id} causation={record.causation_id}", "dim"))
     if reason := record.header("dlq_reason"):
         console.print(Text(f"  dead letter: {reason}", "yellow"))

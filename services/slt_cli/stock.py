@@ -2,19 +2,25 @@
 
 from rich.text import Text
 
-from slt_cli.readapi import Session
 from slt_cli.output import json_line
+from slt_cli.readapi import Session
 from slt_cli.render import WIDE, console, fitting_table
 from slt_cli.trace import INVENTORY, Trace
 
 BREAKDOWN = (  # I5: available = inventory - picks/movements - reserved - outbound bins - adj. bin + same demand
-    ("inventory", "inventory", "inv."), ("on_picks_and_movements", "on picks/mvmts", "picks"),
-    ("reserved", "reserved", "resv."), ("in_outbound_bins", "in outbound bins", "outb."),
-    ("adjustment_bin_positive", "adj. bin +", "adj.+"), ("reserved_and_allocated_same_demand", "same demand", "same"),
-    ("blocked", "blocked", "blkd"), ("available_to_reserve", "available", "avail."),
+    ("inventory", "inventory", "inv."),
+    ("on_picks_and_movements", "on picks/mvmts", "picks"),
+    ("reserved", "reserved", "resv."),
+    ("in_outbound_bins", "in outbound bins", "outb."),
+    ("adjustment_bin_positive", "adj. bin +", "adj.+"),
+    ("reserved_and_allocated_same_demand", "same demand", "same"),
+    ("blocked", "blocked", "blkd"),
+    ("available_to_reserve", "available", "avail."),
 )
-NARROW_LEGEND = ("inv. = inventory, picks = on picks/movements, resv. = reserved, outb. = in outbound bins, "
-                 "adj.+ = positive adjustment bin, same = reserved and allocated to the same demand, blkd = blocked")
+NARROW_LEGEND = (
+    "inv. = inventory, picks = on picks/movements, resv. = reserved, outb. = in outbound bins, "
+    "adj.+ = positive adjustment bin, same = reserved and allocated to the same demand, blkd = blocked"
+)
 
 
 async def availability(read: Session, item_no: str, location: str | None) -> dict:
@@ -28,25 +34,37 @@ async def item_is_registered(read: Session, item_no: str) -> bool:
 def show_availability(answer: dict) -> None:
     wide = console.width >= WIDE
     for at in answer["locations"]:
-        table = fitting_table(f"{answer['item_no']} at {at['location_code']}"
-                              + (f" variant {at['variant']}" if at["variant"] else ""))
+        table = fitting_table(
+            f"{answer['item_no']} at {at['location_code']}" + (f" variant {at['variant']}" if at["variant"] else "")
+        )
         # On a narrow terminal only the tracking numbers the item has get a column.
         numbers = [n for n in ("serial", "lot") if wide or any(row[n] for row in at["tracking"])] or ["serial"]
         for name in numbers:
             table.add_column(name, no_wrap=True)
         for name, label, short in BREAKDOWN:
-            table.add_column(label if wide else short, justify="right",
-                             style="bold green" if name == "available_to_reserve" else None)
-        table.add_row("[b]all[/b]", *[""] * (len(numbers) - 1), *(f"[b]{at.get(name, '0')}[/b]" for name, *_ in BREAKDOWN),
-                      end_section=True)
+            table.add_column(
+                label if wide else short,
+                justify="right",
+                style="bold green" if name == "available_to_reserve" else None,
+            )
+        table.add_row(
+            "[b]all[/b]",
+            *[""] * (len(numbers) - 1),
+            *(f"[b]{at.get(name, '0')}[/b]" for name, *_ in BREAKDOWN),
+            end_section=True,
+        )
         for row in at["tracking"]:
             tracking = {"serial": row["serial"], "lot": row["lot"] + (" (blocked)" if row["is_blocked"] else "")}
             table.add_row(*(tracking[name] for name in numbers), *(str(row.get(name, "0")) for name, *_ in BREAKDOWN))
         console.print(table)
     if not wide:
         console.print(NARROW_LEGEND, style="dim", soft_wrap=False)
-    console.print("available = inventory - on picks/mvmts - reserved - in outbound bins - adj. bin +"
-                  " + same demand (reserved and allocated to the same demand count once)", style="dim", soft_wrap=False)
+    console.print(
+        "available = inventory - on picks/mvmts - reserved - in outbound bins - adj. bin +"
+        " + same demand (reserved and allocated to the same demand count once)",
+        style="dim",
+        soft_wrap=False,
+    )
 
 
 def show_availability_json(answer: dict) -> None:
@@ -63,8 +81,13 @@ def show_trace(found: Trace) -> None:
     table.add_column("what")
     table.add_column("document", style="dim")
     for step in found.steps:
-        table.add_row(step.at[:23].replace("T", " "), Text(step.service, "magenta" if step.service == INVENTORY else "cyan"),
-                      step.step, step.what, step.document)
+        table.add_row(
+            step.at[:23].replace("T", " "),
+            Text(step.service, "magenta" if step.service == INVENTORY else "cyan"),
+            step.step,
+            step.what,
+            step.document,
+        )
     console.print(table)
     if found.whereabouts:
         where = ", ".join(f"{r['location_code']}/{r['bin_code']} {r['quantity']}" for r in found.whereabouts)
@@ -72,4 +95,6 @@ def show_trace(found: Trace) -> None:
     else:
         console.print("now in: no bin (shipped, or never in stock)")
     for r in found.open_reservations:
-        console.print(f"reserved now: {r['quantity']} for {r['source_type']} {r['source_no']} line {r['source_line_no']}")
+        console.print(
+            f"reserved now: {r['quantity']} for {r['source_type']} {r['source_no']} line {r['source_line_no']}"
+        )

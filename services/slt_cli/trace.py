@@ -31,11 +31,22 @@ WAREHOUSE, INVENTORY = "warehouse", "inventory"
 
 # Warehouse entry types, as the operator says them.
 _WAREHOUSE_STEPS = {
-    "receipt": "received", "put_away": "put away", "movement": "moved", "reclassification": "reclassified",
-    "adjustment": "adjusted", "adjustment_posting": "adjustment posted", "pick": "picked", "shipment": "shipped",
+    "receipt": "received",
+    "put_away": "put away",
+    "movement": "moved",
+    "reclassification": "reclassified",
+    "adjustment": "adjusted",
+    "adjustment_posting": "adjustment posted",
+    "pick": "picked",
+    "shipment": "shipped",
 }
-_LEDGER_STEPS = {"purchase": "posted (purchase)", "sale": "posted (sale)", "positive_adjustment": "posted (found)",
-                 "negative_adjustment": "posted (lost)", "transfer": "posted (transfer)"}
+_LEDGER_STEPS = {
+    "purchase": "posted (purchase)",
+    "sale": "posted (sale)",
+    "positive_adjustment": "posted (found)",
+    "negative_adjustment": "posted (lost)",
+    "transfer": "posted (transfer)",
+}
 
 
 @dataclass(frozen=True)
@@ -60,18 +71,28 @@ class Trace:
 
     @property
     def subject(self) -> str:
-        named = " ".join(part for part in (f"serial {self.serial}" if self.serial else "",
-                                           f"lot {self.lot}" if self.lot else "") if part)
+        named = " ".join(
+            part
+            for part in (f"serial {self.serial}" if self.serial else "", f"lot {self.lot}" if self.lot else "")
+            if part
+        )
         return f"{named} of item {self.item_no}"
 
     def as_json(self) -> dict:
-        return {"item_no": self.item_no, "serial": self.serial, "lot": self.lot, "subject": self.subject,
-                "steps": [asdict(step) for step in self.steps], "whereabouts": self.whereabouts,
-                "open_reservations": self.open_reservations}
+        return {
+            "item_no": self.item_no,
+            "serial": self.serial,
+            "lot": self.lot,
+            "subject": self.subject,
+            "steps": [asdict(step) for step in self.steps],
+            "whereabouts": self.whereabouts,
+            "open_reservations": self.open_reservations,
+        }
 
 
-async def trace(read: Session, bootstrap: str | None, item_no: str | None, serial: str = "", lot: str = "",
-                facts: bool = True) -> Trace:
+async def trace(
+    read: Session, bootstrap: str | None, item_no: str | None, serial: str = "", lot: str = "", facts: bool = True
+) -> Trace:
     """`bootstrap`: where to read the inventory's facts from (ignored with `facts=False`)."""
     if not (serial or lot):
         raise CliError("name the serial and/or the lot to trace", INVALID_INPUT, "add --serial SERIAL and/or --lot LOT")
@@ -87,8 +108,11 @@ async def trace(read: Session, bootstrap: str | None, item_no: str | None, seria
         found.steps += _fact_steps(await _inventory_facts(bootstrap, item_no, serial, lot))
     found.steps.sort(key=lambda step: step.at)
     found.whereabouts = await read.warehouse("/bin-contents", item_no=item_no, **numbers)
-    found.open_reservations = [r for r in await read.inventory(f"/items/{item_no}/reservations")
-                               if _matches(r.get("serial_no", ""), r.get("lot_no", ""), serial, lot)]
+    found.open_reservations = [
+        r
+        for r in await read.inventory(f"/items/{item_no}/reservations")
+        if _matches(r.get("serial_no", ""), r.get("lot_no", ""), serial, lot)
+    ]
     return found
 
 
@@ -96,11 +120,15 @@ def _the_item(entries: list[dict], serial: str, lot: str) -> str:
     items = sorted({e["item_no"] for e in entries})
     what = " ".join(f"{name} {value}" for name, value in (("serial", serial), ("lot", lot)) if value)
     if not items:
-        raise CliError(f"the warehouse has no entries of {what}; name the item to ask the inventory", INVALID_INPUT,
-                       "add --item ITEM")
+        raise CliError(
+            f"the warehouse has no entries of {what}; name the item to ask the inventory",
+            INVALID_INPUT,
+            "add --item ITEM",
+        )
     if len(items) > 1:
-        raise CliError(f"{what} exists for items {', '.join(items)}: name one of them", INVALID_INPUT,
-                       "add --item ITEM")
+        raise CliError(
+            f"{what} exists for items {', '.join(items)}: name one of them", INVALID_INPUT, "add --item ITEM"
+        )
     return items[0]
 
 
@@ -113,14 +141,17 @@ async def _warehouse_steps(read: Session, entries: list[dict]) -> list[Step]:
     documents: dict[tuple[str, str], list[dict]] = {}
     for entry in entries:
         documents.setdefault((entry["entry_type"], entry["document_no"]), []).append(entry)
-    adjustment_bins = {code: (await read.warehouse(f"/locations/{code}"))["adjustment_bin"]
-                       for code in {entry["location_code"] for entry in entries}}
+    adjustment_bins = {
+        code: (await read.warehouse(f"/locations/{code}"))["adjustment_bin"]
+        for code in {entry["location_code"] for entry in entries}
+    }
     steps = []
     for (entry_type, document_no), rows in documents.items():
         if entry_type == "reclassification":
             # The other side of the line may carry another serial/lot: read the whole document.
-            everything = await read.warehouse_pages("/warehouse-entries", document_no=document_no,
-                                                    item_no=rows[0]["item_no"])
+            everything = await read.warehouse_pages(
+                "/warehouse-entries", document_no=document_no, item_no=rows[0]["item_no"]
+            )
             lines = {row["line_no"] for row in rows}
             rows = [row for row in everything if row["entry_type"] == entry_type and row["line_no"] in lines]
         steps.append(_warehouse_step(entry_type, document_no, rows, adjustment_bins[rows[0]["location_code"]]))
@@ -137,7 +168,9 @@ def _warehouse_step(entry_type: str, document_no: str, rows: list[dict], adjustm
     quantity = sum((abs(Decimal(r["quantity"])) for r in (places or takes)), Decimal(0))
     what = f"{_WAREHOUSE_STEPS[entry_type]} {_number(quantity)}"
     if entry_type == "adjustment_posting":
-        handed = ", ".join(f"{_describe(r['serial'], r['lot'], r.get('expiration'))} {_signed(r['quantity'])}" for r in rows)
+        handed = ", ".join(
+            f"{_describe(r['serial'], r['lot'], r.get('expiration'))} {_signed(r['quantity'])}" for r in rows
+        )
         what = f"adjustment bin {adjustment_bin} balance handed to the item ledger: {handed}"
     elif takes and places:
         what += f" from {_bins(takes)} to {_bins(places)}"
@@ -151,8 +184,15 @@ def _warehouse_step(entry_type: str, document_no: str, rows: list[dict], adjustm
         what += " (found)" if places else " (lost)"
     if first.get("source_no"):
         what += f" for {first['source_type']} {first['source_no']} line {first['source_line_no']}"
-    return Step(first["registered_at"], WAREHOUSE, _WAREHOUSE_STEPS[entry_type], what,
-                f"{entry_type} {document_no}", first["location_code"], _number(quantity))
+    return Step(
+        first["registered_at"],
+        WAREHOUSE,
+        _WAREHOUSE_STEPS[entry_type],
+        what,
+        f"{entry_type} {document_no}",
+        first["location_code"],
+        _number(quantity),
+    )
 
 
 def _bins(rows: Iterable[dict]) -> str:
@@ -171,8 +211,11 @@ def _tracking_change(takes: list[dict], places: list[dict]) -> str:
 
 
 def _describe(serial: str, lot: str, expiration: str | None = None) -> str:
-    parts = [f"serial {serial}" if serial else "", f"lot {lot}" if lot else "",
-             f"expires {expiration}" if expiration else ""]
+    parts = [
+        f"serial {serial}" if serial else "",
+        f"lot {lot}" if lot else "",
+        f"expires {expiration}" if expiration else "",
+    ]
     return " ".join(p for p in parts if p) or "untracked"
 
 
@@ -183,24 +226,38 @@ def _ledger_steps(entries: list[dict], applications: list[dict]) -> list[Step]:
         applied.setdefault(application["outbound_entry_no"], []).append(application["inbound_entry_no"])
     steps = []
     for entry in entries:
-        what = (f"item ledger entry {entry['entry_no']}: {entry['entry_type'].replace('_', ' ')} "
-                f"{_signed(entry['quantity'])} of {_describe(entry['serial_no'], entry['lot_no'])}")
+        what = (
+            f"item ledger entry {entry['entry_no']}: {entry['entry_type'].replace('_', ' ')} "
+            f"{_signed(entry['quantity'])} of {_describe(entry['serial_no'], entry['lot_no'])}"
+        )
         if entry["entry_no"] in applied:
             what += f", applied to entry {', '.join(map(str, applied[entry['entry_no']]))}"
         elif Decimal(entry["quantity"]) > 0:
             what += f", {_number(Decimal(entry['remaining_quantity']))} remaining"
-        steps.append(Step(entry["posted_at"], INVENTORY, _LEDGER_STEPS.get(entry["entry_type"], "posted"), what,
-                          f"{entry['document_type']} {entry['document_no']}", entry["location_code"],
-                          _number(abs(Decimal(entry["quantity"])))))
+        steps.append(
+            Step(
+                entry["posted_at"],
+                INVENTORY,
+                _LEDGER_STEPS.get(entry["entry_type"], "posted"),
+                what,
+                f"{entry['document_type']} {entry['document_no']}",
+                entry["location_code"],
+                _number(abs(Decimal(entry["quantity"]))),
+            )
+        )
     return steps
 
 
 # --- inventory facts -------------------------------------------------------------------------------
 _FACTS = {
-    inv.ReservationCreated.TYPE: "reserved", inv.ReservationChanged.TYPE: "reservation moved",
-    inv.ReservationCancelled.TYPE: "reservation cancelled", inv.ReservationsSynchronized.TYPE: "reservation consumed",
-    inv.TrackingAssigned.TYPE: "assigned", inv.ReservationConflict.TYPE: "reservation conflict",
-    inv.TrackingBlocked.TYPE: "blocked", inv.TrackingUnblocked.TYPE: "unblocked",
+    inv.ReservationCreated.TYPE: "reserved",
+    inv.ReservationChanged.TYPE: "reservation moved",
+    inv.ReservationCancelled.TYPE: "reservation cancelled",
+    inv.ReservationsSynchronized.TYPE: "reservation consumed",
+    inv.TrackingAssigned.TYPE: "assigned",
+    inv.ReservationConflict.TYPE: "reservation conflict",
+    inv.TrackingBlocked.TYPE: "blocked",
+    inv.TrackingUnblocked.TYPE: "unblocked",
 }
 
 
@@ -209,10 +266,15 @@ async def _inventory_facts(bootstrap: str, item_no: str, serial: str, lot: str) 
     found = []
     async with _facts_reader(bootstrap) as consumer:
         async for record in kafka.records(consumer, to_end=True):
-            if record.type in _FACTS and (data := record.json()) and data.get("item_no") == item_no and any(
-                _matches(data.get(f"{prefix}serial", ""), data.get(f"{prefix}lot", ""), serial, lot)
-                for prefix in ("", "from_", "to_")
-                if f"{prefix}serial" in data or f"{prefix}lot" in data
+            if (
+                record.type in _FACTS
+                and (data := record.json())
+                and data.get("item_no") == item_no
+                and any(
+                    _matches(data.get(f"{prefix}serial", ""), data.get(f"{prefix}lot", ""), serial, lot)
+                    for prefix in ("", "from_", "to_")
+                    if f"{prefix}serial" in data or f"{prefix}lot" in data
+                )
             ):
                 found.append(record)
     return found
@@ -225,8 +287,7 @@ async def _facts_reader(bootstrap: str) -> AsyncIterator[Any]:
         async with kafka.reader(bootstrap, [INVENTORY_EVENTS], from_beginning=True) as consumer:
             yield consumer
     except KafkaUnreachable as failure:
-        failure.hint += ("; or trace without the reservations' history: add --no-facts"
-                         " (the read APIs answer the rest)")
+        failure.hint += "; or trace without the reservations' history: add --no-facts (the read APIs answer the rest)"
         raise
 
 
@@ -241,15 +302,19 @@ def _fact_step(record: Record, data: dict) -> Step:
     quantity = str(data.get("quantity") or data.get("shipped_quantity") or "")
     what = {
         "reserved": lambda: f"reserved {quantity} for {demand}",
-        "reservation moved": lambda: (f"reservation of {demand} moved from "
-                                      f"{_describe(data['from_serial'], data['from_lot'])} to "
-                                      f"{_describe(data['to_serial'], data['to_lot'])} ({data.get('reason', '')})"),
+        "reservation moved": lambda: (
+            f"reservation of {demand} moved from "
+            f"{_describe(data['from_serial'], data['from_lot'])} to "
+            f"{_describe(data['to_serial'], data['to_lot'])} ({data.get('reason', '')})"
+        ),
         "reservation cancelled": lambda: f"reservation of {quantity} for {demand} cancelled ({data.get('reason', '')})",
-        "reservation consumed": lambda: (f"shipment {data.get('shipment_no', '')} consumed "
-                                         f"{data.get('consumed_reservation')} reserved for {demand}"),
+        "reservation consumed": lambda: (
+            f"shipment {data.get('shipment_no', '')} consumed {data.get('consumed_reservation')} reserved for {demand}"
+        ),
         "assigned": lambda: f"assigned {quantity} to {demand}",
-        "reservation conflict": lambda: (f"picked for {_demand(data['picked_for'])} though reserved for "
-                                         f"{_demand(data['reserved_for'])}"),
+        "reservation conflict": lambda: (
+            f"picked for {_demand(data['picked_for'])} though reserved for {_demand(data['reserved_for'])}"
+        ),
         "blocked": lambda: f"blocked: {data.get('reason', '') or 'no reason given'}",
         "unblocked": lambda: "unblocked",
     }[step]()

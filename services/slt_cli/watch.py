@@ -39,8 +39,15 @@ def _values(body: Any, name: str) -> Iterator[str]:
             yield from _values(value, name)
 
 
-async def watch(bootstrap: str, topics: Sequence[str], only: Filter, from_beginning: bool,
-                max_records: int | None, timeout: float | None, show: Callable[[Record], None] = show) -> int:
+async def watch(
+    bootstrap: str,
+    topics: Sequence[str],
+    only: Filter,
+    from_beginning: bool,
+    max_records: int | None,
+    timeout: float | None,
+    show: Callable[[Record], None] = show,
+) -> int:
     """Show matching records until `max_records` were shown or `timeout` seconds passed; returns how many."""
     shown = 0
     async with kafka.reader(bootstrap, topics, from_beginning) as consumer:

@@ -1,5 +1,10 @@
 """Read-only HTTP queries of the warehouse-tracking service."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, cast
+
+import asyncpg
 from fastapi import APIRouter, HTTPException, Request
 
 from warehouse import queries
@@ -9,12 +14,20 @@ from warehouse.domain.errors import DocumentNotFoundError, UnknownLocationError
 router = APIRouter()
 
 
-def _pool(request: Request):
-    return request.app.state.runtime.pool
+def _pool(request: Request) -> asyncpg.Pool:
+    pool: asyncpg.Pool = request.app.state.runtime.pool
+    return pool
+
+
+@asynccontextmanager
+async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
+    """A pooled connection for the queries; the pool's proxy behaves as the connection it wraps."""
+    async with _pool(request).acquire() as conn:
+        yield cast(asyncpg.Connection, conn)
 
 
 @router.get("/items/{item_no}/tracking")
-async def get_item_tracking(item_no: str, request: Request) -> dict:
+async def get_item_tracking(item_no: str, request: Request) -> dict[str, Any]:
     row = await _pool(request).fetchrow("SELECT * FROM item_tracking WHERE item_no = $1", item_no)
     if row is None:
         raise HTTPException(404, f"no tracking policy replicated for item {item_no} yet")
@@ -22,20 +35,20 @@ async def get_item_tracking(item_no: str, request: Request) -> dict:
 
 
 @router.get("/items/{item_no}/blocked-tracking")
-async def get_blocked_tracking(item_no: str, request: Request) -> list[dict]:
+async def get_blocked_tracking(item_no: str, request: Request) -> list[dict[str, Any]]:
     """T4: the serials and lots of the item that picks and movements skip."""
     rows = await _pool(request).fetch("SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY lot, serial", item_no)
     return [dict(r) for r in rows]
 
 
 @router.get("/locations")
-async def list_locations(request: Request) -> list[dict]:
+async def list_locations(request: Request) -> list[dict[str, Any]]:
     rows = await _pool(request).fetch("SELECT * FROM location ORDER BY location_code")
     return [dict(r) for r in rows]
 
 
 @router.get("/locations/{location_code}")
-async def get_location(location_code: str, request: Request) -> dict:
+async def get_location(location_code: str, request: Request) -> dict[str, Any]:
     pool = _pool(request)
     location = await pool.fetchrow("SELECT * FROM location WHERE location_code = $1", location_code)
     if location is None:
@@ -47,53 +60,53 @@ async def get_location(location_code: str, request: Request) -> dict:
 
 
 @router.get("/locations/{location_code}/bin-totals")
-async def get_bin_totals(location_code: str, request: Request, item_no: str | None = None) -> list[dict]:
+async def get_bin_totals(location_code: str, request: Request, item_no: str | None = None) -> list[dict[str, Any]]:
     """S7: per item/variant/serial/lot, all real bins and the adjustment bin balance."""
-    async with _pool(request).acquire() as conn:
+    async with _connection(request) as conn:
         return await queries.bin_totals(conn, location_code, item_no)
 
 
 @router.get("/locations/{location_code}/items/{item_no}/demands")
-async def get_demands(location_code: str, item_no: str, request: Request) -> list[dict]:
+async def get_demands(location_code: str, item_no: str, request: Request) -> list[dict[str, Any]]:
     """What the inventory service last published about the item's demands here: reservations (I7) and
     serials/lots assigned to them (W5)."""
-    async with _pool(request).acquire() as conn:
+    async with _connection(request) as conn:
         return await queries.demands(conn, location_code, item_no)
 
 
 @router.get("/bin-contents")
 async def get_bin_contents(request: Request, location_code: str | None = None, bin_code: str | None = None,
                            item_no: str | None = None, variant: str | None = None, serial: str | None = None,
-                           lot: str | None = None, limit: int = 500) -> list[dict]:
+                           lot: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
     """W1: content per bin and serial/lot/expiration; every filter is optional (a serial is found company-wide)."""
     filters = {"location_code": location_code, "bin_code": bin_code, "item_no": item_no, "variant": variant,
                "serial": serial, "lot": lot}
-    async with _pool(request).acquire() as conn:
+    async with _connection(request) as conn:
         return await queries.bin_contents(conn, filters, limit)
 
 
 @router.get("/warehouse-entries")
 async def get_warehouse_entries(request: Request, location_code: str | None = None, item_no: str | None = None,
                                 serial: str | None = None, lot: str | None = None, document_no: str | None = None,
-                                after: int = 0, limit: int = 100) -> dict:
+                                after: int = 0, limit: int = 100) -> dict[str, Any]:
     """The bin ledger, oldest first; pass `next_after` as `after` for the next page."""
     filters = {"location_code": location_code, "item_no": item_no, "serial": serial, "lot": lot,
                "document_no": document_no}
-    async with _pool(request).acquire() as conn:
+    async with _connection(request) as conn:
         return await queries.warehouse_entries(conn, filters, after, limit)
 
 
 @router.get("/documents/{document_type}")
 async def list_documents(document_type: DocumentType, request: Request, location_code: str | None = None,
-                         after: str = "", limit: int = 100) -> list[dict]:
-    async with _pool(request).acquire() as conn:
+                         after: str = "", limit: int = 100) -> list[dict[str, Any]]:
+    async with _connection(request) as conn:
         return await queries.documents_of_type(conn, document_type, location_code, after, limit)
 
 
 @router.get("/documents/{document_type}/{document_no}")
-async def get_document(document_type: DocumentType, document_no: str, request: Request) -> dict:
+async def get_document(document_type: DocumentType, document_no: str, request: Request) -> dict[str, Any]:
     """W11: a receipt, shipment, put-away, pick or movement with its lines (quantity, handled, outstanding)."""
-    async with _pool(request).acquire() as conn:
+    async with _connection(request) as conn:
         found = await queries.document(conn, document_type, document_no)
     if found is None:
         raise HTTPException(404, f"there is no {document_type.value} {document_no}")
@@ -101,10 +114,10 @@ async def get_document(document_type: DocumentType, document_no: str, request: R
 
 
 @router.get("/shipments/{shipment_no}/pick-proposal")
-async def get_pick_proposal(shipment_no: str, request: Request) -> dict:
+async def get_pick_proposal(shipment_no: str, request: Request) -> dict[str, Any]:
     """W5 preview: the lines a pick created now would have. Nothing is stored."""
     try:
-        async with _pool(request).acquire() as conn:
+        async with _connection(request) as conn:
             return await queries.pick_proposal(conn, shipment_no)
     except (DocumentNotFoundError, UnknownLocationError) as missing:
         raise HTTPException(404, missing.message) from None

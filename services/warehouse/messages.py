@@ -1,25 +1,36 @@
-"""Translation between contract models (the wire) and the warehouse domain: the only module knowing both."""
+"""Translation between contract models (the wire) and the warehouse domain: the only module knowing both.
 
-from collections.abc import Iterable, Mapping, Sequence
+Commands and inventory facts come in as contract models and leave as the domain's commands
+(`warehouse.domain.commands`); domain events leave as contract facts, queued by `publish`.
+A value outside a contract field's documented set is a refusal, raised while translating.
+Handlers take the message's `Envelope` (its CloudEvents headers) from here too, to pass it back to `publish`.
+"""
+
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from functools import singledispatch
+from typing import Any
 
+from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message, Part
+from contracts.envelope import Envelope as Envelope  # re-exported: handlers pass it back to `publish`
+from contracts.topics import WAREHOUSE_EVENTS
+from servicekit.unit_of_work import UnitOfWork
+from warehouse.domain import commands as do
 from warehouse.domain import events as ev
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.adjustments import AdjustmentLine, PhysicalCount
 from warehouse.domain.documents import SourceLine, TrackedQuantity
-from warehouse.domain.errors import InvalidBinTypeError, WarehouseError
+from warehouse.domain.errors import WarehouseError
 from warehouse.domain.inbound import ReceivedQuantity
 from warehouse.domain.internal import MovementRequest, ReclassificationLine
-from warehouse.domain.location import Bin, BinType, BlockMovement, Location
+from warehouse.domain.location import Bin, BlockMovement, LocationConfigured, bin_type, bin_type_names
 from warehouse.domain.outbound import PickHandling
 from warehouse.domain.release import SourceRequest
-from warehouse.domain.tracking import Tracking
+from warehouse.domain.tracking import ItemTracking, Tracking, TrackingPolicy
 
-_BIN_TYPES = {"receive": BinType.RECEIVE, "ship": BinType.SHIP, "put_away": BinType.PUT_AWAY, "pick": BinType.PICK}
-_TYPE_NAMES = {flag: name for name, flag in _BIN_TYPES.items()}
+SOURCE = "/warehouse"
 
 
 class InvalidValueError(WarehouseError):
@@ -28,98 +39,149 @@ class InvalidValueError(WarehouseError):
     reason_code = "invalid_value"
 
 
-# --- locations -----------------------------------------------------------------------------------
-def bin_type(names: Iterable[str]) -> BinType:
-    flags = BinType(0)
-    for name in names:
-        if name not in _BIN_TYPES:
-            raise InvalidBinTypeError(f"Bin type {name!r} is unknown: use {', '.join(_BIN_TYPES)}.")
-        flags |= _BIN_TYPES[name]
-    return flags
+def publish(uow: UnitOfWork, envelope: Envelope, events: Iterable[ev.DomainEvent]) -> None:
+    """Queue the events' facts in the outbox, each caused by the message being handled, on its own key."""
+    for fact in facts(events):
+        uow.outbox.publish(WAREHOUSE_EVENTS, fact, envelope.caused(fact.TYPE, SOURCE, subject=fact.kafka_key()))
 
 
-def bin_type_names(flags: BinType) -> tuple[str, ...]:
-    return tuple(name for flag, name in _TYPE_NAMES.items() if flag in flags)
+# --- commands into the domain's commands -------------------------------------------------------------
+def configure_location(command: wh.ConfigureLocation) -> do.ConfigureLocation:
+    return do.ConfigureLocation(
+        command.location_code, tuple(z.code for z in command.zones), tuple(_bin(b) for b in command.bins),
+        command.receive_bin, command.ship_bin, command.adjustment_bin, command.pick_by_fefo,
+        zone_descriptions={z.code: z.description for z in command.zones})
 
 
-def block_movement(value: str) -> BlockMovement:
+def _bin(b: wh.Bin) -> Bin:
+    return Bin(b.code, b.zone, bin_type(b.types), b.ranking, _block_movement(b.block_movement), b.dedicated)
+
+
+def _block_movement(value: str) -> BlockMovement:
     try:
         return BlockMovement(value)
     except ValueError:
         raise InvalidValueError(f"block_movement {value!r} is unknown: use none, inbound, outbound or all.") from None
 
 
-def domain_bin(b: wh.Bin) -> Bin:
-    return Bin(b.code, b.zone, bin_type(b.types), b.ranking, block_movement(b.block_movement), b.dedicated)
+def release_inbound_request(command: wh.ReleaseInboundRequest) -> do.ReleaseInboundRequest:
+    return do.ReleaseInboundRequest(command.receipt_no, command.location_code, _source_requests(command))
 
 
-def contract_bin(b: Bin) -> wh.Bin:
-    return wh.Bin(code=b.code, zone=b.zone, types=bin_type_names(b.type), ranking=b.ranking,
-                  block_movement=b.block_movement.value, dedicated=b.dedicated)
+def release_outbound_request(command: wh.ReleaseOutboundRequest) -> do.ReleaseOutboundRequest:
+    return do.ReleaseOutboundRequest(command.shipment_no, command.location_code, _source_requests(command))
 
 
-def location_configured(event: ev.LocationConfigured, descriptions: dict[str, str]) -> wh.LocationConfigured:
-    location: Location = event.location
-    return wh.LocationConfigured(
-        location_code=location.code,
-        zones=tuple(wh.Zone(code=z, description=descriptions.get(z, "")) for z in sorted(location.zones)),
-        bins=tuple(contract_bin(b) for b in location.bins.values()),
-        receive_bin=location.receive_bin,
-        ship_bin=location.ship_bin,
-        adjustment_bin=location.adjustment_bin,
-        pick_by_fefo=location.pick_by_fefo,
-    )
+def _source_requests(command: wh.ReleaseInboundRequest | wh.ReleaseOutboundRequest) -> tuple[SourceRequest, ...]:
+    return tuple(SourceRequest(SourceLine(command.source_type, command.source_no, line.source_line_no), line.item_no,
+                               line.quantity, line.variant, line.bin_code) for line in command.lines)
 
 
-# --- commands into the domain's values ---------------------------------------------------------------
 def _tracking(fields_: wh.TrackedFields) -> Tracking:
     return Tracking(fields_.serial, fields_.lot, fields_.expiration)
 
 
-def source_requests(command: wh.ReleaseInboundRequest | wh.ReleaseOutboundRequest) -> list[SourceRequest]:
-    return [SourceRequest(SourceLine(command.source_type, command.source_no, line.source_line_no), line.item_no,
-                          line.quantity, line.variant, line.bin_code) for line in command.lines]
+def post_receipt(command: wh.PostReceipt) -> do.PostReceipt:
+    return do.PostReceipt(command.receipt_no, tuple(ReceivedQuantity(line.line_no, line.quantity, _tracking(line))
+                                                    for line in command.lines), command.put_away_no)
 
 
-def received_quantities(lines: Sequence[wh.ReceivedLine]) -> list[ReceivedQuantity]:
-    return [ReceivedQuantity(line.line_no, line.quantity, _tracking(line)) for line in lines]
+def register_put_away(command: wh.RegisterPutAway) -> do.RegisterPutAway:
+    return do.RegisterPutAway(command.put_away_no, _place_handlings(command.lines))
 
 
-def place_handlings(lines: Sequence[wh.HandledLine]) -> list[PlaceHandling]:
-    return [PlaceHandling(line.line_no, line.quantity, line.place_bin or None) for line in lines]
+def register_movement(command: wh.RegisterMovement) -> do.RegisterMovement:
+    return do.RegisterMovement(command.movement_no, _place_handlings(command.lines))
 
 
-def pick_handlings(lines: Sequence[wh.PickedLine]) -> list[PickHandling]:
-    return [PickHandling(line.line_no, line.quantity, line.serial, line.lot) for line in lines]
+def _place_handlings(lines: Sequence[wh.HandledLine]) -> tuple[PlaceHandling, ...]:
+    return tuple(PlaceHandling(line.line_no, line.quantity, line.place_bin or None) for line in lines)
 
 
-def movement_requests(lines: Sequence[wh.MovementLine]) -> list[MovementRequest]:
+def create_pick(command: wh.CreatePick) -> do.CreatePick:
+    return do.CreatePick(command.shipment_no, command.pick_no)
+
+
+def register_pick(command: wh.RegisterPick) -> do.RegisterPick:
+    return do.RegisterPick(command.pick_no, tuple(PickHandling(line.line_no, line.quantity, line.serial, line.lot)
+                                                  for line in command.lines))
+
+
+def cancel_pick(command: wh.CancelPick) -> do.CancelPick:
+    return do.CancelPick(command.pick_no, frozenset(command.line_nos))
+
+
+def post_shipment(command: wh.PostShipment) -> do.PostShipment:
+    return do.PostShipment(command.shipment_no, {line.line_no: line.quantity for line in command.lines} or None)
+
+
+def create_movement(command: wh.CreateMovement) -> do.CreateMovement:
     """The stock to move is named by bin and serial/lot; its expiration date comes from the stock (T3)."""
-    return [MovementRequest(line.item_no, line.quantity, line.from_bin, line.to_bin, line.variant, line.serial,
-                            line.lot) for line in lines]
+    return do.CreateMovement(command.movement_no, command.location_code, tuple(
+        MovementRequest(line.item_no, line.quantity, line.from_bin, line.to_bin, line.variant, line.serial, line.lot)
+        for line in command.lines))
 
 
-def reclassification_lines(lines: Sequence[wh.ReclassificationLine]) -> list[ReclassificationLine]:
+def register_reclassification(command: wh.RegisterReclassification) -> do.RegisterReclassification:
     """Blank `to_bin`/`new_*` fields keep the current value."""
-    return [ReclassificationLine(line.from_bin, line.item_no, line.quantity, line.variant, line.serial, line.lot,
-                                 new_bin=line.to_bin or None, new_serial=line.new_serial or None,
-                                 new_lot=line.new_lot or None, new_expiration=line.new_expiration)
-            for line in lines]
+    return do.RegisterReclassification(command.document_no, command.location_code, tuple(
+        ReclassificationLine(line.from_bin, line.item_no, line.quantity, line.variant, line.serial, line.lot,
+                             new_bin=line.to_bin or None, new_serial=line.new_serial or None,
+                             new_lot=line.new_lot or None, new_expiration=line.new_expiration)
+        for line in command.lines))
 
 
-def adjustment_lines(lines: Sequence[wh.AdjustmentLine]) -> list[AdjustmentLine]:
-    return [AdjustmentLine(line.bin_code, line.item_no, line.quantity, line.variant, _tracking(line))
-            for line in lines]
+def register_warehouse_adjustment(command: wh.RegisterWarehouseAdjustment) -> do.RegisterWarehouseAdjustment:
+    return do.RegisterWarehouseAdjustment(command.document_no, command.location_code, tuple(
+        AdjustmentLine(line.bin_code, line.item_no, line.quantity, line.variant, _tracking(line))
+        for line in command.lines))
 
 
-def physical_counts(lines: Sequence[wh.CountLine]) -> list[PhysicalCount]:
+def register_physical_count(command: wh.RegisterPhysicalCount) -> do.RegisterPhysicalCount:
     """One count per bin and item (+ variant): what the lines list of it is everything found there (W9)."""
     counted: dict[tuple[str, str, str], list[TrackedQuantity]] = {}
-    for line in lines:
+    for line in command.lines:
         counted.setdefault((line.bin_code, line.item_no, line.variant), []).append(
             TrackedQuantity(_tracking(line), line.counted_quantity))
-    return [PhysicalCount(bin_code, item_no, tuple(found), variant)
-            for (bin_code, item_no, variant), found in counted.items()]
+    return do.RegisterPhysicalCount(command.document_no, command.location_code, tuple(
+        PhysicalCount(bin_code, item_no, tuple(found), variant)
+        for (bin_code, item_no, variant), found in counted.items()))
+
+
+def calculate_warehouse_adjustment(command: wh.CalculateWarehouseAdjustment) -> do.CalculateWarehouseAdjustment:
+    return do.CalculateWarehouseAdjustment(command.document_no, command.location_code, frozenset(command.item_nos))
+
+
+def report_bin_totals(command: wh.ReportBinTotals) -> do.ReportBinTotals:
+    return do.ReportBinTotals(command.request_id, command.location_code, tuple(dict.fromkeys(command.item_nos)))
+
+
+# --- inventory facts into the domain's values ----------------------------------------------------------
+def item_tracking(fact: inv.ItemRegistered) -> ItemTracking:
+    return ItemTracking(fact.item_no, TrackingPolicy(fact.tracking_policy), fact.expiration_required,
+                        fact.strict_expiration)
+
+
+def demand_reservation(fact: inv.DemandReservationChanged) -> do.DemandQuantity:
+    return _demand_quantity(fact, fact.reserved)
+
+
+def tracking_assignment(fact: inv.TrackingAssigned) -> do.DemandQuantity:
+    return _demand_quantity(fact, fact.quantity)
+
+
+def _demand_quantity(fact: inv.DemandReservationChanged | inv.TrackingAssigned, quantity: Any) -> do.DemandQuantity:
+    return do.DemandQuantity(fact.location_code, fact.item_no, fact.variant,
+                             SourceLine(fact.source_type, fact.source_no, fact.source_line_no), fact.serial, fact.lot,
+                             quantity)
+
+
+def tracking_block(fact: inv.TrackingBlocked) -> do.TrackingBlocked:
+    return do.TrackingBlocked(fact.item_no, fact.serial, fact.lot, fact.reason)
+
+
+def tracking_unblock(fact: inv.TrackingUnblocked) -> do.TrackingUnblocked:
+    return do.TrackingUnblocked(fact.item_no, fact.serial, fact.lot)
 
 
 # --- domain events into facts ------------------------------------------------------------------------
@@ -147,16 +209,40 @@ def facts(events: Iterable[ev.DomainEvent]) -> list[Message]:
 def _facts(event: ev.DomainEvent) -> list[Message]:
     if isinstance(event, (ev.ReceiptReleased, ev.ShipmentReleased)):
         return [_released(event)]
+    if isinstance(event, LocationConfigured):
+        return [_location_configured(event)]
+    if isinstance(event, ev.BinTotalsReported):
+        return list(_bin_totals_reported(event))
+    return _per_item(event)
+
+
+def _per_item(event: Any) -> list[Message]:
+    """Document events are dataclasses whose header fields match their facts' and whose lines name items."""
     contract = _PER_ITEM_FACTS[type(event)]
     header = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ("lines", "covered_items")}
     if "item_no" in header:
         return [contract(**header, lines=tuple(_line(line) for line in event.lines))]
     # Items a document covers without lines (a count that found no difference) still get their fact.
-    per_item: dict[str, list] = {item_no: [] for item_no in getattr(event, "covered_items", ())}
+    per_item: dict[str, list[Any]] = {item_no: [] for item_no in getattr(event, "covered_items", ())}
     for line in event.lines:
         per_item.setdefault(line.item_no, []).append(line)
     return [contract(**header, item_no=item_no, lines=tuple(_line(line) for line in lines))
             for item_no, lines in per_item.items()]
+
+
+def _location_configured(event: LocationConfigured) -> wh.LocationConfigured:
+    location = event.location
+    return wh.LocationConfigured(
+        location_code=location.code,
+        zones=tuple(wh.Zone(code=z, description=event.zone_descriptions.get(z, "")) for z in sorted(location.zones)),
+        bins=tuple(wh.Bin(code=b.code, zone=b.zone, types=bin_type_names(b.type), ranking=b.ranking,
+                          block_movement=b.block_movement.value, dedicated=b.dedicated)
+                   for b in location.bins.values()),
+        receive_bin=location.receive_bin,
+        ship_bin=location.ship_bin,
+        adjustment_bin=location.adjustment_bin,
+        pick_by_fefo=location.pick_by_fefo,
+    )
 
 
 def _released(event: ev.ReceiptReleased | ev.ShipmentReleased) -> wh.ReceiptReleased | wh.ShipmentReleased:
@@ -172,11 +258,11 @@ def _released(event: ev.ReceiptReleased | ev.ShipmentReleased) -> wh.ReceiptRele
     return wh.ShipmentReleased(shipment_no=event.shipment_no, **common)
 
 
-def _tracked(tracking: Tracking) -> dict:
+def _tracked(tracking: Tracking) -> dict[str, Any]:
     return {"serial": tracking.serial, "lot": tracking.lot, "expiration": tracking.expiration}
 
 
-def _source(source: SourceLine | None) -> dict:
+def _source(source: SourceLine | None) -> dict[str, Any]:
     if source is None:
         return {}
     return {"source_type": source.source_type, "source_no": source.source_no, "source_line_no": source.line_no}
@@ -233,18 +319,12 @@ def _(line: ev.AdjustmentPostingLine) -> wh.AdjustmentPostingLineFact:
     return wh.AdjustmentPostingLineFact(variant=line.variant, **_tracked(line.tracking), quantity=line.quantity)
 
 
-def bin_totals_reported(request_id: str, location_code: str, item_nos: Sequence[str],
-                        totals: Sequence[Mapping]) -> list[wh.BinTotalsReported]:
+def _bin_totals_reported(event: ev.BinTotalsReported) -> Iterable[wh.BinTotalsReported]:
     """S7: one fact per item (even one the warehouse holds none of), in order with the item's other facts."""
-    lines: dict[str, list[wh.BinTotalLine]] = {item_no: [] for item_no in item_nos}
-    for row in totals:
-        lines[row["item_no"]].append(wh.BinTotalLine(variant=row["variant"], serial=row["serial"], lot=row["lot"],
-                                                     real_bins=row["real_bins"], adjustment_bin=row["adjustment_bin"]))
-    return [wh.BinTotalsReported(request_id=request_id, location_code=location_code, item_no=item_no,
-                                 items_in_report=len(item_nos), lines=tuple(item_lines))
+    lines: dict[str, list[wh.BinTotalLine]] = {item_no: [] for item_no in event.item_nos}
+    for total in event.totals:
+        lines[total.item_no].append(wh.BinTotalLine(variant=total.variant, serial=total.serial, lot=total.lot,
+                                                    real_bins=total.real_bins, adjustment_bin=total.adjustment_bin))
+    return [wh.BinTotalsReported(request_id=event.request_id, location_code=event.location_code, item_no=item_no,
+                                 items_in_report=len(event.item_nos), lines=tuple(item_lines))
             for item_no, item_lines in lines.items()]
-
-
-def as_received(message: Message) -> Message:
-    """Until the use case takes a command of its own, it reads the contract model."""
-    return message

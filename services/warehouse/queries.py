@@ -5,23 +5,23 @@ Quantities leave as exact decimal strings (as on the wire), never as floats.
 """
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
+from warehouse.clock import today
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import WarehouseError
-from warehouse.domain.location import require_location
 from warehouse.domain.outbound import create_pick
-from warehouse.clock import today
-from warehouse.repository import documents, exact, locations, stock
-from warehouse.repository.picking import picking_state
+from warehouse.repository import documents, exact, stock
+from warehouse.repository.state import picking_state
 
 MAX_ROWS = 1000
 
 
-def plain(row: Mapping[str, Any]) -> dict[str, Any]:
+def plain(row: Mapping[str, Any] | asyncpg.Record) -> dict[str, Any]:
     return {k: str(exact(v)) if isinstance(v, Decimal) else v for k, v in row.items()}
 
 
@@ -32,7 +32,7 @@ def _where(filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
     return " AND ".join(clauses) or "TRUE", list(given.values())
 
 
-async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], limit: int) -> list[dict]:
+async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], limit: int) -> list[dict[str, Any]]:
     where, args = _where(filters)
     rows = await conn.fetch(
         f"""SELECT location_code, bin_code, item_no, variant, serial, lot, expiration, quantity, first_entry_no,
@@ -41,7 +41,8 @@ async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], lim
     return [plain(r) for r in rows]
 
 
-async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any], after: int, limit: int) -> dict:
+async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any], after: int,
+                            limit: int) -> dict[str, Any]:
     """Paged by entry number: `next_after` is the last number shown, or None on the last page."""
     where, args = _where(filters)
     limit = min(limit, MAX_ROWS)
@@ -52,7 +53,7 @@ async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any]
             "next_after": rows[-1]["entry_no"] if len(rows) == limit else None}
 
 
-async def document(conn: asyncpg.Connection, document_type: DocumentType, document_no: str) -> dict | None:
+async def document(conn: asyncpg.Connection, document_type: DocumentType, document_no: str) -> dict[str, Any] | None:
     header = await conn.fetchrow("SELECT * FROM warehouse_document WHERE document_type = $1 AND document_no = $2",
                                  document_type.value, document_no)
     if header is None:
@@ -69,7 +70,7 @@ async def document(conn: asyncpg.Connection, document_type: DocumentType, docume
 
 
 async def documents_of_type(conn: asyncpg.Connection, document_type: DocumentType, location_code: str | None,
-                            after: str, limit: int) -> list[dict]:
+                            after: str, limit: int) -> list[dict[str, Any]]:
     """Headers only, paged by document number."""
     where, args = _where({"document_type": document_type.value, "location_code": location_code})
     rows = await conn.fetch(
@@ -78,13 +79,12 @@ async def documents_of_type(conn: asyncpg.Connection, document_type: DocumentTyp
     return [plain(r) for r in rows]
 
 
-async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict:
+async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict[str, Any]:
     """W5 preview: what a pick created now would take. Nothing is stored or locked; creating the pick for real
     may propose otherwise if stock changes meanwhile."""
     shipment = await documents.shipment(conn, shipment_no, for_update=False)
-    location = require_location(shipment.location_code, await locations.location(conn, shipment.location_code))
-    state = await picking_state(conn, location, {line.item_no for line in shipment.lines}, today())
-    answer: dict[str, Any] = {"shipment_no": shipment_no, "location_code": location.code, "lines": []}
+    state = await picking_state(conn, shipment.location_code, {line.item_no for line in shipment.lines}, today())
+    answer: dict[str, Any] = {"shipment_no": shipment_no, "location_code": state.location.code, "lines": []}
     try:
         pick = create_pick(shipment, "preview", state).pick
     except WarehouseError as refusal:
@@ -97,13 +97,13 @@ async def pick_proposal(conn: asyncpg.Connection, shipment_no: str) -> dict:
     return answer
 
 
-async def bin_totals(conn: asyncpg.Connection, location_code: str, item_no: str | None) -> list[dict]:
+async def bin_totals(conn: asyncpg.Connection, location_code: str, item_no: str | None) -> list[dict[str, Any]]:
     """S7's warehouse side, as ReportBinTotals publishes it."""
     item_nos = [item_no] if item_no else await stock.items_with_entries(conn, location_code)
-    return [plain(r) for r in await stock.bin_totals(conn, location_code, item_nos)]
+    return [plain(asdict(total)) for total in await stock.bin_totals(conn, location_code, item_nos)]
 
 
-async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) -> list[dict]:
+async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) -> list[dict[str, Any]]:
     """The replicas the warehouse picks by: per demand and serial/lot, reserved (I7) and assigned (W5), as the
     inventory service last published them."""
     rows = await conn.fetch("""SELECT * FROM demand_tracking WHERE location_code = $1 AND item_no = $2

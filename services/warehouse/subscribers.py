@@ -1,4 +1,7 @@
-"""What the warehouse-tracking service consumes, and which use case handles each message type."""
+"""Which topics the warehouse-tracking service consumes, and how each message type reaches its use case:
+one row per message, contract -> translator (warehouse.messages) -> handler (warehouse.handlers)."""
+
+from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
@@ -8,33 +11,33 @@ from servicekit.runtime import Runtime
 from warehouse import handlers, messages
 from warehouse.domain.errors import WarehouseError
 
-SOURCE = "/warehouse"
-
-COMMAND_USE_CASES = [
-    Route(wh.ConfigureLocation, messages.as_received, handlers.configure_location),
-    Route(wh.ReleaseInboundRequest, messages.as_received, handlers.release_inbound_request),
-    Route(wh.PostReceipt, messages.as_received, handlers.post_receipt),
-    Route(wh.RegisterPutAway, messages.as_received, handlers.register_put_away),
-    Route(wh.ReleaseOutboundRequest, messages.as_received, handlers.release_outbound_request),
-    Route(wh.CreatePick, messages.as_received, handlers.create_pick),
-    Route(wh.RegisterPick, messages.as_received, handlers.register_pick),
-    Route(wh.CancelPick, messages.as_received, handlers.cancel_pick),
-    Route(wh.PostShipment, messages.as_received, handlers.post_shipment),
-    Route(wh.CreateMovement, messages.as_received, handlers.create_movement),
-    Route(wh.RegisterMovement, messages.as_received, handlers.register_movement),
-    Route(wh.RegisterReclassification, messages.as_received, handlers.register_reclassification),
-    Route(wh.RegisterWarehouseAdjustment, messages.as_received, handlers.register_warehouse_adjustment),
-    Route(wh.RegisterPhysicalCount, messages.as_received, handlers.register_physical_count),
-    Route(wh.CalculateWarehouseAdjustment, messages.as_received, handlers.calculate_warehouse_adjustment),
-    Route(wh.ReportBinTotals, messages.as_received, handlers.report_bin_totals),
+COMMAND_USE_CASES: list[Route[Any, Any]] = [
+    Route(wh.ConfigureLocation, messages.configure_location, handlers.configure_location),
+    Route(wh.ReleaseInboundRequest, messages.release_inbound_request, handlers.release_inbound_request),
+    Route(wh.PostReceipt, messages.post_receipt, handlers.post_receipt),
+    Route(wh.RegisterPutAway, messages.register_put_away, handlers.register_put_away),
+    Route(wh.ReleaseOutboundRequest, messages.release_outbound_request, handlers.release_outbound_request),
+    Route(wh.CreatePick, messages.create_pick, handlers.create_pick),
+    Route(wh.RegisterPick, messages.register_pick, handlers.register_pick),
+    Route(wh.CancelPick, messages.cancel_pick, handlers.cancel_pick),
+    Route(wh.PostShipment, messages.post_shipment, handlers.post_shipment),
+    Route(wh.CreateMovement, messages.create_movement, handlers.create_movement),
+    Route(wh.RegisterMovement, messages.register_movement, handlers.register_movement),
+    Route(wh.RegisterReclassification, messages.register_reclassification, handlers.register_reclassification),
+    Route(wh.RegisterWarehouseAdjustment, messages.register_warehouse_adjustment,
+          handlers.register_warehouse_adjustment),
+    Route(wh.RegisterPhysicalCount, messages.register_physical_count, handlers.register_physical_count),
+    Route(wh.CalculateWarehouseAdjustment, messages.calculate_warehouse_adjustment,
+          handlers.calculate_warehouse_adjustment),
+    Route(wh.ReportBinTotals, messages.report_bin_totals, handlers.report_bin_totals),
 ]
 
-INVENTORY_FACT_USE_CASES = [
-    Route(inv.ItemRegistered, messages.as_received, handlers.replicate_item_tracking),
-    Route(inv.DemandReservationChanged, messages.as_received, handlers.replicate_demand_reservation),
-    Route(inv.TrackingAssigned, messages.as_received, handlers.replicate_tracking_assignment),
-    Route(inv.TrackingBlocked, messages.as_received, handlers.replicate_tracking_block),
-    Route(inv.TrackingUnblocked, messages.as_received, handlers.replicate_tracking_unblock),
+INVENTORY_FACT_USE_CASES: list[Route[Any, Any]] = [
+    Route(inv.ItemRegistered, messages.item_tracking, handlers.replicate_item_tracking),
+    Route(inv.DemandReservationChanged, messages.demand_reservation, handlers.replicate_demand_reservation),
+    Route(inv.TrackingAssigned, messages.tracking_assignment, handlers.replicate_tracking_assignment),
+    Route(inv.TrackingBlocked, messages.tracking_block, handlers.replicate_tracking_block),
+    Route(inv.TrackingUnblocked, messages.tracking_unblock, handlers.replicate_tracking_unblock),
 ]
 
 
@@ -44,6 +47,6 @@ def subscribe(runtime: Runtime) -> None:
         "warehouse.commands",
         COMMAND_USE_CASES,
         wh.COMMANDS,
-        Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, SOURCE, (WarehouseError,)),
+        Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, messages.SOURCE, (WarehouseError,)),
     )
     runtime.consume(INVENTORY_EVENTS, "warehouse.inventory-facts", INVENTORY_FACT_USE_CASES, inv.EVENTS)

@@ -1,9 +1,16 @@
-"""Fixtures of the integration tests that drive the services over Kafka."""
+"""Fixtures the integration tests share (the session's infrastructure is in tests/conftest.py)."""
 
 import pytest
 import pytest_asyncio
 
 from tests.support.inventory import Journey
+from tests.support.warehouse import Warehouse
+
+
+@pytest.fixture
+def warehouse(stack, kafka) -> Warehouse:
+    """The warehouse service as an outside client drives it: commands on Kafka, facts and HTTP answers back."""
+    return Warehouse(stack.warehouse.url, kafka)
 
 
 @pytest_asyncio.fixture

@@ -39,12 +39,15 @@ async def test_I5_worked_example_two_demands_take_all_110_and_a_third_is_refused
 
 
 @UNTRACKED
-async def test_I5_partial_request_is_granted_what_is_left(journey):
-    await journey.answer(await journey.receive("R-1", ("", 5)), inv.LedgerEntriesPosted)
+async def test_I5_partial_request_is_granted_what_is_left_with_the_numbers_that_explain_the_rest(journey):
+    await journey.answer(await journey.receive("R-1", ("", 15)), inv.LedgerEntriesPosted)
+    await journey.reserved("SO-0", 5)
 
-    created = await journey.reserved("SO-1", 8, allow_partial=True)
+    created = await journey.reserved("SO-1", 15, allow_partial=True)
 
-    assert (q(created["quantity"]), q(created["requested_quantity"])) == (q(5), q(8))
+    assert (q(created["quantity"]), q(created["requested_quantity"])) == (q(10), q(15))
+    explained = {name: q(value) for name, value in created["breakdown"].items()}
+    assert (explained["inventory"], explained["reserved"], explained["available_to_reserve"]) == (q(15), q(5), q(10))
 
 
 async def test_I4_reservation_naming_a_bin_or_zone_is_refused(journey):

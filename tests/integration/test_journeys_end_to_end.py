@@ -22,8 +22,9 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS
+from tests.support.ids import unique
 from tests.support.kafka import Client, Received
-from tests.support.warehouse import LATER, MUCH_LATER, SOON, TODAY, Refused, Warehouse, lot, serial, unique
+from tests.support.warehouse import LATER, MUCH_LATER, SOON, TODAY, Refused, Warehouse, lot, serial
 
 D = Decimal
 SOONEST = TODAY + timedelta(days=10)

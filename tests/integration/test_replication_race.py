@@ -22,7 +22,7 @@ from tests.support.warehouse import Warehouse, layout, unique
 from warehouse.domain.errors import UnknownItemError, WarehouseError
 
 
-async def test_a_receipt_released_right_after_register_item_waits_for_the_item(stack, kafka):
+async def test_S8_a_receipt_released_right_after_register_item_waits_for_the_item(stack, kafka):
     warehouse = Warehouse(stack.warehouse.url, kafka)
     location, item_no = await warehouse.configure(unique("RACE")), unique("FRESH")
     register = {"item_no": item_no, "base_unit": "PCS", "tracking_policy": "lot", "expiration_required": False}
@@ -36,7 +36,7 @@ async def test_a_receipt_released_right_after_register_item_waits_for_the_item(s
     assert released[0]["lines"][0]["item_no"] == item_no
 
 
-async def test_a_reservation_right_after_configure_location_waits_for_the_location(stack, kafka):
+async def test_S8_a_reservation_right_after_configure_location_waits_for_the_location(stack, kafka):
     item_no, location = unique("RES"), unique("NEWLOC")
     register = {"item_no": item_no, "base_unit": "PCS", "tracking_policy": "none", "expiration_required": False}
     registered = await kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, register, key=item_no)
@@ -52,7 +52,7 @@ async def test_a_reservation_right_after_configure_location_waits_for_the_locati
     assert answer.json()["reason_code"] == "insufficient_availability"
 
 
-async def test_a_command_whose_item_never_arrives_is_refused_once_its_hold_is_over(stack, kafka):
+async def test_S8_a_command_whose_item_never_arrives_is_refused_once_its_hold_is_over(stack, kafka):
     pool = await create_pool(await stack.infra.create_database("hold"), 2)
     await apply_migrations(pool, "servicekit", CORE_MIGRATIONS)
     attempts = []

@@ -10,7 +10,6 @@ import asyncio
 import time
 from decimal import Decimal
 
-import pytest
 import pytest_asyncio
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
@@ -19,9 +18,10 @@ from aiokafka.partitioner import murmur2
 from contracts import warehouse as wh
 from contracts.base import Message
 from contracts.topics import ALL_TOPICS, WAREHOUSE_COMMANDS
+from tests.support.ids import unique
 from tests.support.kafka import Received
 from tests.support.services import ServiceProcess
-from tests.support.warehouse import Warehouse, lot, serial, unique
+from tests.support.warehouse import Warehouse, lot, serial
 
 D = Decimal
 GROUP = "warehouse.commands"
@@ -69,11 +69,6 @@ def numbers_for_each_instance(prefix: str, instances: list[set[int]]) -> list[st
             number = unique(prefix)
         numbers.append(number)
     return numbers
-
-
-@pytest.fixture
-def warehouse(stack, kafka) -> Warehouse:
-    return Warehouse(stack.warehouse.url, kafka)
 
 
 async def race(warehouse: Warehouse, command: type[Message], payloads: list[dict]) -> list[Received]:

@@ -2,17 +2,11 @@
 
 from decimal import Decimal
 
-import pytest
-
 from contracts import warehouse as wh
-from tests.support.warehouse import SOON, Warehouse, lot, serial, unique
+from tests.support.ids import unique
+from tests.support.warehouse import SOON, Warehouse, lot, serial
 
 D = Decimal
-
-
-@pytest.fixture
-def warehouse(stack, kafka) -> Warehouse:
-    return Warehouse(stack.warehouse.url, kafka)
 
 
 async def receipt(warehouse: Warehouse, location_code: str, item_no: str, quantity) -> str:

@@ -3,17 +3,11 @@ calculating the adjustment (W10) and the bin totals inventory reconciles with (S
 
 from decimal import Decimal
 
-import pytest
-
 from contracts import warehouse as wh
-from tests.support.warehouse import SOON, TODAY, Warehouse, layout, lot, unique
+from tests.support.ids import unique
+from tests.support.warehouse import SOON, TODAY, Warehouse, layout, lot
 
 D = Decimal
-
-
-@pytest.fixture
-def warehouse(stack, kafka) -> Warehouse:
-    return Warehouse(stack.warehouse.url, kafka)
 
 
 async def untracked_item(warehouse: Warehouse, quantity) -> tuple[str, str]:
@@ -89,7 +83,7 @@ async def test_W8_lot_reclassification_balances_through_adjustment_bin_and_is_po
     command_id = await warehouse.send(wh.PostShipment, {"shipment_no": shipment_no})
     [shipped] = await warehouse.facts_of(command_id, wh.ShipmentPosted)
 
-    facts = [m for m in kafka.matching(causation_id=command_id)]
+    facts = list(kafka.matching(causation_id=command_id))
     assert [m.type for m in facts] == [wh.WarehouseAdjustmentPosted.TYPE, wh.ShipmentPosted.TYPE]
     assert facts[0].key == facts[1].key == f"{milk}|{loc}".encode()
     posted = wh.WarehouseAdjustmentPosted.model_validate(facts[0].json())
@@ -135,7 +129,7 @@ async def test_W9_W10_found_stock_is_balanced_then_calculated_and_S7_totals_are_
 
 
 async def test_W1_bin_holding_content_cannot_be_dropped_from_the_location(warehouse: Warehouse):
-    bolt, loc = await untracked_item(warehouse, 2)
+    _, loc = await untracked_item(warehouse, 2)
     without_p01 = layout(loc)
     without_p01["bins"] = [b for b in without_p01["bins"] if b["code"] != "P-01"]
 

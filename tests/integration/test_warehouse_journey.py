@@ -3,17 +3,11 @@ them away, ship them with one lot swapped at the pick, and check every fact fiel
 
 from decimal import Decimal
 
-import pytest
-
 from contracts import warehouse as wh
-from tests.support.warehouse import LATER, MUCH_LATER, SOON, TODAY, Warehouse, lot, per_item, serial, unique
+from tests.support.ids import unique
+from tests.support.warehouse import LATER, MUCH_LATER, SOON, TODAY, Warehouse, lot, per_item, serial
 
 D = Decimal
-
-
-@pytest.fixture
-def warehouse(stack, kafka) -> Warehouse:
-    return Warehouse(stack.warehouse.url, kafka)
 
 
 async def test_journey_receive_put_away_pick_with_swapped_lot_and_ship(warehouse: Warehouse, kafka):

@@ -5,18 +5,12 @@ them from `inventory.events.v1`. Here the plain client publishes those facts its
 
 from decimal import Decimal
 
-import pytest
-
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from tests.support.warehouse import LATER, SOON, YESTERDAY, Warehouse, lot, unique
+from tests.support.ids import unique
+from tests.support.warehouse import LATER, SOON, YESTERDAY, Warehouse, lot
 
 D = Decimal
-
-
-@pytest.fixture
-def warehouse(stack, kafka) -> Warehouse:
-    return Warehouse(stack.warehouse.url, kafka)
 
 
 def taken(pick_created: dict) -> list[tuple[str, str, Decimal]]:

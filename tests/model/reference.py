@@ -85,7 +85,7 @@ class Model:
 
     def demands(self) -> dict[str, Shipment | None]:
         """Every demand that has reserved or is a shipment's order line."""
-        found: dict[str, Shipment | None] = {d: None for d in self.reserved}
+        found: dict[str, Shipment | None] = dict.fromkeys(self.reserved)
         found.update({s.demand: s for s in self.shipments.values()})
         return found
 

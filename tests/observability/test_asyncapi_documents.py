@@ -8,7 +8,13 @@ import pytest
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.examples import example
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS, dead_letter_topic
+from contracts.topics import (
+    INVENTORY_COMMANDS,
+    INVENTORY_EVENTS,
+    WAREHOUSE_COMMANDS,
+    WAREHOUSE_EVENTS,
+    dead_letter_topic,
+)
 
 READS_AND_WRITES = {
     "warehouse": ({WAREHOUSE_COMMANDS, INVENTORY_EVENTS}, {WAREHOUSE_EVENTS}),

@@ -9,14 +9,14 @@ import time
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from servicekit import tracing
-from servicekit.outbox import OutboxWriter
-from servicekit.settings import ServiceSettings
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS
+from servicekit import tracing
+from servicekit.outbox import OutboxWriter
+from servicekit.settings import ServiceSettings
 from tests.support.kafka import command_headers
 from tests.support.warehouse import Warehouse, lot, unique
 

@@ -7,6 +7,7 @@ from faststream.security import BaseSecurity, SASLScram256, SASLScram512
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 from pydantic import ValidationError
+
 from servicekit import tracing
 from servicekit.runtime import relay_producer
 from servicekit.security import aiokafka_options, kafka_security
@@ -72,7 +73,7 @@ def test_half_configured_security_refuses_to_start(env):
     with pytest.raises(ValidationError, match="needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"):
         WarehouseSettings()
     env(KAFKA_SASL_PASSWORD="x", KAFKA_SSL_CA_FILE="/nowhere/ca.pem")
-    with pytest.raises(ValidationError, match="KAFKA_SSL_CA_FILE=/nowhere/ca.pem is not a readable file"):
+    with pytest.raises(ValidationError, match=r"KAFKA_SSL_CA_FILE=/nowhere/ca\.pem is not a readable file"):
         WarehouseSettings()
 
 

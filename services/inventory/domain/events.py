@@ -43,7 +43,8 @@ class ReservedSupply:
 
 @dataclass(frozen=True)
 class ReservationCreated:
-    """I3: `quantity` is what was granted; less than `requested_quantity` only if partial was allowed."""
+    """I3: `quantity` is what was granted; less than `requested_quantity` only if partial was allowed,
+    and then `shortage` holds the I5 figures that explain why no more was granted."""
 
     demand: Demand
     location: LocationKey
@@ -51,6 +52,7 @@ class ReservationCreated:
     quantity: Decimal
     requested_quantity: Decimal
     supply: tuple[ReservedSupply, ...]
+    shortage: AvailabilityBreakdown | None = None
 
 
 @dataclass(frozen=True)

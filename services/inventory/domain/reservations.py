@@ -52,13 +52,14 @@ def reserve(request: Reserve, state: StockState) -> StockChanges:
 def _reserve(request: Reserve, state: StockState) -> StockChanges:
     workspace = Workspace(state)
     _check_request(request, workspace)
-    granted = _grantable_quantity(request, workspace)
+    granted, shortage = _grantable_quantity(request, workspace)
     before = _reserved_by_entry(workspace, request.demand, request.location)
     entries = workspace.supply.open_entries(request.location, request.named)
     placed = workspace.supply.reserve_on(request.demand, request.named, granted, entries, "made_room_for_specific")
     supply = _added_supply(before, _reserved_by_entry(workspace, request.demand, request.location))
     workspace.record(
-        ReservationCreated(request.demand, request.location, request.named, placed, request.quantity, supply)
+        ReservationCreated(request.demand, request.location, request.named, placed, request.quantity, supply,
+                           shortage)
     )
     return workspace.outcome()
 
@@ -195,14 +196,15 @@ def _check_assignable(item: Item, key: TrackingKey, quantity: Decimal) -> None:
         item.check_serial_quantity(key.numbers, quantity)
 
 
-def _grantable_quantity(request: Reserve, workspace: Workspace) -> Decimal:
-    """I5: all of the request, or (if allowed) what is available, or a refusal with the numbers."""
+def _grantable_quantity(request: Reserve, workspace: Workspace) -> tuple[Decimal, AvailabilityBreakdown | None]:
+    """I5: all of the request, or (if allowed) what is available with the numbers that explain the
+    shortfall, or a refusal with those numbers."""
     breakdown = _availability(request, workspace)
     available = breakdown.available_to_reserve
     if available >= request.quantity:
-        return request.quantity
+        return request.quantity, None
     if request.allow_partial and available > ZERO:
-        return available
+        return available, breakdown
     raise InsufficientAvailabilityError(str(request.location.tracked(request.named)), request.quantity, breakdown)
 
 

@@ -1,14 +1,15 @@
 """Registering warehouse activities: each handled Take/Place pair becomes two warehouse entries."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from warehouse.domain.documents import Activity, ActivityLine
 from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import RegisteredLine
-from warehouse.domain.location import Bin, Location
-from warehouse.domain.stock import ContentRow, EntryBook, StockKey, WarehouseEntry
+from warehouse.domain.location import Bin
+from warehouse.domain.state import StockState
+from warehouse.domain.stock import EntryBook, StockKey, WarehouseEntry
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,12 @@ def record(book: EntryBook, line: ActivityLine, quantity: Decimal, take: StockKe
 
 
 def register_placements(
-    activity: Activity,
-    handled: Sequence[PlaceHandling],
-    *,
-    location: Location,
-    content: Iterable[ContentRow],
-    take_bin: Callable[[str], Bin],
+    activity: Activity, handled: Sequence[PlaceHandling], state: StockState, *, take_bin: Callable[[str], Bin],
 ) -> tuple[Activity, tuple[WarehouseEntry, ...], tuple[RegisteredLine, ...]]:
     """Put-aways and movements: partial quantities allowed (W11); the place bin may be overridden but must
     be a storage bin that accepts stock (W7). `take_bin` checks the take side, which differs per activity."""
-    book = EntryBook(location.bin_content(content), activity.type, activity.no)
+    location = state.location
+    book = EntryBook(location.bin_content(state.content), activity.type, activity.no)
     registered = []
     for h in handled:
         activity = activity.handled(h.line_no, h.quantity)

@@ -6,13 +6,14 @@ line returns a new document, so a refused command leaves the loaded state untouc
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 from typing import Generic, Self, TypeVar
 
 from warehouse.domain.errors import (
     DocumentLineNotFoundError,
+    DocumentNotFoundError,
     LineClosedError,
     QuantityExceedsOutstandingError,
     QuantityNotPositiveError,
@@ -118,11 +119,25 @@ class ActivityLine(DocumentLine):
     when registering. `document_line_no` is the receipt or shipment line the activity line serves.
     """
 
-    tracking: Tracking = Tracking()
+    tracking: Tracking = field(default_factory=Tracking)
     take_bin: str
     place_bin: str | None
     source: SourceLine | None = None
     document_line_no: int | None = None
+
+    @property
+    def served_line_no(self) -> int:
+        """The receipt or shipment line a put-away or pick line serves (movements serve none)."""
+        if self.document_line_no is None:
+            raise DocumentNotFoundError(f"Line {self.line_no} ({self.describe()}) serves no document line.")
+        return self.document_line_no
+
+    @property
+    def demand(self) -> SourceLine:
+        """The demand a pick line serves (every pick line serves one)."""
+        if self.source is None:
+            raise DocumentNotFoundError(f"Line {self.line_no} ({self.describe()}) serves no demand.")
+        return self.source
 
 
 L = TypeVar("L", bound=DocumentLine)

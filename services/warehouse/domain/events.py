@@ -4,20 +4,13 @@ Quantities in events are positive unless a field says "signed". Events carry onl
 messages module can map them to contract models without knowing the domain's rules.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from typing import TYPE_CHECKING
-
 from warehouse.domain.documents import Activity, Receipt, Shipment, SourceLine
 from warehouse.domain.stock import WarehouseEntry
 from warehouse.domain.tracking import Tracking
-
-if TYPE_CHECKING:
-    from warehouse.domain.location import Location
 
 
 class DomainEvent:
@@ -125,11 +118,6 @@ class AdjustmentPostingLine:
 
 # --- events ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class LocationConfigured(DomainEvent):
-    location: Location
-
-
-@dataclass(frozen=True)
 class ReceiptReleased(DomainEvent):
     receipt_no: str
     location_code: str
@@ -234,6 +222,28 @@ class WarehouseAdjustmentPosted(DomainEvent):
     lines: tuple[AdjustmentPostingLine, ...]
 
 
+@dataclass(frozen=True)
+class BinTotal:
+    """S7: what real bins hold of one item/variant/serial/lot at a location, and the adjustment bin's balance."""
+
+    item_no: str
+    variant: str
+    serial: str
+    lot: str
+    real_bins: Decimal
+    adjustment_bin: Decimal
+
+
+@dataclass(frozen=True)
+class BinTotalsReported(DomainEvent):
+    """The warehouse side of a reconciliation (S7): one fact per item asked about, even one it holds none of."""
+
+    request_id: str
+    location_code: str
+    item_nos: tuple[str, ...]
+    totals: tuple[BinTotal, ...]
+
+
 # --- outcomes ----------------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class Outcome:
@@ -244,14 +254,15 @@ class Outcome:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LocationOutcome(Outcome):
-    location: Location
+class ReceiptOutcome(Outcome):
+    receipt: Receipt
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReceiptOutcome(Outcome):
-    receipt: Receipt
-    put_away: Activity | None = None
+class PostedReceiptOutcome(ReceiptOutcome):
+    """A posted receipt creates the put-away that stores what it received."""
+
+    put_away: Activity
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -262,4 +273,10 @@ class ActivityOutcome(Outcome):
 @dataclass(frozen=True, kw_only=True)
 class ShipmentOutcome(Outcome):
     shipment: Shipment
-    pick: Activity | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PickOutcome(ShipmentOutcome):
+    """A pick created, registered or cancelled, and the shipment it serves."""
+
+    pick: Activity

@@ -1,20 +1,18 @@
 """Inbound flow (W2): post a receipt into the receive bin, then register the put-away that empties it."""
 
-from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from warehouse.domain.activities import PlaceHandling, register_placements
 from warehouse.domain.documents import Activity, ActivityLine, DocumentType, Receipt, ReceiptLine
 from warehouse.domain.errors import NothingToReceiveError
-from warehouse.domain.events import ActivityOutcome, PostedLine, PutAwayRegistered, ReceiptOutcome, ReceiptPosted
+from warehouse.domain.events import ActivityOutcome, PostedLine, PostedReceiptOutcome, PutAwayRegistered, ReceiptPosted
 from warehouse.domain.location import Location
+from warehouse.domain.state import StockState
 from warehouse.domain.stock import ContentRow, EntryBook, StockKey
 from warehouse.domain.tracking import (
     ItemTracking,
-    LotKey,
-    SerialKey,
     Tracking,
     check_lot_expirations,
     check_serials_not_in_stock,
@@ -28,50 +26,53 @@ class ReceivedQuantity:
 
     line_no: int
     quantity: Decimal
-    tracking: Tracking = Tracking()
+    tracking: Tracking = field(default_factory=Tracking)
 
 
-def post_receipt(
-    receipt: Receipt,
-    received: Sequence[ReceivedQuantity],
-    *,
-    location: Location,
-    items: Mapping[str, ItemTracking],
-    content: Sequence[ContentRow],
-    serials_in_stock: Container[SerialKey],
-    lot_expirations: Mapping[LotKey, date | None],
-    put_away_no: str,
-    today: date,
-) -> ReceiptOutcome:
+def post_receipt(receipt: Receipt, received: Sequence[ReceivedQuantity], put_away_no: str,
+                 state: StockState) -> PostedReceiptOutcome:
     """W2: the received quantities enter the receive bin and a put-away is created to store them.
 
-    content: the received items' bin content at the location (put-away bins are proposed from it).
-    serials_in_stock: serials already in stock anywhere in the company (T2); only the received ones matter.
-    lot_expirations: the known expiration date of each received lot, company-wide (T3).
+    state: the received items at the receipt's location (put-away bins are proposed from their content),
+    whether their serials are in stock anywhere (T2) and their lots' known expiration dates (T3).
     """
     if not received:
         raise NothingToReceiveError(f"Nothing was entered to receive on {receipt.no}: enter the quantities received.")
-    book = EntryBook(location.bin_content(content), DocumentType.RECEIPT, receipt.no)
-    posted, put_away_lines = [], []
+    location = state.location
+    book = EntryBook(location.bin_content(state.content), DocumentType.RECEIPT, receipt.no)
+    posted: list[PostedLine] = []
+    put_away_lines: list[ActivityLine] = []
     for r in received:
         receipt = receipt.handled(r.line_no, r.quantity)
         line = receipt.line(r.line_no)
-        _check_tracking(item_tracking(items, line.item_no), line, r)
-        key = StockKey(location.code, location.place_bin(line.bin_code).code, line.item_no, line.variant, r.tracking)
-        book.write(key, r.quantity, line.line_no, line.source)
-        posted.append(PostedLine(line.line_no, line.source, line.item_no, line.variant, key.bin_code, r.tracking,
-                                 r.quantity))
-        put_away_lines.append(ActivityLine(
-            line_no=len(put_away_lines) + 1, item_no=line.item_no, variant=line.variant, quantity=r.quantity,
-            tracking=r.tracking, take_bin=key.bin_code, place_bin=propose_put_away_bin(location, key, content),
-            source=line.source, document_line_no=line.line_no))
+        posted.append(_receive(book, state, line, r))
+        put_away_lines.append(_put_away_line(state, posted[-1], len(put_away_lines) + 1))
     check_serials_not_in_stock(
-        ((p.item_no, p.variant, p.tracking.serial) for p in posted if p.tracking.serial), serials_in_stock)
-    check_lot_expirations(((p.item_no, p.tracking) for p in posted), lot_expirations)
+        ((p.item_no, p.variant, p.tracking.serial) for p in posted if p.tracking.serial), state.serials_in_stock)
+    check_lot_expirations(((p.item_no, p.tracking) for p in posted), state.lot_expirations)
     put_away = Activity(no=put_away_no, location_code=location.code, lines=tuple(put_away_lines),
                         type=DocumentType.PUT_AWAY, document_no=receipt.no)
-    event = ReceiptPosted(receipt.no, location.code, today, put_away_no, tuple(posted))
-    return ReceiptOutcome(receipt=receipt, put_away=put_away, entries=book.entries, events=(event,))
+    event = ReceiptPosted(receipt.no, location.code, state.today, put_away_no, tuple(posted))
+    return PostedReceiptOutcome(receipt=receipt, put_away=put_away, entries=book.entries, events=(event,))
+
+
+def _receive(book: EntryBook, state: StockState, line: ReceiptLine, received: ReceivedQuantity) -> PostedLine:
+    """The received quantity enters the line's receive bin."""
+    _check_tracking(item_tracking(state.items, line.item_no), line, received)
+    location = state.location
+    key = StockKey(location.code, location.place_bin(line.bin_code).code, line.item_no, line.variant,
+                   received.tracking)
+    book.write(key, received.quantity, line.line_no, line.source)
+    return PostedLine(line.line_no, line.source, line.item_no, line.variant, key.bin_code, received.tracking,
+                      received.quantity)
+
+
+def _put_away_line(state: StockState, posted: PostedLine, line_no: int) -> ActivityLine:
+    received = StockKey(state.location.code, posted.bin_code, posted.item_no, posted.variant, posted.tracking)
+    return ActivityLine(line_no=line_no, item_no=posted.item_no, variant=posted.variant, quantity=posted.quantity,
+                        tracking=posted.tracking, take_bin=posted.bin_code,
+                        place_bin=propose_put_away_bin(state.location, received, state.content),
+                        source=posted.source, document_line_no=posted.document_line_no)
 
 
 def _check_tracking(item: ItemTracking, line: ReceiptLine, received: ReceivedQuantity) -> None:
@@ -91,19 +92,13 @@ def propose_put_away_bin(location: Location, received: StockKey, content: Sequen
     return min(targets, key=lambda b: (b.code not in holding, -b.ranking, b.code)).code
 
 
-def register_put_away(
-    put_away: Activity,
-    handled: Sequence[PlaceHandling],
-    *,
-    location: Location,
-    content: Sequence[ContentRow],
-) -> ActivityOutcome:
+def register_put_away(put_away: Activity, handled: Sequence[PlaceHandling], state: StockState) -> ActivityOutcome:
     """W2: moves received stock from the receive bin into storage; only then is it pickable. Partial
-    registration leaves the rest open (W11). content: the put-away's items' bin content at the location.
+    registration leaves the rest open (W11). state: the put-away's items' bin content at the location.
 
     Decision: blocked lots/serials are put away too: they must leave the dock even if no one may pick them.
     """
-    put_away, entries, lines = register_placements(put_away, handled, location=location, content=content,
-                                                   take_bin=location.take_bin)
+    location = state.location
+    put_away, entries, lines = register_placements(put_away, handled, state, take_bin=location.take_bin)
     event = PutAwayRegistered(put_away.no, location.code, lines)
     return ActivityOutcome(activity=put_away, entries=entries, events=(event,))

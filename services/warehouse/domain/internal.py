@@ -18,16 +18,15 @@ from warehouse.domain.events import (
     ActivityOutcome,
     MovementCreated,
     MovementRegistered,
-    PlannedLine,
     Outcome,
+    PlannedLine,
     ReclassificationRegistered,
     ReclassifiedLine,
 )
 from warehouse.domain.location import Location
+from warehouse.domain.state import StockState
 from warehouse.domain.stock import BinContent, ContentRow, EntryBook, StockKey, locate
 from warehouse.domain.tracking import (
-    BlockedTracking,
-    ItemTracking,
     LotKey,
     SerialKey,
     Tracking,
@@ -50,46 +49,34 @@ class MovementRequest:
     lot: str = ""
 
 
-def create_movement(
-    movement_no: str,
-    requests: Sequence[MovementRequest],
-    *,
-    location: Location,
-    items: Mapping[str, ItemTracking],
-    content: Sequence[ContentRow],
-    on_activities: Mapping[StockKey, Decimal],
-    blocked: BlockedTracking,
-) -> ActivityOutcome:
+def create_movement(movement_no: str, requests: Sequence[MovementRequest], state: StockState) -> ActivityOutcome:
     """W7: an open movement sets its stock aside, so picks and other movements no longer count on it (W5).
 
-    content: the items' bin content at the location; on_activities: outstanding Take quantities of open
-    picks and movements per stock key.
+    state: the items' bin content at the location, what open picks and movements hold of it, their blocks.
     """
-    held = dict(on_activities)
+    location = state.location
+    held = dict(state.on_activities)
     lines = []
     for line_no, r in enumerate(requests, start=1):
         check_positive(r.quantity, f"the movement of item {r.item_no} from bin {r.from_bin}")
         location.storage_place_bin(r.to_bin)
         named = StockKey(location.code, r.from_bin, r.item_no, r.variant, Tracking(r.serial, r.lot))
-        _check_stock(item_tracking(items, r.item_no), blocked, named, r.quantity)
-        take = _free_stock(location, content, held, named, r.quantity)
-        held[take] = held.get(take, ZERO) + r.quantity
+        take = _take_free(state, held, named, r.quantity)
         lines.append(ActivityLine(line_no=line_no, item_no=r.item_no, variant=r.variant, quantity=r.quantity,
                                   tracking=take.tracking, take_bin=r.from_bin, place_bin=r.to_bin))
     movement = Activity(no=movement_no, location_code=location.code, lines=tuple(lines), type=DocumentType.MOVEMENT)
     event = MovementCreated(movement_no, location.code, tuple(
-        PlannedLine(line.line_no, line.item_no, line.variant, line.take_bin, line.place_bin, line.tracking, line.quantity)
-        for line in lines))
+        PlannedLine(line.line_no, line.item_no, line.variant, r.from_bin, r.to_bin, line.tracking, line.quantity)
+        for line, r in zip(lines, requests, strict=True)))
     return ActivityOutcome(activity=movement, events=(event,))
 
 
-def register_movement(movement: Activity, handled: Sequence[PlaceHandling], *, location: Location,
-                      content: Sequence[ContentRow]) -> ActivityOutcome:
+def register_movement(movement: Activity, handled: Sequence[PlaceHandling], state: StockState) -> ActivityOutcome:
     """W7: the moved stock leaves one bin and enters the other; partial registration leaves the rest open
-    (W11). Blocked bins refuse the blocked direction at registration too. content: the movement's items'
+    (W11). Blocked bins refuse the blocked direction at registration too. state: the movement's items'
     bin content at the location."""
-    movement, entries, lines = register_placements(movement, handled, location=location, content=content,
-                                                   take_bin=location.storage_take_bin)
+    location = state.location
+    movement, entries, lines = register_placements(movement, handled, state, take_bin=location.storage_take_bin)
     event = MovementRegistered(movement.no, location.code, lines)
     return ActivityOutcome(activity=movement, entries=entries, events=(event,))
 
@@ -111,51 +98,53 @@ class ReclassificationLine:
     new_expiration: date | None = None
 
 
-def register_reclassification(
-    document_no: str,
-    lines: Sequence[ReclassificationLine],
-    *,
-    location: Location,
-    items: Mapping[str, ItemTracking],
-    content: Sequence[ContentRow],
-    on_activities: Mapping[StockKey, Decimal],
-    blocked: BlockedTracking,
-    serials_in_stock: Container[SerialKey],
-    lot_expirations: Mapping[LotKey, date | None],
-    lot_quantities: Mapping[LotKey, Decimal],
-) -> Outcome:
+def register_reclassification(document_no: str, lines: Sequence[ReclassificationLine], state: StockState) -> Outcome:
     """W8: old tracking leaves the bin and new tracking enters it; when the tracking changes, the adjustment
     bin gets + old tracking and - new tracking, so real bins + adjustment bin still equal the item ledger
     (S7) until the adjustment is calculated.
 
-    serials_in_stock, lot_expirations, lot_quantities: company-wide facts about the new serials and the
-    lots on the lines (lot_quantities: stock of each lot in real bins, to prove a re-dating covers the
-    whole lot, T3).
+    state: besides the items' stock, company-wide facts about the new serials and the lots on the lines
+    (lot_quantities: stock of each lot in real bins, to prove a re-dating covers the whole lot, T3).
     """
-    book = EntryBook(location.bin_content(content), DocumentType.RECLASSIFICATION, document_no)
-    held = dict(on_activities)
-    facts = []
-    for line_no, line in enumerate(lines, start=1):
-        item = item_tracking(items, line.item_no)
-        check_positive(line.quantity, f"the reclassification of item {line.item_no} in bin {line.bin_code}")
-        to_bin = location.storage_place_bin(line.new_bin or line.bin_code).code
-        named = StockKey(location.code, line.bin_code, line.item_no, line.variant, Tracking(line.serial, line.lot))
-        _check_stock(item, blocked, named, line.quantity)
-        old = _free_stock(location, content, held, named, line.quantity)
-        held[old] = held.get(old, ZERO) + line.quantity
-        new = StockKey(location.code, to_bin, line.item_no, line.variant, _new_tracking(line, old, lot_expirations))
-        item.check_line(new.tracking, line.quantity, line.variant)
-        book.move(old, new, line.quantity, line_no)
-        if new.tracking != old.tracking:
-            item.check_new_stock(new.tracking, line.variant)
-            book.write(old.in_bin(location.adjustment_bin), line.quantity, line_no)
-            book.write(new.in_bin(location.adjustment_bin), -line.quantity, line_no)
-        facts.append(ReclassifiedLine(line_no, line.item_no, line.variant, old.bin_code, to_bin, old.tracking,
-                                      new.tracking, line.quantity))
-    _check_new_serials(facts, serials_in_stock)
-    _check_expirations(facts, lot_expirations, lot_quantities)
-    event = ReclassificationRegistered(document_no, location.code, tuple(facts))
+    book = EntryBook(state.location.bin_content(state.content), DocumentType.RECLASSIFICATION, document_no)
+    held = dict(state.on_activities)
+    facts = [_reclassify(book, state, held, line, line_no) for line_no, line in enumerate(lines, start=1)]
+    _check_new_serials(facts, state.serials_in_stock)
+    _check_expirations(facts, state.lot_expirations, state.lot_quantities)
+    event = ReclassificationRegistered(document_no, state.location.code, tuple(facts))
     return Outcome(entries=book.entries, events=(event,))
+
+
+def _reclassify(book: EntryBook, state: StockState, held: dict[StockKey, Decimal], line: ReclassificationLine,
+                line_no: int) -> ReclassifiedLine:
+    """One line: the free stock it names moves to its new bin and tracking; a tracking change also passes
+    through the adjustment bin."""
+    location = state.location
+    item = item_tracking(state.items, line.item_no)
+    check_positive(line.quantity, f"the reclassification of item {line.item_no} in bin {line.bin_code}")
+    to_bin = location.storage_place_bin(line.new_bin or line.bin_code).code
+    named = StockKey(location.code, line.bin_code, line.item_no, line.variant, Tracking(line.serial, line.lot))
+    old = _take_free(state, held, named, line.quantity)
+    new = StockKey(location.code, to_bin, line.item_no, line.variant, _new_tracking(line, old, state.lot_expirations))
+    item.check_line(new.tracking, line.quantity, line.variant)
+    book.move(old, new, line.quantity, line_no)
+    if new.tracking != old.tracking:
+        item.check_new_stock(new.tracking, line.variant)
+        book.write(old.in_bin(location.adjustment_bin), line.quantity, line_no)
+        book.write(new.in_bin(location.adjustment_bin), -line.quantity, line_no)
+    return ReclassifiedLine(line_no, line.item_no, line.variant, old.bin_code, to_bin, old.tracking, new.tracking,
+                            line.quantity)
+
+
+def _take_free(state: StockState, held: dict[StockKey, Decimal], named: StockKey, quantity: Decimal) -> StockKey:
+    """T1, T2 and T4 for the stock named by bin and serial/lot, then W5: set it aside in `held` if enough of
+    it is free."""
+    item = item_tracking(state.items, named.item_no)
+    item.check_line(named.tracking, quantity, named.variant)
+    state.blocked.check(item.item_no, named.tracking)
+    take = _free_stock(state.location, state.content, held, named, quantity)
+    held[take] = held.get(take, ZERO) + quantity
+    return take
 
 
 def _free_stock(location: Location, content: Sequence[ContentRow], held: Mapping[StockKey, Decimal],
@@ -173,15 +162,10 @@ def _free_stock(location: Location, content: Sequence[ContentRow], held: Mapping
     return key
 
 
-def _check_stock(item: ItemTracking, blocked: BlockedTracking, key: StockKey, quantity: Decimal) -> None:
-    """T1, T2 and T4 for stock named by serial/lot."""
-    item.check_line(key.tracking, quantity, key.variant)
-    blocked.check(item.item_no, key.tracking)
-
-
 def _new_tracking(line: ReclassificationLine, old: StockKey, lot_expirations: Mapping[LotKey, date | None]) -> Tracking:
     serial = old.tracking.serial if line.new_serial is None else line.new_serial
     lot = old.tracking.lot if line.new_lot is None else line.new_lot
+    expiration: date | None
     if line.new_expiration is not None:
         expiration = line.new_expiration
     elif lot != old.tracking.lot:

@@ -1,7 +1,7 @@
 """Locations, zones and bins: where stock may lie, and which flows may use each bin."""
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum, Flag, auto
 
 from warehouse.domain.errors import (
@@ -19,7 +19,7 @@ from warehouse.domain.errors import (
     UnknownLocationError,
     UnknownZoneError,
 )
-from warehouse.domain.events import LocationConfigured, LocationOutcome
+from warehouse.domain.events import DomainEvent, Outcome
 from warehouse.domain.stock import BinContent, ContentRow
 
 
@@ -33,9 +33,24 @@ class BinType(Flag):
 
 
 QC = BinType(0)
+_BIN_TYPE_NAMES = {"receive": BinType.RECEIVE, "ship": BinType.SHIP, "put_away": BinType.PUT_AWAY, "pick": BinType.PICK}
 _ALLOWED_TYPES = frozenset(
     {QC, BinType.RECEIVE, BinType.SHIP, BinType.PUT_AWAY, BinType.PICK, BinType.PUT_AWAY | BinType.PICK}
 )
+
+
+def bin_type(names: Iterable[str]) -> BinType:
+    """The flags of a bin's type names, as commands and the database spell them."""
+    flags = BinType(0)
+    for name in names:
+        if name not in _BIN_TYPE_NAMES:
+            raise InvalidBinTypeError(f"Bin type {name!r} is unknown: use {', '.join(_BIN_TYPE_NAMES)}.")
+        flags |= _BIN_TYPE_NAMES[name]
+    return flags
+
+
+def bin_type_names(flags: BinType) -> tuple[str, ...]:
+    return tuple(name for name, flag in _BIN_TYPE_NAMES.items() if flag in flags)
 
 
 class BlockMovement(Enum):
@@ -153,6 +168,19 @@ class Location:
         return self.bin(code)
 
 
+@dataclass(frozen=True)
+class LocationConfigured(DomainEvent):
+    """`zone_descriptions` travel with the layout; the rules never read them."""
+
+    location: Location
+    zone_descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocationOutcome(Outcome):
+    location: Location
+
+
 def require_location(code: str, location: Location | None) -> Location:
     """For loaders: a command naming a location the warehouse does not know is refused, not crashed."""
     if location is None:
@@ -171,6 +199,7 @@ def configure_location(
     pick_by_fefo: bool = False,
     current: Location | None = None,
     bins_with_content: Collection[str] = (),
+    zone_descriptions: Mapping[str, str] | None = None,
 ) -> LocationOutcome:
     """Validate a location's complete configuration; it replaces `current` as a whole.
 
@@ -188,7 +217,7 @@ def configure_location(
     _check_default_bin(location, ship_bin, BinType.SHIP, "ship")
     _check_default_bin(location, adjustment_bin, QC, "adjustment")
     _check_nothing_hidden(location, current, bins_with_content)
-    return LocationOutcome(location=location, events=(LocationConfigured(location),))
+    return LocationOutcome(location=location, events=(LocationConfigured(location, zone_descriptions or {}),))
 
 
 def _unique(codes: Sequence[str], error: type[Exception], message: str) -> frozenset[str]:

@@ -26,18 +26,19 @@ from warehouse.domain.events import (
     AllocatedLine,
     PickCancelled,
     PickCreated,
+    PickOutcome,
     PickRegistered,
     PostedLine,
     ShipmentOutcome,
     ShipmentPosted,
 )
-from warehouse.domain.location import Location
 from warehouse.domain.picking import PickingState, check_picked_tracking, propose_pick
-from warehouse.domain.stock import ContentRow, EntryBook, StockKey, locate
+from warehouse.domain.state import StockState
+from warehouse.domain.stock import EntryBook, StockKey, locate
 from warehouse.domain.tracking import ItemTracking, Tracking, item_tracking
 
 
-def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> ShipmentOutcome:
+def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> PickOutcome:
     """W4, W5: allocate what can be picked for every shipment line still to pick: Take lines from pickable
     bins, Place lines to the shipment's ship bin. A line that cannot be fully allocated keeps the rest to
     pick; only a pick with nothing at all is refused."""
@@ -46,16 +47,7 @@ def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> Shipme
     for demand_line in shipment.lines:
         if demand_line.quantity_to_pick <= ZERO:
             continue
-        state.location.place_bin(demand_line.bin_code)
-        item = item_tracking(state.items, demand_line.item_no)
-        proposals = propose_pick(demand_line.source, item, demand_line.variant, demand_line.quantity_to_pick, state)
-        state = state.with_allocated(demand_line.source, proposals)
-        for p in proposals:
-            lines.append(ActivityLine(
-                line_no=len(lines) + 1, item_no=p.key.item_no, variant=p.key.variant, quantity=p.quantity,
-                tracking=p.key.tracking, take_bin=p.key.bin_code, place_bin=demand_line.bin_code,
-                source=demand_line.source, document_line_no=demand_line.line_no))
-        allocated = sum((p.quantity for p in proposals), ZERO)
+        state, allocated = _allocate(state, demand_line, lines)
         if allocated:
             changed.append(replace(demand_line, quantity_on_pick=demand_line.quantity_on_pick + allocated))
     if not lines:
@@ -68,7 +60,22 @@ def create_pick(shipment: Shipment, pick_no: str, state: PickingState) -> Shipme
                     document_no=shipment.no)
     event = PickCreated(pick_no, shipment.no, shipment.location_code, tuple(_allocated(line, line.quantity)
                                                                            for line in lines))
-    return ShipmentOutcome(shipment=shipment.with_lines(changed), pick=pick, events=(event,))
+    return PickOutcome(shipment=shipment.with_lines(changed), pick=pick, events=(event,))
+
+
+def _allocate(state: PickingState, demand_line: ShipmentLine,
+              lines: list[ActivityLine]) -> tuple[PickingState, Decimal]:
+    """Propose the pick lines of one shipment line, appending them to `lines`; returns the state the next line
+    sees and the quantity allocated."""
+    state.location.place_bin(demand_line.bin_code)
+    item = item_tracking(state.items, demand_line.item_no)
+    proposals = propose_pick(demand_line.source, item, demand_line.variant, demand_line.quantity_to_pick, state)
+    for p in proposals:
+        lines.append(ActivityLine(
+            line_no=len(lines) + 1, item_no=p.key.item_no, variant=p.key.variant, quantity=p.quantity,
+            tracking=p.key.tracking, take_bin=p.key.bin_code, place_bin=demand_line.bin_code,
+            source=demand_line.source, document_line_no=demand_line.line_no))
+    return state.with_allocated(demand_line.source, proposals), sum((p.quantity for p in proposals), ZERO)
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,7 @@ class PickHandling:
 
 
 def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHandling],
-                  state: PickingState) -> ShipmentOutcome:
+                  state: PickingState) -> PickOutcome:
     """W4, W6: move what was really picked into the ship bin; partial registration leaves the rest open.
 
     Decision: every registered serial/lot is checked again for blocks (T4) and strict expiry (T5): the
@@ -101,10 +108,10 @@ def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHand
         location.take_bin(line.take_bin)
         take = _taken(state, line, h)
         _check_taken(state, item, line, take, h.quantity)
-        registered.append(record(book, line, h.quantity, take, location.place_bin(line.place_bin).code))
+        registered.append(record(book, line, h.quantity, take, location.place_bin(line.place_bin or "").code))
         shipment = _picked(shipment, line, take.tracking, h.quantity)
     event = PickRegistered(pick.no, shipment.no, location.code, tuple(registered))
-    return ShipmentOutcome(shipment=shipment, pick=pick, entries=book.entries, events=(event,))
+    return PickOutcome(shipment=shipment, pick=pick, entries=book.entries, events=(event,))
 
 
 def _taken(state: PickingState, line: ActivityLine, handling: PickHandling) -> StockKey:
@@ -125,17 +132,17 @@ def _check_taken(state: PickingState, item: ItemTracking, line: ActivityLine, ta
     state.blocked.check(item.item_no, take.tracking)
     item.check_not_expired(take.tracking, state.today, line.variant)
     if take.tracking != line.tracking:
-        check_picked_tracking(state, item, line.source, take, quantity)
+        check_picked_tracking(state, item, line.demand, take, quantity)
 
 
 def _picked(shipment: Shipment, line: ActivityLine, tracking: Tracking, quantity: Decimal) -> Shipment:
-    demand_line = shipment.line(line.document_line_no)
+    demand_line = shipment.line(line.served_line_no)
     demand_line = replace(demand_line.with_picked(tracking, quantity),
                           quantity_on_pick=demand_line.quantity_on_pick - quantity)
     return shipment.with_lines([demand_line])
 
 
-def cancel_pick(pick: Activity, shipment: Shipment, line_nos: Collection[int] | None = None) -> ShipmentOutcome:
+def cancel_pick(pick: Activity, shipment: Shipment, line_nos: Collection[int] | None = None) -> PickOutcome:
     """Cancel what is still outstanding on the given pick lines (all lines by default): the stock is free
     again and the shipment lines may be picked anew (S2)."""
     _check_serves(pick, shipment)
@@ -144,12 +151,12 @@ def cancel_pick(pick: Activity, shipment: Shipment, line_nos: Collection[int] | 
         if line.is_closed or (line_nos is not None and line.line_no not in line_nos):
             continue
         pick = pick.cancelled(line.line_no)
-        demand_line = shipment.line(line.document_line_no)
+        demand_line = shipment.line(line.served_line_no)
         shipment = shipment.with_lines([replace(demand_line,
                                                 quantity_on_pick=demand_line.quantity_on_pick - line.outstanding)])
         released.append(_allocated(line, line.outstanding))
     event = PickCancelled(pick.no, shipment.no, shipment.location_code, tuple(released))
-    return ShipmentOutcome(shipment=shipment, pick=pick, events=(event,) if released else ())
+    return PickOutcome(shipment=shipment, pick=pick, events=(event,) if released else ())
 
 
 def _check_serves(pick: Activity, shipment: Shipment) -> None:
@@ -164,46 +171,44 @@ def _allocated(line: ActivityLine, quantity: Decimal) -> AllocatedLine:
     return AllocatedLine(line.line_no, line.source, line.item_no, line.variant, line.take_bin, line.tracking, quantity)
 
 
-def post_shipment(
-    shipment: Shipment,
-    *,
-    location: Location,
-    items: Mapping[str, ItemTracking],
-    content: Sequence[ContentRow],
-    adjustment_no: str,
-    today: date,
-    quantities: Mapping[int, Decimal] | None = None,
-) -> ShipmentOutcome:
+def post_shipment(shipment: Shipment, adjustment_no: str, state: StockState,
+                  quantities: Mapping[int, Decimal] | None = None) -> ShipmentOutcome:
     """W4: ship what was picked (all of it, or `quantities` per shipment line) out of the ship bin.
 
-    content: the shipment's items' bin content at the location, the ship bin and the adjustment bin
+    state: the shipment's items' bin content at the location, the ship bin and the adjustment bin
     included. S4: pending adjustment-bin balances of these items are posted first (same transaction,
     events ahead of ShipmentPosted), so the item ledger knows the serials/lots that physically leave.
     """
     for line_no in quantities or ():
         shipment.line(line_no)
-    book = EntryBook(location.bin_content(content), DocumentType.SHIPMENT, shipment.no)
-    posted = []
+    book = EntryBook(state.location.bin_content(state.content), DocumentType.SHIPMENT, shipment.no)
+    posted: list[PostedLine] = []
     for line in shipment.lines:
         quantity = line.quantity_picked if quantities is None else quantities.get(line.line_no, ZERO)
-        if quantity == ZERO:
-            continue
-        item = item_tracking(items, line.item_no)
-        shipment = shipment.handled(line.line_no, quantity)
-        ship_bin = location.take_bin(line.bin_code).code
-        for part in _shipped_parts(shipment.no, item, line, quantity, today):
-            key = StockKey(location.code, ship_bin, line.item_no, line.variant, part.tracking)
-            book.write(key, -part.quantity, line.line_no, line.source)
-            posted.append(PostedLine(line.line_no, line.source, line.item_no, line.variant, ship_bin, part.tracking,
-                                     part.quantity))
-            shipment = shipment.with_lines([shipment.line(line.line_no).with_picked(part.tracking, -part.quantity)])
+        if quantity != ZERO:
+            shipment = _ship_line(book, state, shipment, line, quantity, posted)
     if not posted:
         raise NothingToShipError(f"Nothing has been picked for shipment {shipment.no}: register its picks first.")
-    adjustments = pending_adjustments_for({p.item_no for p in posted}, document_no=adjustment_no, location=location,
-                                          content=content, today=today)
-    event = ShipmentPosted(shipment.no, location.code, today, tuple(posted))
+    adjustments = pending_adjustments_for({p.item_no for p in posted}, adjustment_no, state)
+    event = ShipmentPosted(shipment.no, state.location.code, state.today, tuple(posted))
     return ShipmentOutcome(shipment=shipment, entries=adjustments.entries + book.entries,
                            events=(*adjustments.events, event))
+
+
+def _ship_line(book: EntryBook, state: StockState, shipment: Shipment, line: ShipmentLine, quantity: Decimal,
+               posted: list[PostedLine]) -> Shipment:
+    """Take `quantity` of the line out of its ship bin, serial/lot by serial/lot, appending to `posted`."""
+    location = state.location
+    item = item_tracking(state.items, line.item_no)
+    shipment = shipment.handled(line.line_no, quantity)
+    ship_bin = location.take_bin(line.bin_code).code
+    for part in _shipped_parts(shipment.no, item, line, quantity, state.today):
+        key = StockKey(location.code, ship_bin, line.item_no, line.variant, part.tracking)
+        book.write(key, -part.quantity, line.line_no, line.source)
+        posted.append(PostedLine(line.line_no, line.source, line.item_no, line.variant, ship_bin, part.tracking,
+                                 part.quantity))
+        shipment = shipment.with_lines([shipment.line(line.line_no).with_picked(part.tracking, -part.quantity)])
+    return shipment
 
 
 def _shipped_parts(shipment_no: str, item: ItemTracking, line: ShipmentLine, quantity: Decimal,
@@ -225,6 +230,6 @@ def _shipped_parts(shipment_no: str, item: ItemTracking, line: ShipmentLine, qua
     return parts
 
 
-def _shipping_order(item: ItemTracking, tracking: Tracking, today: date) -> tuple:
+def _shipping_order(item: ItemTracking, tracking: Tracking, today: date) -> tuple[bool, date, str, str]:
     expired = item.strict_expiration and tracking.is_expired(today)
     return (expired, tracking.expiration or date.max, tracking.lot, tracking.serial)

@@ -6,16 +6,17 @@ replica of them (which may be empty) plus what each demand already holds on pick
 bin, so that a reservation already served by a pick is not subtracted a second time (as in I5).
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
 from decimal import Decimal
 
 from warehouse.domain.documents import ZERO, SourceLine
 from warehouse.domain.errors import InsufficientBinContentError, ReservedForOtherDemandError
 from warehouse.domain.location import Location
+from warehouse.domain.state import StockState
 from warehouse.domain.stock import ContentRow, StockKey
-from warehouse.domain.tracking import BlockedTracking, ItemTracking, Tracking, describe_item
+from warehouse.domain.tracking import ItemTracking, Tracking, describe_item
 
 TrackingGroup = tuple[str, str]
 """(serial, lot) as a specific reservation names them; a blank part matches any number."""
@@ -66,32 +67,19 @@ class DemandAllocation:
     demand: SourceLine
     item_no: str
     variant: str = ""
-    tracking: Tracking = Tracking()
+    tracking: Tracking = field(default_factory=Tracking)
     quantity: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
-class PickingState:
-    """What picking needs to know about the shipment's items at its location.
+class PickingState(StockState):
+    """What picking needs to know about the shipment's items at its location: their stock (content in all
+    bins, what open picks and movements hold, blocks) and, for all demands, the reservations, the tracking
+    assignments and the allocations."""
 
-    content: bin content rows of the items at the location (all bins).
-    on_activities: outstanding Take quantity of open picks and movements per stock key.
-    reservations, assignments, allocations: for the items at the location, all demands.
-    blocked: blocked lots and serials (T4).
-    """
-
-    location: Location
-    items: Mapping[str, ItemTracking]
-    content: Sequence[ContentRow]
-    on_activities: Mapping[StockKey, Decimal] = field(default_factory=dict)
     reservations: Sequence[Reservation] = ()
     assignments: Sequence[TrackingAssignment] = ()
     allocations: Sequence[DemandAllocation] = ()
-    blocked: BlockedTracking = BlockedTracking()
-    today: date
-
-    def free(self, row: ContentRow) -> Decimal:
-        return row.quantity - self.on_activities.get(row.key, ZERO)
 
     def rows_of(self, item_no: str, variant: str) -> list[ContentRow]:
         return [r for r in self.content if r.key.item_no == item_no and r.key.variant == variant and r.quantity > 0]
@@ -149,7 +137,7 @@ def propose_pick(demand: SourceLine, item: ItemTracking, variant: str, quantity:
     limits += _specific_limits(state, demand, item.item_no, variant, supply)
     allocator = _Allocator(candidates, state, limits)
     for group, wanted in _requested(state, demand, item.item_no, variant):
-        allocator.take(min(wanted, quantity - allocator.total), lambda t, g=group: covers(g, t))
+        allocator.take(min(wanted, quantity - allocator.total), functools.partial(covers, group))
     allocator.take(quantity - allocator.total, lambda t: True)
     return allocator.proposals()
 
@@ -188,7 +176,7 @@ def _candidates(state: PickingState, item: ItemTracking, variant: str) -> list[C
     return sorted(filter(pickable, state.rows_of(item.item_no, variant)), key=lambda r: _pick_order(location, r))
 
 
-def _pick_order(location: Location, row: ContentRow) -> tuple:
+def _pick_order(location: Location, row: ContentRow) -> tuple[object, ...]:
     """T6 when the location picks by FEFO: earliest expiration, then lowest lot and serial, then the content
     registered first. Stock without an expiration date (and every location not picking by FEFO) follows
     bin ranking, highest first. Decision: at a FEFO location, dated stock goes before undated stock."""
@@ -204,7 +192,7 @@ def _specific_limits(state: PickingState, demand: SourceLine, item_no: str, vari
     groups = {r.group for r in state.reservations
               if r.specific and r.demand != demand and r.item_no == item_no and r.variant == variant}
     return [
-        _Limit(lambda t, g=group: covers(g, t),
+        _Limit(functools.partial(covers, group),
                sum((q for t, q in supply if covers(group, t)), ZERO)
                - state.reserved_for_others(demand, item_no, variant, group))
         for group in groups

@@ -10,6 +10,7 @@ from warehouse.domain.documents import Receipt, ReceiptLine, Shipment, ShipmentL
 from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import ReceiptOutcome, ReceiptReleased, ReleasedLine, ShipmentOutcome, ShipmentReleased
 from warehouse.domain.location import BinType, Location
+from warehouse.domain.state import StockState
 from warehouse.domain.tracking import ItemTracking, item_tracking
 
 
@@ -29,11 +30,11 @@ class SourceRequest:
 Line = TypeVar("Line", ReceiptLine, ShipmentLine)
 
 
-def release_inbound(receipt_no: str, location: Location, requests: Sequence[SourceRequest],
-                    items: Mapping[str, ItemTracking]) -> ReceiptOutcome:
+def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: StockState) -> ReceiptOutcome:
     """W2: the receipt expects the stock in a receive bin, the location's default one unless the request
-    names another."""
-    lines, facts = _release(location, BinType.RECEIVE, location.receive_bin, requests, items,
+    names another. state: the location and the requested items' tracking."""
+    location = state.location
+    lines, facts = _release(location, BinType.RECEIVE, location.receive_bin, requests, state.items,
                             lambda i, r, bin_code: ReceiptLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                variant=r.variant, quantity=r.quantity,
                                                                bin_code=bin_code))
@@ -41,11 +42,11 @@ def release_inbound(receipt_no: str, location: Location, requests: Sequence[Sour
                           events=(ReceiptReleased(receipt_no, location.code, facts),))
 
 
-def release_outbound(shipment_no: str, location: Location, requests: Sequence[SourceRequest],
-                     items: Mapping[str, ItemTracking]) -> ShipmentOutcome:
+def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state: StockState) -> ShipmentOutcome:
     """W4: the shipment leaves from a ship bin (the location's default one unless the request names another),
-    where its picks place the stock."""
-    lines, facts = _release(location, BinType.SHIP, location.ship_bin, requests, items,
+    where its picks place the stock. state: the location and the requested items' tracking."""
+    location = state.location
+    lines, facts = _release(location, BinType.SHIP, location.ship_bin, requests, state.items,
                             lambda i, r, bin_code: ShipmentLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                 variant=r.variant, quantity=r.quantity,
                                                                 bin_code=bin_code))
@@ -70,8 +71,9 @@ def _release(location: Location, flag: BinType, default_bin: str, requests: Sequ
 def _request_bin(location: Location, code: str, flag: BinType) -> str:
     """A receipt line waits in a Receive bin, a shipment line in a Ship bin: nothing else has that flow."""
     if location.bin(code).type != flag:
+        kind = (flag.name or "").lower()
         raise BinNotAllowedError(
-            f"Bin {code} at location {location.code} is not a {flag.name.lower()} bin: name a {flag.name.lower()} "
-            "bin or leave the bin blank for the location's default."
+            f"Bin {code} at location {location.code} is not a {kind} bin: name a {kind} bin or leave the bin "
+            "blank for the location's default."
         )
     return code

@@ -1,7 +1,7 @@
 """Warehouse entries (the append-only bin ledger) and bin content, their projection (W1)."""
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from warehouse.domain.documents import ZERO, DocumentType, SourceLine
@@ -21,7 +21,7 @@ class StockKey:
     bin_code: str
     item_no: str
     variant: str = ""
-    tracking: Tracking = Tracking()
+    tracking: Tracking = field(default_factory=Tracking)
 
     def in_bin(self, bin_code: str) -> "StockKey":
         return replace(self, bin_code=bin_code)

@@ -101,7 +101,7 @@ class ItemTracking:
         if self.strict_expiration and tracking.is_expired(today):
             raise LotExpiredError(
                 f"The stock of {describe_item(self.item_no, variant)} ({tracking.describe()}) expired on "
-                f"{tracking.expiration.isoformat()}: choose stock that has not expired."
+                f"{_show(tracking.expiration)}: choose stock that has not expired."
             )
 
 

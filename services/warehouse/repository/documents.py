@@ -4,8 +4,6 @@ The domain's documents are immutable values; they are stored as a header and one
 that quantities handled and outstanding can be queried, and rebuilt from those rows when loaded.
 """
 
-from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -25,8 +23,6 @@ from warehouse.domain.documents import (
     TrackedQuantity,
 )
 from warehouse.domain.errors import DocumentNotFoundError, DuplicateDocumentError
-from warehouse.domain.picking import DemandAllocation
-from warehouse.domain.stock import StockKey
 from warehouse.domain.tracking import Tracking
 from warehouse.repository import exact
 
@@ -36,17 +32,13 @@ _LINE_COLUMNS = {
     "place_bin": "text", "serial": "text", "lot": "text", "expiration": "date", "document_line_no": "int",
     "quantity_on_pick": "numeric",
 }
-_OPEN_ACTIVITY_TAKES = """
-    FROM warehouse_document_line l JOIN warehouse_document d USING (document_type, document_no)
-    WHERE l.document_type = ANY($3::text[]) AND l.quantity > l.quantity_handled
-      AND d.location_code = $1 AND l.item_no = ANY($2::text[])"""
 
 
 def describe(document_type: DocumentType, document_no: str) -> str:
     return f"{document_type.value.replace('_', '-')} {document_no}"
 
 
-def type_of(document: Document) -> DocumentType:
+def type_of(document: Document[Any]) -> DocumentType:
     if isinstance(document, Activity):
         return document.type
     return DocumentType.RECEIPT if isinstance(document, Receipt) else DocumentType.SHIPMENT
@@ -109,7 +101,7 @@ def _tracking(row: asyncpg.Record) -> Tracking:
 
 
 # --- storing -------------------------------------------------------------------------------------
-async def add(conn: asyncpg.Connection, document: Document) -> None:
+async def add(conn: asyncpg.Connection, document: Document[Any]) -> None:
     """Store a new document; its number must not be in use for its type yet."""
     document_type = type_of(document)
     status = await conn.execute(
@@ -122,7 +114,7 @@ async def add(conn: asyncpg.Connection, document: Document) -> None:
     await _save_lines(conn, document_type, document)
 
 
-async def update(conn: asyncpg.Connection, document: Document) -> None:
+async def update(conn: asyncpg.Connection, document: Document[Any]) -> None:
     """Store what handling changed: quantities (handled, cancelled, on pick) and, for shipments, what is picked."""
     document_type = type_of(document)
     await conn.execute("UPDATE warehouse_document SET updated_at = now() WHERE document_type = $1 AND document_no = $2",
@@ -132,12 +124,13 @@ async def update(conn: asyncpg.Connection, document: Document) -> None:
 
 async def count_posting(conn: asyncpg.Connection, document_type: DocumentType, document_no: str) -> int:
     """Which posting of the receipt or shipment this is (1, 2, ...): numbers the documents it creates."""
-    return await conn.fetchval(
+    postings: int = await conn.fetchval(
         """UPDATE warehouse_document SET postings = postings + 1 WHERE document_type = $1 AND document_no = $2
            RETURNING postings""", document_type.value, document_no)
+    return postings
 
 
-async def _save_lines(conn: asyncpg.Connection, document_type: DocumentType, document: Document) -> None:
+async def _save_lines(conn: asyncpg.Connection, document_type: DocumentType, document: Document[Any]) -> None:
     rows = [_line_values(line) for line in document.lines]
     columns = list(_LINE_COLUMNS)
     await conn.execute(
@@ -175,35 +168,3 @@ async def _save_picked(conn: asyncpg.Connection, shipment_: Shipment) -> None:
         shipment_.no, [n for n, _ in picked], [p.tracking.serial for _, p in picked],
         [p.tracking.lot for _, p in picked], [p.tracking.expiration for _, p in picked],
         [p.quantity for _, p in picked])
-
-
-# --- what open documents hold --------------------------------------------------------------------
-async def on_activities(conn: asyncpg.Connection, location_code: str,
-                        item_nos: Iterable[str]) -> dict[StockKey, Decimal]:
-    """W5: outstanding Take quantities of open picks and movements per stock key."""
-    rows = await conn.fetch(
-        f"""SELECT l.take_bin, l.item_no, l.variant, l.serial, l.lot, l.expiration,
-                   sum(l.quantity - l.quantity_handled) AS quantity {_OPEN_ACTIVITY_TAKES}
-            GROUP BY l.take_bin, l.item_no, l.variant, l.serial, l.lot, l.expiration""",
-        location_code, list(item_nos), [DocumentType.PICK.value, DocumentType.MOVEMENT.value])
-    return {StockKey(location_code, r["take_bin"], r["item_no"], r["variant"], _tracking(r)): exact(r["quantity"])
-            for r in rows}
-
-
-async def allocations(conn: asyncpg.Connection, location_code: str,
-                      item_nos: Iterable[str]) -> list[DemandAllocation]:
-    """I7 counted once: what each demand holds, outstanding on open picks or picked into a ship bin."""
-    rows = await conn.fetch(
-        f"""SELECT l.source_type, l.source_no, l.source_line_no, l.item_no, l.variant, l.serial, l.lot,
-                   l.expiration, l.quantity - l.quantity_handled AS quantity {_OPEN_ACTIVITY_TAKES}
-            UNION ALL
-            SELECT l.source_type, l.source_no, l.source_line_no, l.item_no, l.variant, p.serial, p.lot,
-                   p.expiration, p.quantity
-            FROM shipment_line_picked p
-            JOIN warehouse_document_line l ON l.document_type = 'shipment' AND l.document_no = p.shipment_no
-                                           AND l.line_no = p.line_no
-            JOIN warehouse_document d ON d.document_type = 'shipment' AND d.document_no = p.shipment_no
-            WHERE d.location_code = $1 AND l.item_no = ANY($2::text[])""",
-        location_code, list(item_nos), [DocumentType.PICK.value])
-    return [DemandAllocation(demand=_source_line(r), item_no=r["item_no"], variant=r["variant"],
-                             tracking=_tracking(r), quantity=exact(r["quantity"])) for r in rows]

@@ -1,12 +1,19 @@
 """Locations, zones and bins."""
 
+from collections.abc import Mapping
+
 import asyncpg
 
-from warehouse.domain.location import Bin, BlockMovement, Location
-from warehouse.messages import bin_type, bin_type_names
+from warehouse.domain.location import Bin, BlockMovement, Location, bin_type, bin_type_names
+from warehouse.repository import one_row
+
+LOCATION_PARTS = """(SELECT l FROM location l WHERE l.location_code = $1) AS location,
+    ARRAY(SELECT z.zone_code FROM zone z WHERE z.location_code = $1) AS zones,
+    ARRAY(SELECT b FROM bin b WHERE b.location_code = $1 ORDER BY b.bin_code) AS bins"""
+"""Sub-selects of a location's layout, for statements whose $1 is the location code (read back by `layout`)."""
 
 
-async def save_location(conn: asyncpg.Connection, location: Location, zone_descriptions: dict[str, str]) -> None:
+async def save_location(conn: asyncpg.Connection, location: Location, zone_descriptions: Mapping[str, str]) -> None:
     """Replace the location's layout as a whole (the domain checked that no bin with content is dropped)."""
     await conn.execute(
         """INSERT INTO location (location_code, receive_bin, ship_bin, adjustment_bin, pick_by_fefo)
@@ -39,16 +46,28 @@ async def save_location(conn: asyncpg.Connection, location: Location, zone_descr
 
 
 async def location(conn: asyncpg.Connection, location_code: str) -> Location | None:
-    header = await conn.fetchrow("SELECT * FROM location WHERE location_code = $1", location_code)
+    return layout(location_code, await one_row(conn, f"SELECT {LOCATION_PARTS}", location_code))
+
+
+async def current_layout(conn: asyncpg.Connection, location_code: str) -> tuple[Location | None, set[str]]:
+    """The location as configured now (None if it is new) and the codes of its bins that hold content."""
+    row = await one_row(
+        conn, f"""SELECT {LOCATION_PARTS},
+                   ARRAY(SELECT DISTINCT bin_code FROM bin_content WHERE location_code = $1) AS bins_with_content""",
+        location_code)
+    return layout(location_code, row), set(row["bins_with_content"])
+
+
+def layout(location_code: str, row: asyncpg.Record) -> Location | None:
+    """The location from the columns of LOCATION_PARTS; None when it is not configured."""
+    header = row["location"]
     if header is None:
         return None
-    zones = await conn.fetch("SELECT zone_code FROM zone WHERE location_code = $1", location_code)
-    bins = await conn.fetch("SELECT * FROM bin WHERE location_code = $1 ORDER BY bin_code", location_code)
     return Location(
         code=location_code,
-        zones=frozenset(z["zone_code"] for z in zones),
+        zones=frozenset(row["zones"]),
         bins={b["bin_code"]: Bin(b["bin_code"], b["zone_code"], bin_type(b["types"]), b["ranking"],
-                                 BlockMovement(b["block_movement"]), b["dedicated"]) for b in bins},
+                                 BlockMovement(b["block_movement"]), b["dedicated"]) for b in row["bins"]},
         receive_bin=header["receive_bin"],
         ship_bin=header["ship_bin"],
         adjustment_bin=header["adjustment_bin"],

@@ -1,19 +1,19 @@
 """Warehouse entries (append-only) and bin content, their projection, kept in the same transaction (W1)."""
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import DuplicateDocumentError, InsufficientBinContentError, SerialAlreadyInStockError
+from warehouse.domain.events import BinTotal
 from warehouse.domain.stock import ContentRow, StockKey, WarehouseEntry
-from warehouse.domain.tracking import LotKey, SerialKey, Tracking
+from warehouse.domain.tracking import Tracking
 from warehouse.repository import exact
 
 _KEY = "location_code, bin_code, item_no, variant, serial, lot, expiration"
-_REAL_STOCK = "quantity > 0 AND NOT is_adjustment_bin"
 
 
 def _stock_key(row: asyncpg.Record) -> StockKey:
@@ -21,20 +21,15 @@ def _stock_key(row: asyncpg.Record) -> StockKey:
                     Tracking(row["serial"], row["lot"], row["expiration"]))
 
 
-def _key_columns(keys: Sequence[StockKey]) -> list[list]:
+def _key_columns(keys: Sequence[StockKey]) -> list[list[Any]]:
     return [[k.location_code for k in keys], [k.bin_code for k in keys], [k.item_no for k in keys],
             [k.variant for k in keys], [k.tracking.serial for k in keys], [k.tracking.lot for k in keys],
             [k.tracking.expiration for k in keys]]
 
 
-async def content(conn: asyncpg.Connection, location_code: str, item_nos: Iterable[str]) -> list[ContentRow]:
-    """The items' content at the location, in every bin (the adjustment bin included)."""
-    rows = await conn.fetch(
-        f"""SELECT {_KEY}, quantity, first_entry_no FROM bin_content
-            WHERE location_code = $1 AND item_no = ANY($2::text[])""",
-        location_code, list(item_nos),
-    )
-    return [ContentRow(_stock_key(r), exact(r["quantity"]), r["first_entry_no"]) for r in rows]
+def content_row(row: asyncpg.Record) -> ContentRow:
+    """A bin_content row (or composite value) as the domain sees it."""
+    return ContentRow(_stock_key(row), exact(row["quantity"]), row["first_entry_no"])
 
 
 async def append(conn: asyncpg.Connection, entries: Sequence[WarehouseEntry], adjustment_bin: str) -> None:
@@ -73,6 +68,19 @@ async def _insert_entries(conn: asyncpg.Connection, numbered: Sequence[tuple[int
     )
 
 
+_SAME_KEY = """(c.location_code, c.bin_code, c.item_no, c.variant, c.serial, c.lot)
+               = (d.location_code, d.bin_code, d.item_no, d.variant, d.serial, d.lot)
+               AND c.expiration IS NOT DISTINCT FROM d.expiration"""
+_MOVE_CONTENT = f"""
+    WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                    $7::date[], $8::numeric[], $9::bigint[]) AS d ({_KEY}, quantity, first_entry_no)),
+         changed AS (UPDATE bin_content c SET quantity = c.quantity + d.quantity FROM d
+                     WHERE {_SAME_KEY} RETURNING c.*)
+    INSERT INTO bin_content ({_KEY}, quantity, is_adjustment_bin, first_entry_no)
+    SELECT {_KEY}, quantity, bin_code = $10, first_entry_no FROM d
+    WHERE NOT EXISTS (SELECT FROM changed c WHERE {_SAME_KEY})"""
+
+
 async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], deltas: Sequence[Decimal],
                         first_entries: Sequence[int], adjustment_bin: str) -> None:
     """Add signed deltas to the content rows, creating missing ones, then drop the rows that reached zero.
@@ -81,21 +89,8 @@ async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], delt
     what the domain already refused, in case a lock was ever missed."""
     if not keys:
         return
-    same_key = """(c.location_code, c.bin_code, c.item_no, c.variant, c.serial, c.lot)
-                  = (d.location_code, d.bin_code, d.item_no, d.variant, d.serial, d.lot)
-                  AND c.expiration IS NOT DISTINCT FROM d.expiration"""
     try:
-        await conn.execute(
-            f"""WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                                $6::text[], $7::date[], $8::numeric[], $9::bigint[])
-                                  AS d ({_KEY}, quantity, first_entry_no)),
-                     changed AS (UPDATE bin_content c SET quantity = c.quantity + d.quantity FROM d
-                                 WHERE {same_key} RETURNING c.*)
-                INSERT INTO bin_content ({_KEY}, quantity, is_adjustment_bin, first_entry_no)
-                SELECT {_KEY}, quantity, bin_code = $10, first_entry_no FROM d
-                WHERE NOT EXISTS (SELECT FROM changed c WHERE {same_key})""",
-            *_key_columns(keys), list(deltas), list(first_entries), adjustment_bin,
-        )
+        await conn.execute(_MOVE_CONTENT, *_key_columns(keys), list(deltas), list(first_entries), adjustment_bin)
     except asyncpg.CheckViolationError as error:
         raise InsufficientBinContentError(
             "A bin would go below zero: another command took the stock first. Check the bin content and try again."
@@ -110,39 +105,6 @@ async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], delt
         "DELETE FROM bin_content WHERE quantity = 0 AND location_code = $1 AND item_no = ANY($2::text[])",
         keys[0].location_code, list({k.item_no for k in keys}),
     )
-
-
-async def serials_in_stock(conn: asyncpg.Connection, serials: Iterable[SerialKey]) -> set[SerialKey]:
-    """T2: which of these serials are in stock in a real bin anywhere in the company."""
-    wanted = list(set(serials))
-    if not wanted:
-        return set()
-    rows = await conn.fetch(
-        f"""SELECT item_no, variant, serial FROM bin_content
-            WHERE {_REAL_STOCK} AND (item_no, variant, serial) IN
-                  (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))""",
-        [s[0] for s in wanted], [s[1] for s in wanted], [s[2] for s in wanted],
-    )
-    return {(r["item_no"], r["variant"], r["serial"]) for r in rows}
-
-
-async def known_lots(conn: asyncpg.Connection,
-                     lots: Iterable[LotKey]) -> tuple[dict[LotKey, date | None], dict[LotKey, Decimal]]:
-    """T3: each lot's expiration date and quantity in real bins company-wide; unknown lots are absent."""
-    wanted = list({lot for lot in lots if lot[1]})
-    rows = await conn.fetch(
-        f"""SELECT item_no, lot, min(expiration) AS expiration, sum(quantity) AS quantity FROM bin_content
-            WHERE {_REAL_STOCK} AND (item_no, lot) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-            GROUP BY item_no, lot""",
-        [lot[0] for lot in wanted], [lot[1] for lot in wanted],
-    )
-    return ({(r["item_no"], r["lot"]): r["expiration"] for r in rows},
-            {(r["item_no"], r["lot"]): exact(r["quantity"]) for r in rows})
-
-
-async def bins_with_content(conn: asyncpg.Connection, location_code: str) -> set[str]:
-    rows = await conn.fetch("SELECT DISTINCT bin_code FROM bin_content WHERE location_code = $1", location_code)
-    return {r["bin_code"] for r in rows}
 
 
 async def items_with_adjustment_balance(conn: asyncpg.Connection, location_code: str) -> set[str]:
@@ -167,9 +129,9 @@ async def refuse_registered(conn: asyncpg.Connection, entry_type: DocumentType, 
         )
 
 
-async def bin_totals(conn: asyncpg.Connection, location_code: str, item_nos: Sequence[str]) -> list[asyncpg.Record]:
+async def bin_totals(conn: asyncpg.Connection, location_code: str, item_nos: Sequence[str]) -> list[BinTotal]:
     """S7: per item/variant/serial/lot, the content of all real bins and the adjustment bin balance."""
-    return await conn.fetch(
+    rows = await conn.fetch(
         """SELECT item_no, variant, serial, lot,
                   coalesce(sum(quantity) FILTER (WHERE NOT is_adjustment_bin), 0) AS real_bins,
                   coalesce(sum(quantity) FILTER (WHERE is_adjustment_bin), 0) AS adjustment_bin
@@ -177,3 +139,6 @@ async def bin_totals(conn: asyncpg.Connection, location_code: str, item_nos: Seq
            GROUP BY item_no, variant, serial, lot ORDER BY item_no, variant, lot, serial""",
         location_code, list(item_nos),
     )
+    # As stored (six decimals), as the fact has always carried them; the HTTP answer shortens them (queries.plain).
+    return [BinTotal(r["item_no"], r["variant"], r["serial"], r["lot"], r["real_bins"], r["adjustment_bin"])
+            for r in rows]

@@ -92,6 +92,20 @@ def test_I5_partial_request_is_granted_what_is_available():
     [created] = [e for e in changes.events if isinstance(e, ReservationCreated)]
     assert (created.quantity, created.requested_quantity) == (d(3), d(5))
     assert books.available(at()) == d(0)
+    # The numbers that explain why 2 are short: 10 in inventory, 7 reserved for SO-1.
+    assert created.shortage is not None
+    assert (created.shortage.inventory, created.shortage.reserved, created.shortage.available_to_reserve) == (
+        d(10), d(7), d(3))
+
+
+def test_I5_a_full_grant_carries_no_shortage():
+    books = Books(item())
+    books.post(receipt("R-1", line(key(), 10)))
+
+    changes = books.run(reserve, request(demand("SO-1"), 4, allow_partial=True))
+
+    [created] = [e for e in changes.events if isinstance(e, ReservationCreated)]
+    assert (created.quantity, created.shortage) == (d(4), None)
 
 
 def test_I5_reserved_and_picked_for_same_demand_counts_once():

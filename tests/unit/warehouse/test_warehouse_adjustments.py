@@ -3,8 +3,18 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import D, ITEMS, LOC, TODAY, apply, item_ledger, location, quantities, row, warehouse_totals
 
+from tests.support.warehouse_builders import (
+    LOC,
+    TODAY,
+    D,
+    apply,
+    item_ledger,
+    quantities,
+    row,
+    stock,
+    warehouse_totals,
+)
 from warehouse.domain.adjustments import (
     AdjustmentLine,
     PhysicalCount,
@@ -31,13 +41,13 @@ KNOWN_LOTS = {("MILK", "L1"): JUL, ("MILK", "L2"): JUL, ("MILK", "L3"): date(202
 
 
 def adjust(lines, content=STOCK, serials_in_stock=frozenset()):
-    return register_warehouse_adjustment("WJ1", lines, location=location(), items=ITEMS, content=content,
-                                         serials_in_stock=serials_in_stock, lot_expirations=KNOWN_LOTS)
+    return register_warehouse_adjustment("WJ1", lines, stock(content, serials_in_stock=serials_in_stock,
+                                                             lot_expirations=KNOWN_LOTS))
 
 
 def count(counts, content=STOCK, serials_in_stock=frozenset()):
-    return register_physical_count("PC1", counts, location=location(), items=ITEMS, content=content,
-                                   serials_in_stock=serials_in_stock, lot_expirations=KNOWN_LOTS)
+    return register_physical_count("PC1", counts, stock(content, serials_in_stock=serials_in_stock,
+                                                       lot_expirations=KNOWN_LOTS))
 
 
 def test_W9_found_stock_credits_the_bin_and_debits_the_adjustment_bin():
@@ -107,7 +117,7 @@ def test_W10_calculate_zeroes_the_adjustment_bin_and_publishes_opposite_quantiti
     balances = [row("ADJ", "MILK", 3, lot="L2", expiration=JUL), row("ADJ", "MILK", -2, lot="L3", expiration=JUL),
                 row("ADJ", "BOLT", -4)]
 
-    outcome = calculate_warehouse_adjustment("WA1", location=location(), content=balances, today=TODAY)
+    outcome = calculate_warehouse_adjustment("WA1", stock(balances))
 
     assert apply(balances, outcome.entries) == []
     assert outcome.events == (
@@ -120,12 +130,11 @@ def test_W10_calculate_zeroes_the_adjustment_bin_and_publishes_opposite_quantiti
 
 def test_W10_nothing_to_calculate_is_refused_so_the_sender_gets_an_answer():
     with pytest.raises(NothingToAdjustError, match="holds no balance"):
-        calculate_warehouse_adjustment("WA1", location=location(), content=STOCK, today=TODAY)
+        calculate_warehouse_adjustment("WA1", stock(STOCK))
 
 
 def test_S4_no_pending_adjustment_before_a_shipment_posts_nothing():
-    outcome = pending_adjustments_for({"BOLT"}, document_no="S1-ADJ1", location=location(), content=STOCK,
-                                      today=TODAY)
+    outcome = pending_adjustments_for({"BOLT"}, "S1-ADJ1", stock(STOCK))
 
     assert (outcome.entries, outcome.events) == ((), ())
 
@@ -136,7 +145,7 @@ def test_S7_count_then_calculate_keeps_both_ledgers_equal():
     content = apply([row("A1", "BOLT", 10)], counted.entries)
     assert warehouse_totals(content) == ledger_before
 
-    calculated = calculate_warehouse_adjustment("WA1", location=location(), content=content, today=TODAY)
+    calculated = calculate_warehouse_adjustment("WA1", stock(content))
 
     ledger_after = {k: ledger_before.get(k, 0) + item_ledger(calculated.events).get(k, 0) for k in ledger_before}
     assert warehouse_totals(apply(content, calculated.entries)) == ledger_after == {("BOLT", "", Tracking()): D(12)}

@@ -4,8 +4,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from warehouse_builders import D, ITEMS, LOC, TODAY, apply, bins, location, purchase, quantities, row
 
+from tests.support.warehouse_builders import LOC, TODAY, D, apply, bins, location, purchase, quantities, row, stock
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.errors import (
     BinBlockedInboundError,
@@ -28,15 +28,14 @@ JULY = date(2025, 7, 1)
 
 
 def receipt(item_no="MILK", quantity=10, loc=None):
-    return release_inbound("RC1", loc or location(), [SourceRequest(purchase("PO1"), item_no, D(quantity))], ITEMS)
+    return release_inbound("RC1", [SourceRequest(purchase("PO1"), item_no, D(quantity))], stock(loc=loc))
 
 
 def post(received, item_no="MILK", quantity=10, content=(), serials_in_stock=frozenset(), lot_expirations=None,
          loc=None):
     loc = loc or location()
-    return post_receipt(receipt(item_no, quantity, loc).receipt, received, location=loc, items=ITEMS,
-                        content=list(content), serials_in_stock=serials_in_stock,
-                        lot_expirations=lot_expirations or {}, put_away_no="PA1", today=TODAY)
+    return post_receipt(receipt(item_no, quantity, loc).receipt, received, "PA1",
+                        stock(content, loc, serials_in_stock=serials_in_stock, lot_expirations=lot_expirations or {}))
 
 
 def lot(line_no, quantity, lot_no, expiration=JULY):
@@ -56,9 +55,9 @@ def test_W2_request_may_name_another_receive_bin_but_no_other_kind_of_bin():
     loc = location(Bin("RECV2", "DOCK", BinType.RECEIVE))
     requests = [SourceRequest(purchase("PO1"), "MILK", D(10), bin_code="RECV2")]
 
-    assert release_inbound("RC1", loc, requests, ITEMS).receipt.line(1).bin_code == "RECV2"
+    assert release_inbound("RC1", requests, stock(loc=loc)).receipt.line(1).bin_code == "RECV2"
     with pytest.raises(BinNotAllowedError) as refused:
-        release_inbound("RC1", loc, [replace(requests[0], bin_code="A1")], ITEMS)
+        release_inbound("RC1", [replace(requests[0], bin_code="A1")], stock(loc=loc))
     assert "A1 at location MAIN is not a receive bin" in refused.value.message
 
 
@@ -149,8 +148,7 @@ def test_W11_partial_put_away_registration_leaves_rest_open():
     posted = post([lot(1, 10, "L1")])
     content = apply([], posted.entries)
 
-    outcome = register_put_away(posted.put_away, [PlaceHandling(1, D(4), place_bin="A2")], location=location(),
-                                content=content)
+    outcome = register_put_away(posted.put_away, [PlaceHandling(1, D(4), place_bin="A2")], stock(content))
 
     assert quantities(apply(content, outcome.entries)) == {("RECV", "MILK", "", "L1"): D(6),
                                                             ("A2", "MILK", "", "L1"): D(4)}
@@ -163,5 +161,5 @@ def test_W2_put_away_may_not_place_into_a_ship_bin():
     posted = post([lot(1, 10, "L1")])
 
     with pytest.raises(BinNotAllowedError):
-        register_put_away(posted.put_away, [PlaceHandling(1, D(4), place_bin="SHIP")], location=location(),
-                          content=apply([], posted.entries))
+        register_put_away(posted.put_away, [PlaceHandling(1, D(4), place_bin="SHIP")],
+                          stock(apply([], posted.entries)))

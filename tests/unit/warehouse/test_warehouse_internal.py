@@ -3,10 +3,22 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import (
-    D, ITEMS, LOC, TODAY, apply, blocked_bin, item_ledger, key, location, purchase, quantities, row, warehouse_totals,
-)
 
+from tests.support.warehouse_builders import (
+    LOC,
+    TODAY,
+    D,
+    apply,
+    blocked_bin,
+    item_ledger,
+    key,
+    location,
+    purchase,
+    quantities,
+    row,
+    stock,
+    warehouse_totals,
+)
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.adjustments import calculate_warehouse_adjustment
 from warehouse.domain.errors import (
@@ -43,8 +55,8 @@ STOCK = [row("A1", "MILK", 10, lot="L1", expiration=JUL), row("A1", "BOLT", 10)]
 
 
 def movement(requests, content=STOCK, loc=None, on_activities=None, blocked=None):
-    return create_movement("MV1", requests, location=loc or location(), items=ITEMS, content=content,
-                           on_activities=on_activities or {}, blocked=blocked or BlockedTracking()).activity
+    return create_movement("MV1", requests, stock(content, loc, on_activities=on_activities or {},
+                                                  blocked=blocked or BlockedTracking())).activity
 
 
 def move(item_no="BOLT", quantity=4, from_bin="A1", to_bin="A2", lot=""):
@@ -52,8 +64,7 @@ def move(item_no="BOLT", quantity=4, from_bin="A1", to_bin="A2", lot=""):
 
 
 def test_W7_created_movement_moves_nothing_and_announces_what_it_sets_aside():
-    outcome = create_movement("MV1", [move("MILK", lot="L1")], location=location(), items=ITEMS, content=STOCK,
-                              on_activities={}, blocked=BlockedTracking())
+    outcome = create_movement("MV1", [move("MILK", lot="L1")], stock(STOCK))
 
     assert outcome.entries == ()
     assert outcome.events == (MovementCreated("MV1", LOC, (PlannedLine(
@@ -63,7 +74,7 @@ def test_W7_created_movement_moves_nothing_and_announces_what_it_sets_aside():
 def test_W7_movement_is_registered_as_warehouse_entries_only():
     mv = movement([move("MILK", lot="L1")])
 
-    outcome = register_movement(mv, [PlaceHandling(1, D(4))], location=location(), content=STOCK)
+    outcome = register_movement(mv, [PlaceHandling(1, D(4))], stock(STOCK))
 
     assert quantities(apply(STOCK, outcome.entries))[("A2", "MILK", "", "L1")] == D(4)
     assert outcome.events == (MovementRegistered("MV1", LOC, (RegisteredLine(
@@ -72,7 +83,7 @@ def test_W7_movement_is_registered_as_warehouse_entries_only():
 
 
 def test_W11_partial_movement_registration_leaves_rest_open():
-    outcome = register_movement(movement([move()]), [PlaceHandling(1, D(1))], location=location(), content=STOCK)
+    outcome = register_movement(movement([move()]), [PlaceHandling(1, D(1))], stock(STOCK))
 
     assert (outcome.activity.line(1).outstanding, outcome.activity.is_closed) == (D(3), False)
 
@@ -116,10 +127,9 @@ def test_T1_movement_of_lot_tracked_item_names_the_lot():
 
 
 def reclassify(lines, content=STOCK, serials_in_stock=frozenset(), lot_expirations=None, lot_quantities=None):
-    return register_reclassification("RJ1", lines, location=location(), items=ITEMS, content=content,
-                                     on_activities={}, blocked=BlockedTracking(), serials_in_stock=serials_in_stock,
-                                     lot_expirations=lot_expirations or {("MILK", "L1"): JUL},
-                                     lot_quantities=lot_quantities or {("MILK", "L1"): D(10)})
+    return register_reclassification("RJ1", lines, stock(
+        content, serials_in_stock=serials_in_stock, lot_expirations=lot_expirations or {("MILK", "L1"): JUL},
+        lot_quantities=lot_quantities or {("MILK", "L1"): D(10)}))
 
 
 def test_W8_lot_reclassification_balances_through_adjustment_bin():
@@ -134,7 +144,7 @@ def test_W8_lot_reclassification_balances_through_adjustment_bin():
     milk = [r for r in after if r.key.item_no == "MILK"]
     # S7: real bins + adjustment bin == item ledger, before and after calculating the adjustment (W10)
     assert warehouse_totals(milk) == item_ledger([received])
-    calculated = calculate_warehouse_adjustment("WA1", location=location(), content=milk, today=TODAY)
+    calculated = calculate_warehouse_adjustment("WA1", stock(milk))
     assert warehouse_totals(apply(milk, calculated.entries)) == item_ledger([received, *calculated.events])
     assert item_ledger([received, *calculated.events]) == {
         ("MILK", "", Tracking(lot="L1", expiration=JUL)): D(6), ("MILK", "", Tracking(lot="L9", expiration=JUL)): D(4)}

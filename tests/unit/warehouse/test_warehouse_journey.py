@@ -3,10 +3,19 @@ lot swapped at the pick, and check every fact and both ledgers on the way."""
 
 from datetime import date
 
-from warehouse_builders import (
-    D, ITEMS, LOC, TODAY, apply, item_ledger, location, purchase, quantities, warehouse_totals,
+from tests.support.warehouse_builders import (
+    LOC,
+    TODAY,
+    D,
+    apply,
+    item_ledger,
+    location,
+    picking,
+    purchase,
+    quantities,
+    stock,
+    warehouse_totals,
 )
-
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.documents import SourceLine
 from warehouse.domain.events import (
@@ -21,7 +30,6 @@ from warehouse.domain.events import (
 )
 from warehouse.domain.inbound import ReceivedQuantity, post_receipt, register_put_away
 from warehouse.domain.outbound import PickHandling, create_pick, post_shipment, register_pick
-from warehouse.domain.picking import PickingState
 from warehouse.domain.release import SourceRequest, release_inbound, release_outbound
 from warehouse.domain.tracking import Tracking
 
@@ -38,16 +46,15 @@ def test_journey_receive_put_away_pick_with_swapped_lot_and_ship():
     facts = []
 
     # 1. The purchase order is released: one receipt, two lines, into the receive bin.
-    receipt = release_inbound("RC1", warehouse, [SourceRequest(PO1_MILK, "MILK", D(10)),
-                                                 SourceRequest(PO1_VACCINE, "VACCINE", D(2))], ITEMS).receipt
+    receipt = release_inbound("RC1", [SourceRequest(PO1_MILK, "MILK", D(10)),
+                                      SourceRequest(PO1_VACCINE, "VACCINE", D(2))], stock(loc=warehouse)).receipt
 
     # 2. The goods arrive: two lots of milk, two serials of one vaccine lot.
     received = post_receipt(
         receipt,
         [ReceivedQuantity(1, D(6), L1), ReceivedQuantity(1, D(4), L2),
          ReceivedQuantity(2, D(1), S1), ReceivedQuantity(2, D(1), S2)],
-        location=warehouse, items=ITEMS, content=[], serials_in_stock=set(), lot_expirations={},
-        put_away_no="PA1", today=TODAY)
+        "PA1", stock(loc=warehouse))
     facts += received.events
     content = apply([], received.entries, warehouse)
     assert received.events == (ReceiptPosted("RC1", LOC, TODAY, "PA1", (
@@ -62,7 +69,7 @@ def test_journey_receive_put_away_pick_with_swapped_lot_and_ship():
     assert {line.place_bin for line in received.put_away.lines} == {"BULK"}
     put_away = register_put_away(received.put_away, [PlaceHandling(n, line.quantity, "A2") for n, line in
                                                      enumerate(received.put_away.lines, start=1)],
-                                 location=warehouse, content=content)
+                                 stock(content, warehouse))
     facts += put_away.events
     content = apply(content, put_away.entries, warehouse)
     assert put_away.activity.is_closed
@@ -74,11 +81,11 @@ def test_journey_receive_put_away_pick_with_swapped_lot_and_ship():
     )),)
 
     # 4. The sales order is released: a shipment from the ship bin.
-    shipment = release_outbound("SH1", warehouse, [SourceRequest(SO1_MILK, "MILK", D(5)),
-                                                   SourceRequest(SO1_VACCINE, "VACCINE", D(1))], ITEMS).shipment
+    shipment = release_outbound("SH1", [SourceRequest(SO1_MILK, "MILK", D(5)),
+                                        SourceRequest(SO1_VACCINE, "VACCINE", D(1))], stock(loc=warehouse)).shipment
 
     # 5. The pick follows FEFO: lot L1 (earliest) and serial S1 (lowest on equal dates).
-    state = PickingState(location=warehouse, items=ITEMS, content=content, today=TODAY)
+    state = picking(content, warehouse)
     created = create_pick(shipment, "PK1", state)
     facts += created.events
     assert created.events == (PickCreated("PK1", "SH1", LOC, (
@@ -102,8 +109,7 @@ def test_journey_receive_put_away_pick_with_swapped_lot_and_ship():
         ("A2", "VACCINE", "S2", "V1"): D(1), ("SHIP", "VACCINE", "S1", "V1"): D(1)}
 
     # 7. The shipment posts exactly what was picked, per lot and serial.
-    shipped = post_shipment(registered.shipment, location=warehouse, items=ITEMS, content=content,
-                            adjustment_no="WA-SH1", today=TODAY)
+    shipped = post_shipment(registered.shipment, "WA-SH1", stock(content, warehouse))
     facts += shipped.events
     content = apply(content, shipped.entries, warehouse)
     assert shipped.events == (ShipmentPosted("SH1", LOC, TODAY, (

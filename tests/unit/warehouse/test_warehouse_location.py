@@ -1,8 +1,8 @@
 """Location configuration: zones, bins, type flags and default bins."""
 
 import pytest
-from warehouse_builders import LOC, PICK, bins, location
 
+from tests.support.warehouse_builders import LOC, PICK, bins, location
 from warehouse.domain.errors import (
     BinNotEmptyError,
     DuplicateBinError,
@@ -10,8 +10,7 @@ from warehouse.domain.errors import (
     UnknownBinError,
     UnknownZoneError,
 )
-from warehouse.domain.events import LocationConfigured
-from warehouse.domain.location import Bin, BinType, configure_location
+from warehouse.domain.location import Bin, BinType, LocationConfigured, configure_location
 
 
 def configure(bin_list, receive="RECV", ship="SHIP", adjustment="ADJ", **kw):

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import D, ITEMS, LOC, TODAY, apply, key, location, order, picking, quantities, row
 
+from tests.support.warehouse_builders import LOC, TODAY, D, apply, key, order, picking, quantities, row, stock
 from warehouse.domain.errors import (
     DocumentNotFoundError,
     InsufficientBinContentError,
@@ -34,7 +34,7 @@ MILK_STOCK = [row("A2", "MILK", 6, lot="L1", expiration=JUL), row("A1", "MILK", 
 
 
 def shipment(item_no="MILK", quantity=8):
-    return release_outbound("SH1", location(), [SourceRequest(SO1, item_no, D(quantity))], ITEMS).shipment
+    return release_outbound("SH1", [SourceRequest(SO1, item_no, D(quantity))], stock()).shipment
 
 
 def picked(content=MILK_STOCK, quantity=8, handled=None, **state):
@@ -122,7 +122,7 @@ def test_T4_lot_blocked_after_the_pick_was_created_cannot_be_registered():
 
 def test_pick_changes_only_its_own_shipment():
     created = create_pick(shipment(), "PK1", picking(MILK_STOCK))
-    other = release_outbound("SH9", location(), [SourceRequest(SO2, "MILK", D(8))], ITEMS).shipment
+    other = release_outbound("SH9", [SourceRequest(SO2, "MILK", D(8))], stock()).shipment
 
     with pytest.raises(DocumentNotFoundError):
         register_pick(created.pick, other, [PickHandling(1, D(1))], picking(MILK_STOCK))
@@ -140,8 +140,7 @@ def test_cancelled_pick_line_frees_the_shipment_line_to_pick_again():
 
 
 def ship(outcome, content, today=TODAY, quantities_=None):
-    return post_shipment(outcome.shipment, location=location(), items=ITEMS, content=content, adjustment_no="ADJ-SH1",
-                         today=today, quantities=quantities_)
+    return post_shipment(outcome.shipment, "ADJ-SH1", stock(content, today=today), quantities_)
 
 
 def test_W4_posting_removes_picked_stock_from_ship_bin():

@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from warehouse_builders import D, ITEMS, PICK, TODAY, blocked_bin, key, location, order, picking, row
-
+from tests.support.warehouse_builders import ITEMS, PICK, TODAY, D, blocked_bin, key, location, order, picking, row
 from warehouse.domain.location import Bin, BlockMovement
 from warehouse.domain.picking import DemandAllocation, Reservation, TrackingAssignment, propose_pick
 from warehouse.domain.tracking import BlockedTracking, Tracking

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from warehouse_builders import D, LOC, key, location, row
 
+from tests.support.warehouse_builders import LOC, D, key, location, row
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import InsufficientBinContentError
 from warehouse.domain.stock import BinContent, EntryBook, WarehouseEntry, locate

@@ -9,6 +9,7 @@ from warehouse.domain.documents import SourceLine
 from warehouse.domain.events import ReceiptPosted, ShipmentPosted, WarehouseAdjustmentPosted
 from warehouse.domain.location import Bin, BinType, BlockMovement, Location, configure_location
 from warehouse.domain.picking import PickingState
+from warehouse.domain.state import StockState
 from warehouse.domain.stock import ContentRow, StockKey, WarehouseEntry
 from warehouse.domain.tracking import ItemTracking, Tracking, TrackingPolicy
 
@@ -65,8 +66,15 @@ def purchase(no: str, line: int = 1) -> SourceLine:
     return SourceLine("purchase_order", no, line)
 
 
+def stock(content: Iterable[ContentRow] = (), loc: Location | None = None, **state) -> StockState:
+    """The state a stock use case decides on: the standard location and items, today, and `content`."""
+    return StockState(**{"location": loc or location(), "items": ITEMS, "today": TODAY, **state},
+                      content=list(content))
+
+
 def picking(content: Iterable[ContentRow], loc: Location | None = None, **state) -> PickingState:
-    return PickingState(location=loc or location(), items=ITEMS, content=list(content), today=TODAY, **state)
+    return PickingState(**{"location": loc or location(), "items": ITEMS, "today": TODAY, **state},
+                        content=list(content))
 
 
 def apply(rows: Iterable[ContentRow], entries: Iterable[WarehouseEntry],

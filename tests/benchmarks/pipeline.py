@@ -121,10 +121,10 @@ async def wait_until_replicated(warehouse_url: str, inventory_url: str, location
     async def replicated() -> None:  # polls the other processes' HTTP APIs: nothing to wait on in this one
         async with httpx.AsyncClient() as client:
             for item in items:
-                while (await client.get(f"{warehouse_url}/items/{item}/tracking")).status_code != 200:  # noqa: ASYNC110
+                while (await client.get(f"{warehouse_url}/items/{item}/tracking")).status_code != 200:
                     await asyncio.sleep(0.1)
             locations = f"{inventory_url}/locations"
-            while location not in {r["location_code"] for r in (await client.get(locations)).json()}:  # noqa: ASYNC110
+            while location not in {r["location_code"] for r in (await client.get(locations)).json()}:
                 await asyncio.sleep(0.1)
 
     try:

@@ -98,7 +98,7 @@ class OutboxWatch:
         return None
 
     async def stuck(self) -> str:
-        while (reason := await self.oversized()) is None:  # noqa: ASYNC110 - polls the services' databases
+        while (reason := await self.oversized()) is None:
             await asyncio.sleep(1.0)
         return reason
 

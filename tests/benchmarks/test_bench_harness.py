@@ -121,5 +121,5 @@ def test_a_failed_step_is_reported_with_its_reason():
 def test_the_report_names_the_sizes_but_no_path_of_the_machine():
     from tests.benchmarks.__main__ import command_line
 
-    argv = ["--seconds", "5", "--doc", "/somewhere/b.md", "--json=/tmp/f.json", "--serials", "10,20"]
+    argv = ["--seconds", "5", "--doc", "/somewhere/b.md", "--json=out/f.json", "--serials", "10,20"]
     assert command_line(argv) == "python -m tests.benchmarks --seconds 5 --serials 10,20"

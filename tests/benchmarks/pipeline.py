@@ -62,6 +62,7 @@ class Driver:
                                                                  str(data[k]) for k in model.KEY), ce_id=ce_id))
 
     async def caused(self, ce_id: str, answer: str, count: int = 1, send=None) -> list[Fact]:
+        """`count` facts of type `answer` caused by `ce_id`, or every part of a fact published in parts (Z2)."""
         future = asyncio.get_running_loop().create_future()
         found: list[Fact] = []
 
@@ -72,7 +73,7 @@ class Driver:
                 future.set_exception(StepFailed(f"{fact[0]}: {fact[1][:400]!r}"))
             elif fact[0] == answer:
                 found.append(fact)
-                if len(found) == count:
+                if len(found) == max(count, parts_of(fact)):
                     future.set_result(found)
 
         self.wire.on_caused_by(ce_id, route)
@@ -87,6 +88,11 @@ class Driver:
                                  f"got {len(found)}") from None
         finally:
             self.wire.forget(ce_id)
+
+
+def parts_of(fact: Fact) -> int:
+    """How many parts the fact was published in (Z2: `parts`, 1 when whole)."""
+    return int(json.loads(fact[1]).get("parts", 1))
 
 
 @dataclass

@@ -214,10 +214,10 @@ class SerialDocument:
 
     async def _create_pick(self, context: dict) -> None:
         context["pick_no"] = f"PK-{self.run_id}"
-        [created] = await self._step("create pick", [(wh.CreatePick, {
+        created = await self._step("create pick", [(wh.CreatePick, {
             "pick_no": context["pick_no"], "shipment_no": context["shipment_no"]})], wh.PickCreated.TYPE)
         context["pick_lines"] = [{"line_no": line["line_no"], "quantity": line["quantity"]}
-                                 for line in json.loads(created[1])["lines"]]
+                                 for part in created for line in json.loads(part[1])["lines"]]
 
     async def _register_pick(self, context: dict) -> None:
         await self._step("register pick", [(wh.RegisterPick, {"pick_no": context["pick_no"], "lines": part})

@@ -251,7 +251,7 @@ async def test_Z2_a_receipt_of_5000_serials_is_posted_in_parts_under_1_mb_and_th
                     for line_no, number in enumerate(serials, 1)),
     )
     # Compact JSON: 5,000 serial lines still fit one message (0.94 MB); the ledger's one answer would not (1.55 MB).
-    headers = command_headers(receipt.TYPE)
+    headers = command_headers(receipt.TYPE, source="/warehouse")  # facts are accepted from the warehouse only
     await kafka.send(WAREHOUSE_EVENTS, receipt.model_dump_json().encode(), headers, receipt.kafka_key().encode())
 
     parts = await kafka.wait_for(type=inv.LedgerEntriesPosted.TYPE, causation_id=dict(headers)["ce_id"].decode(),

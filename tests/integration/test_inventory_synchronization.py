@@ -151,6 +151,32 @@ async def test_S5_shipment_before_receipt_is_parked_then_applied_and_the_ledger_
     assert (await journey.availability())["inventory"] == "2"
 
 
+async def test_Z2_S5_each_part_of_a_shipment_is_applied_or_parked_on_its_own_and_a_redelivered_part_changes_nothing(
+    journey
+):
+    await journey.answer(await journey.receive("R-1", ("L1", 5)), inv.LedgerEntriesPosted)
+    lines = [wh.PostedLineFact(document_line_no=1, **journey.demand("SO-1"), variant="", bin_code="S-01", lot=lot,
+                               expiration=EXPIRES, quantity=q(1)) for lot in ["L1", "L1", "L1", "L2", "L2"]]
+    header = {"shipment_no": "SH-SO-1", "location_code": journey.location, "item_no": journey.item_no,
+              "posting_date": TODAY, "parts": 2}
+
+    # Part 1 (L1) finds its supply, part 2 (L2) does not yet: one posting each, named after its own ce_id.
+    first = await journey.fact(wh.ShipmentPosted(**header, part=1, lines=tuple(lines[:3])))
+    second = await journey.fact(wh.ShipmentPosted(**header, part=2, lines=tuple(lines[3:])))
+    [posted] = await journey.answer(first, inv.LedgerEntriesPosted)
+    [parked] = await journey.answer(second, inv.PostingParked)
+    assert (posted["posting_id"], len(posted["entries"]), parked["posting_id"]) == (first, 3, second)
+    assert [(s["lot"], q(s["missing_quantity"])) for s in parked["shortages"]] == [("L2", q(2))]
+
+    # The L2 receipt applies the parked part; part 2 delivered again (same ce_id) is not posted twice.
+    await journey.answer(await journey.receive("R-2", ("L2", 2)), inv.PostingApplied)
+    await journey.fact(wh.ShipmentPosted(**header, part=2, lines=tuple(lines[3:])), ce_id=second)
+    await journey.answer(await journey.receive("R-3", ("L3", 1)), inv.LedgerEntriesPosted)  # same key: after it
+    sales = [(e["lot_no"], e["quantity"]) for e in await journey.ledger() if e["entry_type"] == "sale"]
+    assert sorted(sales) == [("L1", "-1")] * 3 + [("L2", "-1")] * 2
+    assert await journey.get("/parked-postings", item_no=journey.item_no) == []
+
+
 async def test_S4_a_shipment_of_a_reclassified_lot_waits_for_the_adjustment_that_explains_it(journey):
     await journey.answer(await journey.receive("R-1", ("L1", 5)), inv.LedgerEntriesPosted)
 

@@ -14,6 +14,7 @@ from inventory.domain.demand import Demand
 from inventory.domain.keys import LocationKey, TrackingKey
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument, new_entry
 from inventory.domain.postings import Shortage
+from inventory.domain.reconciliation import ReconciliationDifference
 
 ITEM, WH = "MILK", "WH1"
 
@@ -125,3 +126,13 @@ def test_Z2_a_parked_posting_of_1200_serials_is_published_in_parts_each_explaini
     assert all(isinstance(fact, inv.PostingParked) for fact in parts)
     assert "SN-00500" in parts[0].message and "SN-00501" not in parts[0].message
     assert "SN-00501" in parts[1].message and parts[1].message.count("cannot be fully applied") == 500
+
+
+def test_Z2_a_reconciliation_with_600_differing_serials_is_published_in_two_parts_naming_the_request():
+    differences = tuple(ReconciliationDifference(serial(n), Decimal(1), Decimal(0), Decimal(0)) for n in range(1, 601))
+
+    parts = messages.facts(events.ReconciliationReported("REC-1", LocationKey(ITEM, WH), differences))
+
+    assert [(fact.request_id, fact.part, fact.parts, len(fact.differences)) for fact in parts] == [
+        ("REC-1", 1, 2, 500), ("REC-1", 2, 2, 100)]
+    assert [line.serial for fact in parts for line in fact.differences] == [serial(n).serial_no for n in range(1, 601)]

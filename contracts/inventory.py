@@ -381,8 +381,9 @@ class Difference(Part):
     difference: Quantity = Field(description="real_bins + adjustment_bin - ledger_inventory")
 
 
-class ReconciliationReported(StockFact):
-    """S7: the warehouse's bin totals of one item compared with the item ledger; empty `differences` = agreed."""
+class ReconciliationReported(InParts, StockFact):
+    """S7: the warehouse's bin totals of one item compared with the item ledger; empty `differences` = agreed.
+    In parts (Z2): the item is compared when all its parts have arrived."""
 
     TYPE = "inventory.reconciliation.reported.v1"
 

@@ -337,16 +337,6 @@ def _(event: events.TrackingUnblocked) -> inv.TrackingUnblocked:
     return inv.TrackingUnblocked(**_blocked(event.blocked))
 
 
-@fact.register
-def _(event: events.ReconciliationReported) -> inv.ReconciliationReported:
-    return inv.ReconciliationReported(
-        request_id=event.request_id,
-        item_no=event.location.item_no,
-        location_code=event.location.location_code,
-        differences=tuple(difference(found) for found in event.differences),
-    )
-
-
 # --- facts in parts (Z2) -------------------------------------------------------------------------
 @singledispatch
 def facts(event: object) -> list[Message]:
@@ -404,6 +394,21 @@ def _(event: events.PostingParked) -> list[Message]:
             parts=parts,
         )
         for part, parts, shortages in in_parts(event.shortages)
+    ]
+
+
+@facts.register
+def _(event: events.ReconciliationReported) -> list[Message]:
+    return [
+        inv.ReconciliationReported(
+            request_id=event.request_id,
+            item_no=event.location.item_no,
+            location_code=event.location.location_code,
+            differences=tuple(difference(found) for found in differences),
+            part=part,
+            parts=parts,
+        )
+        for part, parts, differences in in_parts(event.differences)
     ]
 
 

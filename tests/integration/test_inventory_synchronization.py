@@ -288,6 +288,7 @@ async def test_Z2_a_receipt_of_5000_serials_is_posted_in_parts_under_1_mb_and_th
     assert [entry["serial"] for fact in facts for entry in fact["entries"]] == serials
     assert {part.key for part in parts} == {f"{journey.item_no}|{journey.location}".encode()}
     assert max(len(part.value) for part in parts) < 1_000_000
-    # The relay is not wedged: the next command is answered.
+    # The relay is not wedged: the next command is answered, and the read API shows all the stock.
     created = await journey.reserved("SO-1", 3)
     assert q(created["quantity"]) == q(3)
+    assert await journey.available() == q(4997)

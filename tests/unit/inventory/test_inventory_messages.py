@@ -14,6 +14,7 @@ from inventory.domain.demand import Demand
 from inventory.domain.keys import LocationKey, TrackingKey
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument, new_entry
 from inventory.domain.postings import Shortage
+from inventory.domain.reconciliation import ReconciliationDifference
 
 ITEM, WH = "MILK", "WH1"
 
@@ -135,3 +136,13 @@ def test_Z2_adjustment_posting_lines_are_numbered_across_the_warehouse_facts_par
     posted = messages.post_warehouse_adjustment(second)
 
     assert [p.source.line_no for p in posted.lines] == [LINES_PER_PART + 1, LINES_PER_PART + 2]
+
+
+def test_Z2_a_reconciliation_with_600_differing_serials_is_published_in_two_parts_naming_the_request():
+    differences = tuple(ReconciliationDifference(serial(n), Decimal(1), Decimal(0), Decimal(0)) for n in range(1, 601))
+
+    parts = messages.facts(events.ReconciliationReported("REC-1", LocationKey(ITEM, WH), differences))
+
+    assert [(fact.request_id, fact.part, fact.parts, len(fact.differences)) for fact in parts] == [
+        ("REC-1", 1, 2, 500), ("REC-1", 2, 2, 100)]
+    assert [line.serial for fact in parts for line in fact.differences] == [serial(n).serial_no for n in range(1, 601)]

@@ -39,7 +39,8 @@ infra: $(RUNTIME)
 down: $(RUNTIME)
 	$(PY) -m localstack down
 
-## Benchmarks with their baselines (issue 6): prints a table, writes docs/benchmarks.md. ARGS="--lines 2000" to change.
+## Benchmarks with their same-run baselines (~10 min): prints a table, rewrites docs/benchmarks.md (keeps the previous
+## run beside it). ARGS="--serials 100,1000 --seconds 20" to change sizes; ARGS="--help" lists them.
 bench: $(TESTING)
 	$(PY) -m tests.benchmarks $(ARGS)
 

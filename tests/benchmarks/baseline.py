@@ -3,8 +3,8 @@
 It does what a service does for one message, minus the product: consume, one transaction with
 `writes` row writes (set-based, one statement), produce one message; offsets are committed per
 fetched batch once the broker acknowledged every message of it (nothing lost, redelivery possible,
-the same guarantee as the services). It is what a careful hand-written relay achieves. Same broker, same PostgreSQL, same
-machine, so the ratio is fair. It runs as its own process (like a service does), so its CPU is
+the same guarantee as the services). It is what a careful hand-written relay achieves. Same broker,
+same PostgreSQL, same machine, so the ratio is fair. It runs as its own process (like a service does), so its CPU is
 not shared with the load driver's event loop.
 """
 
@@ -152,7 +152,7 @@ class _Drain:
     async def stop(self) -> None:
         await self._consumer.stop()
 
-    async def until(self, expected: int, timeout: float = 600.0) -> None:
+    async def until(self, expected: int, timeout: float = 120.0) -> None:
         deadline = time.perf_counter() + timeout
         while len(self.seen) < expected and time.perf_counter() < deadline:
             batches = await self._consumer.getmany(timeout_ms=200)

@@ -47,9 +47,10 @@ def bench_layout(code: str) -> dict:
 class Driver:
     """Sends commands and waits for the facts they cause."""
 
-    def __init__(self, wire: Wire) -> None:
+    def __init__(self, wire: Wire, timeout: float = STEP_TIMEOUT) -> None:
         self.wire = wire
         self.commands = 0
+        self.timeout = timeout
 
     async def command(self, topic: str, model: type, data: dict[str, Any], answer: str, count: int = 1,
                       key: str | None = None) -> list[Fact]:
@@ -80,9 +81,10 @@ class Driver:
                 self.commands += 1
                 await send()
             try:
-                return await asyncio.wait_for(future, STEP_TIMEOUT)
+                return await asyncio.wait_for(future, self.timeout)
             except TimeoutError:
-                raise StepFailed(f"no {count} {answer} for {ce_id} within {STEP_TIMEOUT:.0f}s, got {len(found)}") from None
+                raise StepFailed(f"no {count} {answer} for {ce_id} within {self.timeout:.0f}s, "
+                                 f"got {len(found)}") from None
         finally:
             self.wire.forget(ce_id)
 
@@ -97,6 +99,7 @@ class PipelineResult:
 
     @property
     def lines_per_second(self) -> float:
+        """Lines of completed documents per second (a failed document counts for nothing)."""
         return self.lines / self.seconds
 
 
@@ -110,15 +113,24 @@ async def prepare(driver: Driver, location: str, items: list[str]) -> None:
                          wh.LocationConfigured.TYPE)
 
 
-async def wait_until_replicated(warehouse_url: str, inventory_url: str, location: str, items: list[str]) -> None:
+async def wait_until_replicated(warehouse_url: str, inventory_url: str, location: str, items: list[str],
+                                timeout: float = STEP_TIMEOUT) -> None:
+    """Each service knows what the other owns (items, the location); StepFailed after `timeout` seconds."""
     import httpx
 
-    async with httpx.AsyncClient() as client:
-        for item in items:
-            while (await client.get(f"{warehouse_url}/items/{item}/tracking")).status_code != 200:
+    async def replicated() -> None:  # polls the other processes' HTTP APIs: nothing to wait on in this one
+        async with httpx.AsyncClient() as client:
+            for item in items:
+                while (await client.get(f"{warehouse_url}/items/{item}/tracking")).status_code != 200:
+                    await asyncio.sleep(0.1)
+            locations = f"{inventory_url}/locations"
+            while location not in {r["location_code"] for r in (await client.get(locations)).json()}:
                 await asyncio.sleep(0.1)
-        while location not in {r["location_code"] for r in (await client.get(f"{inventory_url}/locations")).json()}:
-            await asyncio.sleep(0.1)
+
+    try:
+        await asyncio.wait_for(replicated(), timeout)
+    except TimeoutError:
+        raise StepFailed(f"items or location not replicated between the services within {timeout:.0f}s") from None
 
 
 class Pipeline:
@@ -135,22 +147,26 @@ class Pipeline:
         self.failures: list[str] = []
         self.documents_done = 0
 
-    async def run(self, documents: int, window: int) -> PipelineResult:
+    async def run(self, documents: int, window: int, seconds: float | None = None) -> PipelineResult:
+        """At most `documents` documents, `window` at a time; none is started after `seconds` (if given)."""
         started = time.perf_counter()
-        commands = self.driver.commands
+        commands, completed = self.driver.commands, 0
         queue = iter(range(documents))
 
         async def worker() -> None:
+            nonlocal completed
             for n in queue:
                 try:
                     await self.document(n)
+                    completed += 1
                 except (StepFailed, TimeoutError) as error:
                     self.failures.append(f"document {n}: {error!r}")
                 self.documents_done += 1
+                if seconds is not None and time.perf_counter() - started >= seconds:
+                    return
 
         await asyncio.gather(*(worker() for _ in range(min(window, documents))))
-        seconds = time.perf_counter() - started
-        return PipelineResult(documents * self.lines_per_document, documents, seconds,
+        return PipelineResult(completed * self.lines_per_document, completed, time.perf_counter() - started,
                               self.driver.commands - commands, self.failures)
 
     async def document(self, n: int) -> None:

@@ -8,6 +8,7 @@ warehouse first (a few items, plenty of lots), then every Reserve is a new deman
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 import uuid
@@ -39,8 +40,10 @@ async def _receive(driver: Driver, location: str, item: str, lots: int, quantity
     await driver.caused(posted[2]["ce_id"], inv.LedgerEntriesPosted.TYPE)
 
 
-async def offered_load(driver: Driver, location: str, items: list[str], rate: float, count: int) -> list[float]:
-    """Seconds from publish to decision for `count` Reserve commands offered at `rate` per second."""
+async def offered_load(driver: Driver, location: str, items: list[str], rate: float, count: int,
+                       timeout: float = 60.0) -> list[float]:
+    """Seconds from publish to decision for `count` Reserve commands offered at `rate` per second;
+    a decision not seen within `timeout` seconds counts as infinitely late (math.inf)."""
     rng = random.Random(11)
     run = uuid.uuid4().hex[:6]
     latencies: list[float] = []
@@ -62,7 +65,9 @@ async def offered_load(driver: Driver, location: str, items: list[str], rate: fl
             "source_type": "sales_order", "source_no": f"SO-{run}-{i}", "source_line_no": 1, "item_no": item,
             "location_code": location, "quantity": "1"}, key=f"{item}|{location}", ce_id=ce_id)
         try:
-            latencies.append(await asyncio.wait_for(decided, 60) - sent)
+            latencies.append(await asyncio.wait_for(decided, timeout) - sent)
+        except TimeoutError:
+            latencies.append(math.inf)
         finally:
             wire.forget(ce_id)
 

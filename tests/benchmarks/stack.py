@@ -77,13 +77,14 @@ class BenchStack:
                 await conn.close()
         return total
 
-    async def settled_row_writes(self) -> int:
-        """pg_stat_database is flushed by each backend at most once a second: wait until it stops moving."""
-        previous = -1
+    async def settled_row_writes(self, timeout: float = 30.0) -> int:
+        """pg_stat_database is flushed by each backend at most once a second: wait until it stops moving
+        (at most `timeout` seconds; then the last count)."""
+        previous, deadline = -1, asyncio.get_running_loop().time() + timeout
         while True:
             await asyncio.sleep(1.2)
             now = await self.row_writes()
-            if now == previous:
+            if now == previous or asyncio.get_running_loop().time() > deadline:
                 return now
             previous = now
 

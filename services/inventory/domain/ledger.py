@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from .demand import Demand
 from .errors import CannotBeFullyAppliedError, InvalidQuantityError
-from .keys import TrackingKey
+from .keys import LocationKey, TrackingKey
 from .quantities import ZERO, total
 
 
@@ -77,6 +77,52 @@ class ItemLedgerEntry:
     def reduced_by(self, quantity: Decimal) -> "ItemLedgerEntry":
         remaining = self.remaining_quantity - quantity
         return replace(self, remaining_quantity=remaining, open=remaining > ZERO)
+
+
+class LedgerIndex:
+    """The entries one message loaded or wrote, by entry number, with their numbers per stock key, per serial
+    and per lot at an item/variant/location: applying, reserving and resettling read the entries of one key,
+    never the whole loaded ledger (Z1)."""
+
+    def __init__(self, entries: Iterable[ItemLedgerEntry] = ()) -> None:
+        self._by_no: dict[int, ItemLedgerEntry] = {}
+        self._by_key: dict[TrackingKey, list[int]] = {}
+        self._by_location: dict[LocationKey, list[int]] = {}
+        self._by_serial: dict[tuple[LocationKey, str], list[int]] = {}
+        self._by_lot: dict[tuple[LocationKey, str], list[int]] = {}
+        for entry in entries:
+            self.store(entry)
+
+    def __getitem__(self, entry_no: int) -> ItemLedgerEntry:
+        return self._by_no[entry_no]
+
+    def get(self, entry_no: int) -> ItemLedgerEntry | None:
+        return self._by_no.get(entry_no)
+
+    def store(self, entry: ItemLedgerEntry) -> None:
+        """Add a new entry or replace an entry by its number (its key never changes)."""
+        if entry.entry_no not in self._by_no:
+            location = entry.key.location_key
+            self._by_key.setdefault(entry.key, []).append(entry.entry_no)
+            self._by_location.setdefault(location, []).append(entry.entry_no)
+            self._by_serial.setdefault((location, entry.key.serial_no), []).append(entry.entry_no)
+            self._by_lot.setdefault((location, entry.key.lot_no), []).append(entry.entry_no)
+        self._by_no[entry.entry_no] = entry
+
+    def of_key(self, key: TrackingKey) -> list[ItemLedgerEntry]:
+        return self._entries(self._by_key.get(key, ()))
+
+    def at(self, location: LocationKey, serial_no: str = "", lot_no: str = "") -> list[ItemLedgerEntry]:
+        """The entries at the item/variant/location, only those of the serial and/or lot when given."""
+        if serial_no:
+            nos = self._by_serial.get((location, serial_no), [])
+            return [entry for entry in self._entries(nos) if not lot_no or entry.key.lot_no == lot_no]
+        if lot_no:
+            return self._entries(self._by_lot.get((location, lot_no), ()))
+        return self._entries(self._by_location.get(location, ()))
+
+    def _entries(self, entry_nos: Iterable[int]) -> list[ItemLedgerEntry]:
+        return [self._by_no[no] for no in entry_nos]
 
 
 @dataclass(frozen=True)

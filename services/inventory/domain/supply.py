@@ -7,16 +7,25 @@ at once which promises lost their supply, and lets a nonspecific promise be re-p
 binding) without touching what the demand asked for.
 """
 
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Generator, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from .demand import Demand, Reservation
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
-from .ledger import ItemLedgerEntry
+from .ledger import ItemLedgerEntry, LedgerIndex
 from .quantities import ZERO
 from .totals import TotalsChanges
+
+Identity = tuple[Demand, int, TrackingNumbers]
+Group = tuple[Demand, LocationKey, TrackingNumbers]
+"""A demand's reservations at one item/variant/location naming the same serial/lot (or none)."""
+_Slot = TypeVar("_Slot", bound=Hashable)
+_Index = defaultdict[_Slot, dict[Identity, None]]
+"""Reservation identities per demand, entry or key, in the order the rows appeared."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ def portions(rows: Iterable[Reservation], quantity: Decimal) -> list[tuple[Reser
         if portion > ZERO:
             split.append((row, portion))
             left -= portion
+        if left <= ZERO:
+            break  # `rows` may be read lazily: those after the last portion are not needed
     return split
 
 
@@ -47,7 +58,7 @@ class SupplyBook:
 
     def __init__(
         self,
-        entries: MutableMapping[int, ItemLedgerEntry],
+        entries: LedgerIndex,
         reservations: Iterable[Reservation],
         totals: TotalsChanges,
         blocked: Iterable[BlockedTracking] = (),
@@ -56,9 +67,16 @@ class SupplyBook:
         self._blocked = tuple(blocked)
         self._rows = {row.identity: row for row in reservations}
         self._stored = dict(self._rows)
+        self._touched: dict[Identity, None] = {}
         self._reserved_on: defaultdict[int, Decimal] = defaultdict(Decimal)
+        self._reserved_by: defaultdict[tuple[Demand, LocationKey], Decimal] = defaultdict(Decimal)
+        self._by_demand: _Index[Demand] = defaultdict(dict)
+        self._by_entry: _Index[int] = defaultdict(dict)
+        self._by_key: _Index[TrackingKey] = defaultdict(dict)
+        self._by_named: _Index[Group] = defaultdict(dict)
+        self._heaps: dict[Group, list[tuple[int, Identity]]] = {}
         for row in self._rows.values():
-            self._reserved_on[row.entry_no] += row.quantity
+            self._count(row, row.quantity)
         self._totals = totals
         self.moves: dict[Move, Decimal] = {}
 
@@ -68,12 +86,8 @@ class SupplyBook:
         return sorted(
             (
                 entry
-                for entry in self._entries.values()
-                if entry.open
-                and entry.is_inbound
-                and entry.key.location_key == location
-                and named.matches(entry.key)
-                and not self.is_blocked(entry.key)
+                for entry in self._entries.at(location, named.serial_no, named.lot_no)
+                if entry.open and entry.is_inbound and not self.is_blocked(entry.key)
             ),
             key=lambda entry: entry.entry_no,
         )
@@ -99,23 +113,61 @@ class SupplyBook:
         demand: Demand | None = None,
         location: LocationKey | None = None,
         entry_nos: Iterable[int] | None = None,
+        key: TrackingKey | None = None,
     ) -> list[Reservation]:
+        """The rows that match every criterion given, by entry, demand and named numbers. Z1: read from the
+        index of the narrowest criterion given, so a demand, an entry or a key costs its own rows only."""
         wanted_entries = None if entry_nos is None else set(entry_nos)
         return sorted(
             (
                 row
-                for row in self._rows.values()
+                for row in self._candidates(demand, wanted_entries, key)
                 if (demand is None or row.demand == demand)
                 and (location is None or row.key.location_key == location)
                 and (wanted_entries is None or row.entry_no in wanted_entries)
+                and (key is None or row.key == key)
             ),
             key=lambda row: (row.entry_no, row.demand, row.named),
         )
 
+    def _candidates(self, demand: Demand | None, entry_nos: set[int] | None,
+                    key: TrackingKey | None) -> Iterable[Reservation]:
+        if entry_nos is not None:
+            return [self._rows[i] for entry_no in entry_nos for i in self._by_entry.get(entry_no, ())]
+        if key is not None:
+            return [self._rows[identity] for identity in self._by_key.get(key, ())]
+        if demand is not None:
+            return [self._rows[identity] for identity in self._by_demand.get(demand, ())]
+        return self._rows.values()
+
+    def first_rows(self, demand: Demand, location: LocationKey, named: TrackingNumbers) -> Generator[Reservation]:
+        """The demand's rows at the location naming exactly `named`, by entry, each once, read lazily: rows
+        added meanwhile are included in their place. Z1: a heap is kept per group, so reading the first few
+        rows costs their number, not the group's. Close the iterator (`contextlib.closing`) when done."""
+        group = (demand, location, named)
+        if group not in self._heaps:
+            self._heaps[group] = [(self._rows[i].entry_no, i) for i in self._by_named.get(group, ())]
+            heapq.heapify(self._heaps[group])
+        heap, read, seen = self._heaps[group], [], set()
+        try:
+            while heap:
+                item = heapq.heappop(heap)
+                if item[1] in self._rows and item[1] not in seen:
+                    seen.add(item[1])
+                    read.append(item)
+                    yield self._rows[item[1]]
+        finally:
+            for item in read:
+                heapq.heappush(heap, item)
+
+    def reserved_for(self, demand: Demand, location: LocationKey) -> Decimal:
+        """What the demand has reserved at the location, all rows together."""
+        return self._reserved_by[demand, location]
+
     def changed_rows(self) -> tuple[Reservation, ...]:
         """The new state of every row this message touched; quantity zero means delete it."""
         changed = []
-        for identity in self._stored.keys() | self._rows.keys():
+        for identity in self._touched:
             before, after = self._stored.get(identity), self._rows.get(identity)
             if after is not None and after != before:
                 changed.append(after)
@@ -209,8 +261,9 @@ class SupplyBook:
         if not targets:
             return
         target_nos = {entry.entry_no for entry in targets}
+        preferred = {entry.entry_no for entry in prefer}
         elsewhere = [e for e in self.open_entries(targets[0].key.location_key) if e.entry_no not in target_nos]
-        destinations = [*prefer, *(entry for entry in elsewhere if entry not in prefer)]
+        destinations = [*prefer, *(entry for entry in elsewhere if entry.entry_no not in preferred)]
         left = quantity
         for row in self.rows(entry_nos=target_nos):
             if left > ZERO and not row.is_specific and row.demand != beneficiary:
@@ -233,5 +286,26 @@ class SupplyBook:
             self._rows.pop(after.identity, None)
         else:
             self._rows[after.identity] = after
-        self._reserved_on[after.entry_no] += after.quantity - (before.quantity if before else ZERO)
+        self._touched[after.identity] = None
+        self._count(after, after.quantity - (before.quantity if before else ZERO))
         self._totals.reservation_changed(before, after if after.quantity else None)
+
+    def _count(self, row: Reservation, change: Decimal) -> None:
+        """Keep the sums and the indexes of rows by demand, entry and key in step with `_rows`."""
+        self._reserved_on[row.entry_no] += change
+        self._reserved_by[row.demand, row.key.location_key] += change
+        present = row.identity in self._rows
+        group = (row.demand, row.key.location_key, row.named)
+        if present and row.identity not in self._by_named.get(group, ()) and group in self._heaps:
+            heapq.heappush(self._heaps[group], (row.entry_no, row.identity))
+        _index(self._by_named, group, row.identity, present)
+        _index(self._by_demand, row.demand, row.identity, present)
+        _index(self._by_entry, row.entry_no, row.identity, present)
+        _index(self._by_key, row.key, row.identity, present)
+
+
+def _index(index: _Index[_Slot], slot: _Slot, identity: Identity, present: bool) -> None:
+    if present:
+        index[slot][identity] = None
+    else:
+        index[slot].pop(identity, None)

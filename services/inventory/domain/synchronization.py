@@ -8,13 +8,14 @@ S6 (exactly once) belongs to the persistence layer's inbox; everything here is d
 a redelivered message that slipped past it would decide exactly the same.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import replace
 from decimal import Decimal
 
 from .availability import AdjustmentBinChange, AllocationChange, StockTotals
 from .commands import RegisteredPick
-from .demand import Demand
+from .demand import Demand, Reservation
 from .errors import CannotBeFullyAppliedError, require_positive
 from .events import (
     LedgerEntriesPosted,
@@ -24,11 +25,11 @@ from .events import (
     ReservationConflict,
     ReservationsSynchronized,
 )
-from .keys import TrackingKey
+from .keys import LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import ParkedPosting, PostedLine, Posting, Shortage
 from .quantities import ZERO, total
-from .supply import portions
+from .supply import SupplyBook, portions
 from .workspace import StockChanges, StockState, Workspace
 
 
@@ -102,7 +103,8 @@ def _apply(workspace: Workspace, posting: Posting) -> None:
 def _post_line(
     workspace: Workspace, posting_id: str, line: PostedLine
 ) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
-    reserved = [row.entry_no for row in workspace.supply.rows(demand=line.demand)] if line.demand else []
+    # Only entries of the line's own key can be applied to it (I2): only the demand's rows on that key count.
+    reserved = [row.entry_no for row in workspace.supply.rows(demand=line.demand, key=line.key)] if line.demand else []
     entry, applications = workspace.post_line(line, reserved)
     if line.entry_type.is_adjustment:
         # W10: posting the calculated adjustment empties the adjustment bin by what it posts.
@@ -121,17 +123,13 @@ def _synchronize_reservations(
     the promises on the shipped entries first, then on the shipped serial/lot, then the rest.
     The picked stock also leaves the outbound bin."""
     location, shipped = line.key.location_key, -line.quantity
-    rows = sorted(
-        workspace.supply.rows(demand=demand, location=location),
-        key=lambda row: (row.entry_no not in applied, row.key != line.key, row.entry_no),
-    )
-    consumed = portions(rows, shipped)
+    consumed = portions(_consumption_order(workspace, demand, line.key, applied), shipped)
     for row, quantity in consumed:
         workspace.supply.take(row, quantity)
     waiting = workspace.totals.after_for_demand(demand, line.key).in_outbound_bins
     if waiting > ZERO:
         workspace.totals.allocation_changed(AllocationChange(demand, line.key, in_outbound_bins=-min(shipped, waiting)))
-    still_reserved = total(row.quantity for row in workspace.supply.rows(demand=demand, location=location))
+    still_reserved = workspace.supply.reserved_for(demand, location)
     workspace.record(
         ReservationsSynchronized(
             demand,
@@ -142,6 +140,23 @@ def _synchronize_reservations(
             still_reserved,
             line.source.document_no,
         )
+    )
+
+
+def _consumption_order(
+    workspace: Workspace, demand: Demand, key: TrackingKey, applied: set[int]
+) -> Iterator[Reservation]:
+    """The demand's rows at the key's location in the order S5 consumes them: on the shipped entries, then on
+    the shipped serial/lot, then the rest by entry. Read lazily (Z1): a shipped unit whose own reservation
+    covers it never reads the demand's other reservations."""
+    supply, location = workspace.supply, key.location_key
+    mine = (row for row in supply.rows(entry_nos=applied) if row.demand == demand and row.key.location_key == location)
+    yield from sorted(mine, key=lambda row: (row.key != key, row.entry_no))
+    yield from (row for row in supply.rows(demand=demand, key=key) if row.entry_no not in applied)
+    yield from (
+        row
+        for row in supply.rows(demand=demand, location=location)
+        if row.entry_no not in applied and row.key != key
     )
 
 
@@ -201,25 +216,39 @@ def _follow_picked_lot(workspace: Workspace, demand: Demand, picked: TrackingKey
     what waits in the ship bin. Room on the picked lot comes from its free quantity, then from
     nonspecific reservations of other demand, which take over the lot just freed (a swap)."""
     supply = workspace.supply
-    rows = supply.rows(demand=demand, location=picked.location_key)
     waiting = workspace.totals.after_for_demand(demand, picked).in_outbound_bins
-    to_move = waiting - total(row.quantity for row in rows if row.key == picked)
-    movable = sorted(
-        (row for row in rows if row.key != picked and row.named.matches(picked)),
-        key=lambda row: (not row.is_specific, row.entry_no),
-    )
+    to_move = waiting - total(row.quantity for row in supply.rows(demand=demand, key=picked))
+    if to_move <= ZERO:
+        return  # Z1: the picked unit is already reserved for the demand; its other rows need not be read
     targets = [entry for entry in supply.open_entries(picked.location_key, picked.numbers) if entry.key == picked]
-    for row in movable:
-        quantity = min(row.quantity, to_move)
-        if quantity <= ZERO:
-            return
-        freed = supply.entry(row.entry_no)
-        supply.take(row, quantity)
-        placed = supply.reserve_on(demand, row.named, quantity, targets, "swapped_for_picked_lot", prefer=[freed])
-        if placed < quantity:
-            supply.add(demand, freed, row.named, quantity - placed)
-        supply.note_move(row, picked, placed, "late_binding")
-        to_move -= placed
+    with closing(_movable(supply, demand, picked)) as movable:
+        for row in movable:
+            quantity = min(row.quantity, to_move)
+            if quantity <= ZERO:
+                return
+            freed = supply.entry(row.entry_no)
+            supply.take(row, quantity)
+            placed = supply.reserve_on(demand, row.named, quantity, targets, "swapped_for_picked_lot", prefer=[freed])
+            if placed < quantity:
+                supply.add(demand, freed, row.named, quantity - placed)
+            supply.note_move(row, picked, placed, "late_binding")
+            to_move -= placed
+
+
+def _movable(supply: SupplyBook, demand: Demand, picked: TrackingKey) -> Generator[Reservation]:
+    """The demand's rows late binding may move onto `picked`, in its order: specific ones whose named numbers
+    cover the picked key, then nonspecific ones, each by entry; rows already on the key are not moved."""
+    location, serial_no, lot_no = picked.location_key, picked.serial_no, picked.lot_no
+    named = {TrackingNumbers(serial_no, lot_no), TrackingNumbers(serial_no), TrackingNumbers(lot_no=lot_no)}
+    specific = [row for numbers in named - {TrackingNumbers()} for row in _all(demand, location, numbers, supply)]
+    yield from sorted((row for row in specific if row.key != picked), key=lambda row: (row.entry_no, row.named))
+    with closing(supply.first_rows(demand, location, TrackingNumbers())) as nonspecific:
+        yield from (row for row in nonspecific if row.key != picked)
+
+
+def _all(demand: Demand, location: LocationKey, named: TrackingNumbers, supply: SupplyBook) -> list[Reservation]:
+    with closing(supply.first_rows(demand, location, named)) as rows:
+        return list(rows)
 
 
 def _report_conflicts(workspace: Workspace, demand: Demand, key: TrackingKey, before: StockTotals) -> None:
@@ -227,9 +256,11 @@ def _report_conflicts(workspace: Workspace, demand: Demand, key: TrackingKey, be
     specifically, the warehouse took a promised unit (a race past W6). Both facts are kept; the
     conflict is published for a person to resolve."""
     caused = max(ZERO, -workspace.totals.after(key).available_to_reserve) - max(ZERO, -before.available_to_reserve)
+    if caused <= ZERO:
+        return
     holders: dict[Demand, Decimal] = {}
-    for row in workspace.supply.rows(location=key.location_key):
-        if row.is_specific and row.key == key and row.demand != demand:
+    for row in workspace.supply.rows(key=key):
+        if row.is_specific and row.demand != demand:
             holders[row.demand] = holders.get(row.demand, ZERO) + row.quantity
     for holder, reserved in holders.items():
         quantity = min(reserved, caused)

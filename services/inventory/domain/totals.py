@@ -22,6 +22,12 @@ class TotalsChanges:
         self._stored_for_demand = {(row.demand, row.key): row for row in demand_totals}
         self._changes: dict[StockKey, StockTotals] = {}
         self._demand_changes: dict[tuple[Demand, StockKey], DemandTotals] = {}
+        # Z1: the demands changed at each key and the serial/lot keys of each location, so that a delta or a
+        # location's rows are read without a scan of everything this message changed or loaded.
+        self._demands_at: dict[StockKey, dict[Demand, None]] = {}
+        self._tracking_keys_at: dict[LocationKey, dict[TrackingKey, None]] = {}
+        for key in self._stored:
+            self._note_tracking_key(key)
 
     # --- recording changes -----------------------------------------------------------------------
     def entry_changed(self, before: ItemLedgerEntry | None, after: ItemLedgerEntry) -> None:
@@ -50,8 +56,14 @@ class TotalsChanges:
     def _add(self, key: TrackingKey, demand: Demand | None, at_tracking_level: bool, **figures: Decimal) -> None:
         for level in (key.location_key, key) if at_tracking_level else (key.location_key,):
             _accumulate(self._changes, level, StockTotals(level, **figures))
+            self._note_tracking_key(level)
             if demand is not None:
                 _accumulate(self._demand_changes, (demand, level), DemandTotals(demand, level, **figures))
+                self._demands_at.setdefault(level, {})[demand] = None
+
+    def _note_tracking_key(self, key: StockKey) -> None:
+        if isinstance(key, TrackingKey):
+            self._tracking_keys_at.setdefault(key.location_key, {})[key] = None
 
     # --- reading the result ----------------------------------------------------------------------
     def stored(self, key: StockKey) -> StockTotals:
@@ -62,11 +74,7 @@ class TotalsChanges:
 
     def tracking_keys(self, location: LocationKey) -> set[TrackingKey]:
         """The serial/lot rows known at the location, stored or touched by this message."""
-        return {
-            key
-            for key in (*self._stored, *self._changes)
-            if isinstance(key, TrackingKey) and key.location_key == location
-        }
+        return set(self._tracking_keys_at.get(location, ()))
 
     def after(self, key: StockKey) -> StockTotals:
         return self.stored(key) + self._delta(key)
@@ -85,10 +93,9 @@ class TotalsChanges:
 
     def _delta(self, key: StockKey) -> StockTotals:
         overlap = ZERO
-        for (demand, level), change in self._demand_changes.items():
-            if level == key:
-                before = self.stored_for_demand(demand, key)
-                overlap += (before + change).counted_once - before.counted_once
+        for demand in self._demands_at.get(key, ()):
+            before = self.stored_for_demand(demand, key)
+            overlap += (before + self._demand_changes[demand, key]).counted_once - before.counted_once
         return self._changes.get(key, StockTotals(key)) + StockTotals(key, reserved_and_allocated_same_demand=overlap)
 
 

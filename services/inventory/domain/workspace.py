@@ -16,7 +16,7 @@ from .errors import UnknownItemError, UnknownLocationError
 from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
 from .items import Item
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
-from .ledger import Application, ItemLedgerEntry, apply_outbound, new_entry
+from .ledger import Application, ItemLedgerEntry, LedgerIndex, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
 from .supply import SupplyBook
@@ -76,13 +76,14 @@ class Workspace:
         self._items = {item.item_no: item for item in state.items}
         self._locations = state.locations
         self._blocked = state.blocked
-        self._entries = {entry.entry_no: entry for entry in state.open_entries}
-        self._new_entry_nos: list[int] = []
+        self._entries = LedgerIndex(state.open_entries)
+        self._new_entry_nos: dict[int, None] = {}  # in posting order; a dict, so membership is no scan (Z1)
         self._updated_entry_nos: set[int] = set()
         self._applications: list[Application] = []
         self._next_entry_no = state.next_entry_no
         self._tracking = {(row.demand, row.key): row for row in state.demand_tracking}
         self._stored_tracking = dict(self._tracking)
+        self._touched_tracking: dict[tuple[Demand, TrackingKey], None] = {}
         self._events: list[object] = []
         self._parked: list[ParkedPosting] = []
         self._unparked: list[str] = []
@@ -108,7 +109,7 @@ class Workspace:
 
     # --- ledger ----------------------------------------------------------------------------------
     def open_quantity(self, key: TrackingKey) -> Decimal:
-        return total(entry.open_quantity for entry in self._entries.values() if entry.key == key)
+        return total(entry.open_quantity for entry in self._entries.of_key(key))
 
     def post_line(
         self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()
@@ -124,11 +125,11 @@ class Workspace:
             line.demand,
         )
         self._next_entry_no += 1
-        self._new_entry_nos.append(entry.entry_no)
+        self._new_entry_nos[entry.entry_no] = None
         if entry.is_inbound:
             self._store(entry)
             return entry, ()
-        applied = apply_outbound(entry, self._entries.values(), frozenset(reserved_entry_nos))
+        applied = apply_outbound(entry, self._entries.of_key(line.key), frozenset(reserved_entry_nos))
         for changed in (applied.outbound, *applied.inbound):
             self._store(changed)
         self._applications.extend(applied.applications)
@@ -136,7 +137,7 @@ class Workspace:
 
     def _store(self, entry: ItemLedgerEntry) -> None:
         self.totals.entry_changed(self._entries.get(entry.entry_no), entry)
-        self._entries[entry.entry_no] = entry
+        self._entries.store(entry)
         if entry.entry_no not in self._new_entry_nos:
             self._updated_entry_nos.add(entry.entry_no)
 
@@ -149,6 +150,7 @@ class Workspace:
 
     def set_demand_tracking(self, row: DemandTracking) -> None:
         self._tracking[row.demand, row.key] = row
+        self._touched_tracking[row.demand, row.key] = None
 
     # --- reservations ----------------------------------------------------------------------------
     def cancel(self, cancellations: Iterable[tuple[Reservation, Decimal]], reason: str) -> None:
@@ -178,7 +180,7 @@ class Workspace:
             updated_entries=tuple(self._entries[no] for no in sorted(self._updated_entry_nos)),
             applications=tuple(self._applications),
             reservations=self.supply.changed_rows(),
-            demand_tracking=tuple(row for key, row in self._tracking.items() if self._stored_tracking.get(key) != row),
+            demand_tracking=self._changed_tracking(),
             totals=self.totals.deltas(),
             demand_totals=self.totals.demand_deltas(),
             parked=tuple(self._parked),
@@ -186,6 +188,11 @@ class Workspace:
             events=(*self._events, *self._moves(), *self._demand_reservations()),
             next_entry_no=self._next_entry_no,
         )
+
+    def _changed_tracking(self) -> tuple[DemandTracking, ...]:
+        """The demand tracking rows this message changed (Z1: only the touched rows are compared)."""
+        changed = (self._tracking[key] for key in self._touched_tracking)
+        return tuple(row for row in changed if self._stored_tracking.get((row.demand, row.key)) != row)
 
     def _moves(self) -> list[ReservationChanged]:
         return [

@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from warehouse.domain.documents import Activity, ActivityLine
+from warehouse.domain.documents import Activity, ActivityLine, LineChanges
 from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import RegisteredLine
 from warehouse.domain.location import Bin
@@ -36,15 +36,15 @@ def register_placements(
     be a storage bin that accepts stock (W7). `take_bin` checks the take side, which differs per activity."""
     location = state.location
     book = EntryBook(location.bin_content(state.content), activity.type, activity.no)
+    lines = LineChanges(activity)
     registered = []
     for h in handled:
-        activity = activity.handled(h.line_no, h.quantity)
-        line = activity.line(h.line_no)
+        line = lines.handled(h.line_no, h.quantity)
         take_bin(line.take_bin)
         place_bin = location.storage_place_bin(_place_bin_of(activity, line, h)).code
         take = StockKey(location.code, line.take_bin, line.item_no, line.variant, line.tracking)
         registered.append(record(book, line, h.quantity, take, place_bin))
-    return activity, book.entries, tuple(registered)
+    return activity.with_lines(lines.changed.values()), book.entries, tuple(registered)
 
 
 def _place_bin_of(activity: Activity, line: ActivityLine, handling: PlaceHandling) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from tests.support.ids import unique
-from tests.support.warehouse import LATER, SOON, YESTERDAY, Warehouse, lot
+from tests.support.warehouse import LATER, MUCH_LATER, SOON, YESTERDAY, Warehouse, lot
 
 D = Decimal
 
@@ -118,6 +118,22 @@ async def test_W6_swapped_lot_reserved_specifically_for_other_demand_is_refused(
 
     assert taken(created) == [("P-01", "L1", D(2))]
     assert refusal["reason_code"] == "reserved_for_other_demand"
+
+
+async def test_W6_lots_swapped_across_lines_in_one_registration_are_accepted(warehouse: Warehouse):
+    milk, loc = await lot_item(warehouse)
+    await warehouse.stock_up(loc, milk, [lot("L1", 4, SOON), lot("L2", 4, LATER), lot("L3", 4, MUCH_LATER)])
+    created = await warehouse.pick(await warehouse.shipment(loc, milk, 8))
+    assert taken(created) == [("P-01", "L1", D(4)), ("P-01", "L2", D(4))]
+
+    # Line 1 takes L3, which frees L1 for line 2: judged as a whole, as two commands would be.
+    [registered] = await warehouse.run(wh.RegisterPick, {"pick_no": created["pick_no"], "lines": [
+        {"line_no": 1, "quantity": "4", "lot": "L3"}, {"line_no": 2, "quantity": "4", "lot": "L1"}]},
+        wh.PickRegistered)
+
+    assert sorted((line["lot"], line["proposed_lot"]) for line in registered["lines"]) == [("L1", "L2"), ("L3", "L1")]
+    assert await warehouse.content(loc) == {("P-01", "", "L2"): D(4), ("S-01", "", "L1"): D(4),
+                                            ("S-01", "", "L3"): D(4)}
 
 
 async def test_W11_partial_pick_leaves_the_rest_open_and_W4_ships_only_what_was_picked(warehouse: Warehouse):

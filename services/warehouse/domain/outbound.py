@@ -1,6 +1,6 @@
 """Outbound flow (W4): pick stock for a shipment into the ship bin, then post the shipment."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -98,19 +98,25 @@ def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHand
 
     Decision: every registered serial/lot is checked again for blocks (T4) and strict expiry (T5): the
     stock is on its way to a customer. Only a swapped serial/lot is checked for being free in the take
-    bin and not specifically reserved for other demand, because the proposal already was.
+    bin and not specifically reserved for other demand, because the proposal already was. The
+    registration is judged as a whole: what its lines release of their proposals is free for its other
+    lines, so lots swapped across lines are accepted in one command as they are in two.
     """
     _check_serves(pick, shipment)
     location = state.location
     book = EntryBook(location.bin_content(state.content), DocumentType.PICK, pick.no)
     pick_lines, picked = LineChanges(pick), _PickedIntoShipBin(shipment)
+    takes = [_taken(state, pick.line(h.line_no), h) for h in handled]
+    released = _by_key((_proposed(state, pick.line(h.line_no)), h.quantity) for h in handled)
+    taken = _by_key((take, h.quantity) for take, h in zip(takes, handled, strict=True))
     registered = []
-    for h in handled:
+    for h, take in zip(handled, takes, strict=True):
         line = pick_lines.handled(h.line_no, h.quantity)
         item = item_tracking(state.items, line.item_no)
         location.take_bin(line.take_bin)
-        take = _taken(state, line, h)
         _check_taken(state, item, line, take, h.quantity)
+        if take.tracking != line.tracking:
+            check_picked_tracking(state, item, line.demand, take, taken[take], released.get(take, ZERO))
         registered.append(record(book, line, h.quantity, take, location.place_bin(line.place_bin or "").code))
         picked.add(line, take.tracking, h.quantity)
     pick, shipment = pick.with_lines(pick_lines.changed.values()), picked.shipment()
@@ -118,8 +124,19 @@ def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHand
     return PickOutcome(shipment=shipment, pick=pick, entries=book.entries, events=(event,))
 
 
+def _proposed(state: PickingState, line: ActivityLine) -> StockKey:
+    return StockKey(state.location.code, line.take_bin, line.item_no, line.variant, line.tracking)
+
+
+def _by_key(quantities: Iterable[tuple[StockKey, Decimal]]) -> dict[StockKey, Decimal]:
+    totals: dict[StockKey, Decimal] = {}
+    for key, quantity in quantities:
+        totals[key] = totals.get(key, ZERO) + quantity
+    return totals
+
+
 def _taken(state: PickingState, line: ActivityLine, handling: PickHandling) -> StockKey:
-    proposed = StockKey(state.location.code, line.take_bin, line.item_no, line.variant, line.tracking)
+    proposed = _proposed(state, line)
     if handling.serial is None and handling.lot is None:
         return proposed
     scanned = Tracking(_or(handling.serial, line.tracking.serial), _or(handling.lot, line.tracking.lot))
@@ -135,8 +152,6 @@ def _check_taken(state: PickingState, item: ItemTracking, line: ActivityLine, ta
     item.check_line(take.tracking, quantity, line.variant)
     state.blocked.check(item.item_no, take.tracking)
     item.check_not_expired(take.tracking, state.today, line.variant)
-    if take.tracking != line.tracking:
-        check_picked_tracking(state, item, line.demand, take, quantity)
 
 
 class _PickedIntoShipBin:

@@ -244,10 +244,12 @@ def propose_pick(demand: SourceLine, item: ItemTracking, variant: str, quantity:
 
 
 def check_picked_tracking(state: PickingState, item: ItemTracking, demand: SourceLine, take: StockKey,
-                          quantity: Decimal) -> None:
+                          quantity: Decimal, released: Decimal = ZERO) -> None:
     """W6: a picker may take another serial/lot than proposed if it is free in the take bin and not
-    specifically reserved for other demand (counted like a proposal: over free pickable stock)."""
-    free = sum((state.free(r) for r in state.rows_of(take.item_no, take.variant) if r.key == take), ZERO)
+    specifically reserved for other demand (counted like a proposal: over free pickable stock).
+    `quantity` is all the registration takes of it; `released` what the registration's lines release of
+    their own proposals of it, free for the registration."""
+    free = sum((state.free(r) for r in state.rows_of(take.item_no, take.variant) if r.key == take), released)
     if quantity > free:
         raise InsufficientBinContentError(
             f"Bin {take.bin_code} has {free} of {take.describe()} free to pick, not {quantity}: scan the "
@@ -255,7 +257,7 @@ def check_picked_tracking(state: PickingState, item: ItemTracking, demand: Sourc
         )
     supply = [(row.key.tracking, state.free(row)) for row in _candidates(state, item, take.variant)]
     for limit in _specific_limits(state, demand, item.item_no, take.variant, supply):
-        if limit.applies_to(take.tracking) and quantity > limit.remaining:
+        if limit.applies_to(take.tracking) and quantity - released > limit.remaining:
             raise ReservedForOtherDemandError(
                 f"The stock of {describe_item(take.item_no, take.variant)} ({take.tracking.describe()}) is "
                 "reserved for another order: put it back and take the proposed serial/lot instead."

@@ -96,6 +96,26 @@ def test_W6_register_pick_with_swapped_lot():
     assert ("A2", "MILK", "", "L3") not in quantities(after)
 
 
+def test_W6_lots_swapped_across_lines_are_judged_together_in_one_registration():
+    lots = [row("A1", "MILK", 4, lot=name, expiration=date(2025, month, 1)) for name, month in
+            (("L1", 7), ("L2", 8), ("L3", 9))]
+    created = create_pick(shipment(quantity=8), "PK1", picking(lots))
+    assert [(x.tracking.lot, x.quantity) for x in created.pick.lines] == [("L1", D(4)), ("L2", D(4))]
+    on_this_pick = {r.key: r.quantity for r in lots[:2]}
+
+    # Line 1 takes L3 instead of L1, and so frees L1 for line 2, which takes it instead of L2.
+    swapped = [PickHandling(1, D(4), lot="L3"), PickHandling(2, D(4), lot="L1")]
+    outcome = register_pick(created.pick, created.shipment, swapped, picking(lots, on_activities=on_this_pick))
+
+    assert sorted((p.tracking.lot, p.quantity) for p in outcome.shipment.line(1).picked) == [("L1", D(4)), ("L3", D(4))]
+    assert quantities(apply(lots, outcome.entries))[("A1", "MILK", "", "L2")] == D(4)
+
+    # Two lines cannot both take what only one of them released.
+    twice = [PickHandling(1, D(4)), PickHandling(2, D(4), lot="L1")]
+    with pytest.raises(InsufficientBinContentError):
+        register_pick(created.pick, created.shipment, twice, picking(lots, on_activities=on_this_pick))
+
+
 def test_W6_swapped_lot_must_be_free_in_the_take_bin():
     with pytest.raises(InsufficientBinContentError) as refused:
         picked(handled=[PickHandling(1, D(3), lot="L2")])  # L2 is in A1, not in the take bin A2

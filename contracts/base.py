@@ -53,6 +53,20 @@ class StockFact(Message):
     KEY = STOCK_KEY
 
 
+LINES_PER_PART = 500
+"""Z2: the most lines (ledger entries and applications, shortages, ...) one part of a fact carries.
+500 serial-numbered ledger entries make about 150 kB, well below the 1 MB a Kafka message may have."""
+
+
+class InParts(Part):
+    """A fact whose lines grow with a document is published in parts of at most `LINES_PER_PART`
+    lines (Z2): every part repeats all the other fields, so a reader applies each part on its own.
+    A fact without these fields (older producers) is whole: part 1 of 1."""
+
+    part: int = Field(default=1, ge=1, description="this part's number, 1..parts (Z2, docs/rules.md#Z2)")
+    parts: int = Field(default=1, ge=1, description="how many parts the fact was published in; 1: it is whole")
+
+
 class Command(Message):
     """A whole command payload: strict like its parts (unknown fields refused). A command that mixes in
     tolerant field groups names it (or `CommandPart`) last among its bases: the last base's configuration wins."""

@@ -11,7 +11,19 @@ from typing import Annotated
 
 from pydantic import Field
 
-from contracts.base import STOCK_KEY, Code, Command, Message, Part, Quantity, Rejection, StockFact, by_type, enum_schema
+from contracts.base import (
+    STOCK_KEY,
+    Code,
+    Command,
+    InParts,
+    Message,
+    Part,
+    Quantity,
+    Rejection,
+    StockFact,
+    by_type,
+    enum_schema,
+)
 
 TRACKING_POLICIES = ("none", "lot", "serial", "lot_and_serial")
 ENTRY_TYPES = ("purchase", "sale", "positive_adjustment", "negative_adjustment", "transfer")
@@ -228,8 +240,9 @@ class ItemRegistered(Message):
     strict_expiration: bool
 
 
-class LedgerEntriesPosted(PostingFact):
-    """I1, I2: entries a posting created (one per serial/lot) and how its outbound entries were applied."""
+class LedgerEntriesPosted(InParts, PostingFact):
+    """I1, I2: entries a posting created (one per serial/lot) and how its outbound entries were applied.
+    In parts (Z2): each entry comes with its applications, as far as the part holds them."""
 
     TYPE = "inventory.ledger.entries_posted.v1"
 
@@ -333,8 +346,9 @@ class ReservationsSynchronized(DemandFact):
     still_reserved: Quantity
 
 
-class PostingParked(PostingFact):
-    """S5: a posting the ledger cannot apply yet; applied automatically when the missing supply arrives."""
+class PostingParked(InParts, PostingFact):
+    """S5: a posting the ledger cannot apply yet; applied automatically when the missing supply arrives.
+    In parts (Z2): each part's message explains its own shortages."""
 
     TYPE = "inventory.posting.parked.v1"
 
@@ -367,8 +381,9 @@ class Difference(Part):
     difference: Quantity = Field(description="real_bins + adjustment_bin - ledger_inventory")
 
 
-class ReconciliationReported(StockFact):
-    """S7: the warehouse's bin totals of one item compared with the item ledger; empty `differences` = agreed."""
+class ReconciliationReported(InParts, StockFact):
+    """S7: the warehouse's bin totals of one item compared with the item ledger; empty `differences` = agreed.
+    In parts (Z2): the item is compared when all its parts have arrived."""
 
     TYPE = "inventory.reconciliation.reported.v1"
 

@@ -117,14 +117,16 @@ async def unblock_tracking(uow: UnitOfWork, command: UnblockTracking, envelope: 
 # --- warehouse postings (S1, S4, S5) -------------------------------------------------------------
 async def post_warehouse_document(uow: UnitOfWork, command: PostWarehouseDocument, envelope: Envelope) -> None:
     """Entries, or parked until supply arrives; postings parked earlier for the item are retried
-    (S5), read under the stock lock so that no two messages apply the same one."""
+    (S5), read under the stock lock so that no two messages apply the same one. The state comes
+    with an entry number for every line the posting may apply."""
     if not command.lines:
         return
-    place = command.location
+    place, posting = command.location, command.posting(envelope.id)
     await stock.lock(uow.conn, place.item_no, [place.location_code])
     waiting = await parked.waiting(uow.conn, place.item_no, place.location_code)
-    decide = partial(synchronization.post, command.posting(envelope.id), parked=waiting)
-    await _change_stock(uow, envelope, place, decide, posting=True)
+    needed = synchronization.entries_needed(posting, waiting)
+    state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed)
+    await _store(uow, envelope, synchronization.post(posting, state, waiting))
 
 
 # --- warehouse activities (S2, S3, W8, W9) -------------------------------------------------------
@@ -160,10 +162,11 @@ async def reconcile(uow: UnitOfWork, command: Reconcile, envelope: Envelope) -> 
 
 
 # --- the shape every stock use case shares -------------------------------------------------------
-async def _change_stock(
-    uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision, *, posting: bool = False
-) -> None:
-    state = await stock.load(uow.conn, location.item_no, location.location_code, posting=posting)
-    changes = decide(state)
+async def _change_stock(uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision) -> None:
+    state = await stock.load(uow.conn, location.item_no, location.location_code)
+    await _store(uow, envelope, decide(state))
+
+
+async def _store(uow: UnitOfWork, envelope: Envelope, changes: StockChanges) -> None:
     await stock.save(uow.conn, changes)
     messages.publish(uow, envelope, changes.events)

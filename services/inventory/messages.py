@@ -1,18 +1,19 @@
 """Translation between contract models (the wire) and the inventory domain: the only module knowing both.
 
 Inbound: every command of the order system and every warehouse fact the inventory acts on becomes
-a domain command (`inventory.domain.commands`). Outbound: `fact(event)` turns every domain event
-into its contract model, and `publish` queues those facts in the outbox. Warehouse quantities are
+a domain command (`inventory.domain.commands`). Outbound: `facts(event)` turns every domain event
+into its contract model, or into parts of it when its lines grow with a document (Z2), and
+`publish` queues those facts in the outbox. Warehouse quantities are
 positive unless the contract says "signed"; the domain signs them like the ledger.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import singledispatch
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.base import Message
+from contracts.base import LINES_PER_PART, Message
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
 from contracts.topics import INVENTORY_EVENTS
 from inventory.domain import commands, events
@@ -20,11 +21,12 @@ from inventory.domain.availability import AdjustmentBinChange, AllocationChange,
 from inventory.domain.demand import Demand
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
-from inventory.domain.postings import PostedLine
+from inventory.domain.postings import PostedLine, explain
 from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount
 from servicekit.unit_of_work import UnitOfWork
 
 SOURCE = "/inventory"
+Line = TypeVar("Line")
 
 # --- commands -> domain --------------------------------------------------------------------------
 def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
@@ -229,18 +231,6 @@ def _(event: events.ItemRegistered) -> inv.ItemRegistered:
 
 
 @fact.register
-def _(event: events.LedgerEntriesPosted) -> inv.LedgerEntriesPosted:
-    key = event.entries[0].key
-    return inv.LedgerEntriesPosted(
-        posting_id=event.posting_id,
-        item_no=key.item_no,
-        location_code=key.location_code,
-        entries=tuple(ledger_entry(entry) for entry in event.entries),
-        applications=tuple(application(applied) for applied in event.applications),
-    )
-
-
-@fact.register
 def _(event: events.ReservationCreated) -> inv.ReservationCreated:
     return inv.ReservationCreated(
         **_demand(event.demand),
@@ -329,27 +319,6 @@ def _(event: events.ReservationsSynchronized) -> inv.ReservationsSynchronized:
 
 
 @fact.register
-def _(event: events.PostingParked) -> inv.PostingParked:
-    [location_key, *_] = event.locations
-    return inv.PostingParked(
-        posting_id=event.posting_id,
-        item_no=location_key.item_no,
-        location_code=location_key.location_code,
-        reason_code=event.reason_code,
-        message=event.message,
-        shortages=tuple(
-            inv.Shortage(
-                variant=shortage.key.variant_code,
-                serial=shortage.key.serial_no,
-                lot=shortage.key.lot_no,
-                missing_quantity=shortage.missing_quantity,
-            )
-            for shortage in event.shortages
-        ),
-    )
-
-
-@fact.register
 def _(event: events.PostingApplied) -> inv.PostingApplied:
     [location_key, *_] = event.locations
     return inv.PostingApplied(
@@ -367,14 +336,85 @@ def _(event: events.TrackingUnblocked) -> inv.TrackingUnblocked:
     return inv.TrackingUnblocked(**_blocked(event.blocked))
 
 
-@fact.register
-def _(event: events.ReconciliationReported) -> inv.ReconciliationReported:
-    return inv.ReconciliationReported(
-        request_id=event.request_id,
-        item_no=event.location.item_no,
-        location_code=event.location.location_code,
-        differences=tuple(difference(found) for found in event.differences),
-    )
+# --- facts in parts (Z2) -------------------------------------------------------------------------
+@singledispatch
+def facts(event: object) -> list[Message]:
+    """The facts of a domain event: its one fact, or parts of it when its lines grow with a document."""
+    return [fact(event)]
+
+
+@facts.register
+def _(event: events.LedgerEntriesPosted) -> list[Message]:
+    key = event.entries[0].key
+    return [
+        inv.LedgerEntriesPosted(
+            posting_id=event.posting_id,
+            item_no=key.item_no,
+            location_code=key.location_code,
+            entries=tuple(line for line in lines if isinstance(line, inv.LedgerEntry)),
+            applications=tuple(line for line in lines if isinstance(line, inv.Application)),
+            part=part,
+            parts=parts,
+        )
+        for part, parts, lines in in_parts(_ledger_lines(event))
+    ]
+
+
+def _ledger_lines(event: events.LedgerEntriesPosted) -> list[inv.LedgerEntry | inv.Application]:
+    """Each entry followed by its applications (the order they were decided in)."""
+    position = {entry.entry_no: number for number, entry in enumerate(event.entries)}
+    lines: list[tuple[int, int, inv.LedgerEntry | inv.Application]] = [
+        *((position[entry.entry_no], 0, ledger_entry(entry)) for entry in event.entries),
+        *((position[applied.outbound_entry_no], 1, application(applied)) for applied in event.applications),
+    ]
+    return [line for *_, line in sorted(lines, key=lambda numbered: numbered[:2])]
+
+
+@facts.register
+def _(event: events.PostingParked) -> list[Message]:
+    [location_key, *_] = event.locations
+    return [
+        inv.PostingParked(
+            posting_id=event.posting_id,
+            item_no=location_key.item_no,
+            location_code=location_key.location_code,
+            reason_code=event.reason_code,
+            message=explain(shortages),
+            shortages=tuple(
+                inv.Shortage(
+                    variant=shortage.key.variant_code,
+                    serial=shortage.key.serial_no,
+                    lot=shortage.key.lot_no,
+                    missing_quantity=shortage.missing_quantity,
+                )
+                for shortage in shortages
+            ),
+            part=part,
+            parts=parts,
+        )
+        for part, parts, shortages in in_parts(event.shortages)
+    ]
+
+
+@facts.register
+def _(event: events.ReconciliationReported) -> list[Message]:
+    return [
+        inv.ReconciliationReported(
+            request_id=event.request_id,
+            item_no=event.location.item_no,
+            location_code=event.location.location_code,
+            differences=tuple(difference(found) for found in differences),
+            part=part,
+            parts=parts,
+        )
+        for part, parts, differences in in_parts(event.differences)
+    ]
+
+
+def in_parts(lines: Sequence[Line]) -> list[tuple[int, int, Sequence[Line]]]:
+    """`lines` cut into parts of at most LINES_PER_PART, each with its number and the count of parts."""
+    cuts = [lines[start:start + LINES_PER_PART] for start in range(0, len(lines), LINES_PER_PART)] or [lines]
+    return [(number, len(cuts), part) for number, part in enumerate(cuts, 1)]
 
 
 def reservation_rejected(event: events.ReservationRejected, command_id: str) -> inv.ReservationRejected:
@@ -478,8 +518,9 @@ def _explanation(event: object, envelope: Envelope) -> Message:
 
 # --- publishing ----------------------------------------------------------------------------------
 def publish(uow: UnitOfWork, envelope: Envelope, decided: Iterable[object]) -> None:
-    """Queue the facts of these domain events in the outbox, caused by the message `envelope` names."""
+    """Queue the facts of these domain events in the outbox, caused by the message `envelope` names:
+    one outbox row per fact or part, all parts with the same Kafka key."""
     for event in decided:
-        message = fact(event)
-        caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
-        uow.outbox.publish(INVENTORY_EVENTS, message, caused)
+        for message in facts(event):
+            caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
+            uow.outbox.publish(INVENTORY_EVENTS, message, caused)

@@ -46,21 +46,21 @@ def _location_availability(
         "variant": row.key.variant_code,
         **_breakdown(availability(row, tracking_rows, blocked)),
         "tracking": [
-            _tracking_availability(tracking, tracking.key, tracking_rows, blocked)
+            _tracking_availability(tracking, tracking.key, blocked)
             for tracking in sorted(tracking_rows, key=lambda tracking: tracking.key)
             if isinstance(tracking.key, TrackingKey) and numbers.matches(tracking.key)
         ],
     }
 
 
-def _tracking_availability(
-    tracking: StockTotals, key: TrackingKey, tracking_rows: list[StockTotals], blocked: tuple[BlockedTracking, ...]
-) -> Json:
+def _tracking_availability(tracking: StockTotals, key: TrackingKey, blocked: tuple[BlockedTracking, ...]) -> Json:
+    """A serial/lot row is the only row at its own level: it alone says what its block withholds
+    (Z1: the answer for an item of N serials is linear in N)."""
     return {
         "serial": key.serial_no,
         "lot": key.lot_no,
         "is_blocked": any(block.covers(key) for block in blocked),
-        **_breakdown(availability(tracking, tracking_rows, blocked)),
+        **_breakdown(availability(tracking, [tracking], blocked)),
     }
 
 

@@ -2,8 +2,8 @@
 
 Per location, one `ReportBinTotals` with a new request id; the warehouse answers with one
 `BinTotalsReported` per item (each says how many items its report has: `items_in_report`), the
-inventory with one `ReconciliationReported` per item. The run is complete when every item of every
-report has been compared.
+inventory with one `ReconciliationReported` per item (in parts when its differences are many, Z2).
+The run is complete when every item of every report has been compared.
 """
 
 import uuid
@@ -35,8 +35,24 @@ class Report:
     command_id: str = ""
     items_in_report: int | None = None
     reported: set[str] = field(default_factory=set)
-    differences: dict[str, list[dict]] = field(default_factory=dict)  # item -> lines ([] = agreed)
+    comparisons: dict[str, dict[int, list[dict]]] = field(default_factory=dict)  # item -> part -> lines
+    parts: dict[str, int] = field(default_factory=dict)  # item -> how many parts its comparison came in
     refusal: str = ""
+
+    def add_comparison(self, reported: dict) -> None:
+        """One part of an item's `ReconciliationReported` (Z2: a fact without `part` is whole); a part read
+        twice counts once."""
+        self.comparisons.setdefault(reported["item_no"], {})[reported.get("part", 1)] = reported["differences"]
+        self.parts[reported["item_no"]] = reported.get("parts", 1)
+
+    @property
+    def differences(self) -> dict[str, list[dict]]:
+        """item -> lines ([] = agreed), for every item whose comparison arrived in all its parts."""
+        return {
+            item: [line for _, lines in sorted(parts.items()) for line in lines]
+            for item, parts in self.comparisons.items()
+            if len(parts) >= self.parts[item]
+        }
 
     @property
     def complete(self) -> bool:
@@ -114,7 +130,7 @@ async def _collect(answers: AIOKafkaConsumer, reports: list[Report], timeout: fl
             asked.items_in_report = data["items_in_report"]
             asked.reported.add(data["item_no"])
         elif record.type == inv.ReconciliationReported.TYPE:
-            asked.differences[data["item_no"]] = data["differences"]
+            asked.add_comparison(data)
         if all(report.complete for report in reports):
             break
 

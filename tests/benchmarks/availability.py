@@ -29,7 +29,7 @@ async def bulk_load(dsn: str, first_item: int, items: int, entries_per_item: int
     try:
         async with conn.transaction():
             await conn.execute("INSERT INTO location (location_code) VALUES ($1) ON CONFLICT DO NOTHING", LOCATION)
-            start_entry = await conn.fetchval("SELECT coalesce(max(entry_no), 0) + 1 FROM item_ledger_entry")
+            start_entry = await conn.fetchval("SELECT nextval('item_ledger_entry_no')")
             args = (first_item, items, entries_per_item, lots_per_item, start_entry)
             await conn.execute(
                 """INSERT INTO item (item_no, base_unit, tracking_policy, expiration_required, strict_expiration)
@@ -45,9 +45,8 @@ async def bulk_load(dsn: str, first_item: int, items: int, entries_per_item: int
                           'receipt', 'RC-BULK-' || i, 1 + k, 'purchase_order', 'PO-BULK-' || i, 1
                    FROM generate_series($1::int, $1 + $2 - 1) AS i, generate_series(0, $3 - 1) AS k""",
                 *args)
-            if await conn.fetchval("SELECT to_regclass('entry_counter') IS NOT NULL"):  # one company-wide counter
-                await conn.execute("UPDATE entry_counter SET next_entry_no = $1",
-                                   start_entry + items * entries_per_item)
+            next_entry = start_entry + items * entries_per_item
+            await conn.execute("SELECT setval('item_ledger_entry_no', $1, false)", next_entry)
             step = entries_per_item // reservations_per_item
             await conn.execute(
                 """INSERT INTO reservation (source_type, source_no, source_line_no, entry_no, named_serial_no,

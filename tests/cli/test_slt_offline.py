@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from slt_cli.kafka import Record
 from slt_cli.main import app
+from slt_cli.reconcile import Report
 from slt_cli.watch import Filter
 
 runner = CliRunner()
@@ -145,3 +146,17 @@ def test_shell_completion_offers_message_types_and_topics():
                                                   "warehouse.commands.v1.dlq", "warehouse.events.v1.dlq"]
     assert "inventory.item.registered.v1" in completions("watch", "inventory.events.v1", "--type", "inventory.item.")
     assert completions("dlq", "list", "inventory.c") == ["inventory.commands.v1", "inventory.commands.v1.dlq"]
+
+
+def test_reconcile_counts_an_item_compared_once_every_part_of_its_comparison_arrived_each_part_once():
+    report = Report("MAIN", "REC-1", items_in_report=1, reported={"BOLT"})
+
+    def part(number: int, *serials: str) -> dict:
+        lines = [{"serial": serial, "difference": "1"} for serial in serials]
+        return {"request_id": "REC-1", "item_no": "BOLT", "part": number, "parts": 2, "differences": lines}
+
+    report.add_comparison(part(2, "S3"))
+    assert not report.complete and report.differences == {}
+    report.add_comparison(part(1, "S1", "S2"))
+    report.add_comparison(part(1, "S1", "S2"))  # read again: counted once
+    assert report.complete and [line["serial"] for line in report.differences["BOLT"]] == ["S1", "S2", "S3"]

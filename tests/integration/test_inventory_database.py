@@ -108,3 +108,101 @@ async def test_I7_a_reservation_publishes_the_demands_reservation_total(pool):
     facts = await run(pool, reserve(item_no, "SO-1"))
 
     assert facts == [inv.ReservationCreated.TYPE, inv.DemandReservationChanged.TYPE]
+
+
+def receipt(item_no: str, receipt_no: str, quantity: int) -> wh.ReceiptPosted:
+    return wh.ReceiptPosted(
+        receipt_no=receipt_no, put_away_no=f"PA-{receipt_no}", location_code=WH, item_no=item_no, posting_date=TODAY,
+        lines=(wh.PostedLineFact(document_line_no=1, source_type="purchase_order", source_no="PO-1", source_line_no=1,
+                                 variant="", bin_code="R", quantity=q(quantity)),),
+    )
+
+
+async def entry_nos(pool: asyncpg.Pool, item_no: str) -> list[int]:
+    rows = await pool.fetch("SELECT entry_no FROM item_ledger_entry WHERE item_no = $1 ORDER BY entry_no", item_no)
+    return [row["entry_no"] for row in rows]
+
+
+async def test_ID2_postings_of_different_items_do_not_wait_for_each_other(pool):
+    first_item, other_item = await stocked_item(pool, 1), await stocked_item(pool, 1)
+
+    async with UnitOfWork(pool) as first:
+        await apply(first, receipt(first_item, "R-2", 3))
+        # The first posting's transaction is still open: the other item's posting commits meanwhile.
+        await asyncio.wait_for(run(pool, receipt(other_item, "R-2", 4)), timeout=10)
+        assert len(await entry_nos(pool, other_item)) == 2
+        await first.commit()
+
+    first_entries, other_entries = await entry_nos(pool, first_item), await entry_nos(pool, other_item)
+    assert len(first_entries) == 2 and not set(first_entries) & set(other_entries)
+
+
+async def test_I2_a_posting_of_the_same_stock_waits_and_its_entries_come_after_the_earlier_ones(pool):
+    item_no = await stocked_item(pool, 1)
+
+    async with UnitOfWork(pool) as first:
+        await apply(first, receipt(item_no, "R-2", 3))
+        second = asyncio.create_task(run(pool, receipt(item_no, "R-3", 4)))
+        await until_a_transaction_waits_for_a_lock(pool)
+        assert not second.done()
+        await first.commit()
+    await second
+
+    received = await pool.fetch(
+        "SELECT document_no FROM item_ledger_entry WHERE item_no = $1 ORDER BY entry_no", item_no)
+    assert [row["document_no"] for row in received] == ["R-1", "R-2", "R-3"]
+
+
+# asyncpg looks a type up once per connection (here the arrays of `unnest`): not the use case's statements.
+TYPE_INTROSPECTION = ("typeinfo_tree", "current_setting('jit')", "set_config('jit'")
+
+
+async def statements(pool: asyncpg.Pool, message: Message) -> list[str]:
+    """Every statement the use case sends, as asyncpg sends it (an `executemany` is one pipelined batch)."""
+    sent: list[str] = []
+
+    def record(query: asyncpg.connection.LoggedQuery) -> None:
+        if not any(marker in query.query for marker in TYPE_INTROSPECTION):
+            sent.append(query.query)
+
+    async with UnitOfWork(pool) as uow:
+        uow.conn.add_query_logger(record)
+        try:
+            await apply(uow, message)
+        finally:
+            uow.conn.remove_query_logger(record)
+        await uow.commit()
+    return sent
+
+
+def loads(sent: list[str]) -> list[str]:
+    """The statements before the first one that is not a SELECT: how the use case loads its state."""
+    writes = [n for n, query in enumerate(sent) if query.split()[0].upper() != "SELECT"]
+    return sent[: writes[0] if writes else len(sent)]
+
+
+def totals_writes(sent: list[str]) -> list[str]:
+    return [query for query in sent if "_totals" in query and query.split()[0].upper() != "SELECT"]
+
+
+def shipment(item_no: str, order: str, quantity: int) -> wh.ShipmentPosted:
+    return wh.ShipmentPosted(
+        shipment_no=f"SH-{order}", location_code=WH, item_no=item_no, posting_date=TODAY,
+        lines=(wh.PostedLineFact(document_line_no=1, source_type="sales_order", source_no=order, source_line_no=1,
+                                 variant="", bin_code="S", quantity=q(quantity)),),
+    )
+
+
+async def test_Z1_a_use_case_loads_its_state_in_at_most_three_statements(pool):
+    item_no = await stocked_item(pool, 5)
+
+    sent = {
+        "reserve": await statements(pool, reserve(item_no, "SO-1")),
+        "post a receipt": await statements(pool, receipt(item_no, "R-2", 3)),
+        "post a shipment": await statements(pool, shipment(item_no, "SO-1", 1)),
+    }
+
+    print({use_case: (len(loads(queries)), len(queries)) for use_case, queries in sent.items()})
+    assert {use_case: len(loads(queries)) <= 3 for use_case, queries in sent.items()} == dict.fromkeys(sent, True)
+    # The maintained totals of all four tables: added in one statement, emptied rows pruned in another.
+    assert {use_case: len(totals_writes(queries)) for use_case, queries in sent.items()} == dict.fromkeys(sent, 2)

@@ -6,10 +6,14 @@ item|location, with CloudEvents headers) and reads inventory's facts and read AP
 
 from functools import partial
 
+import pytest
+
 from contracts import inventory as inv
+from contracts import warehouse as wh
 from contracts.topics import WAREHOUSE_EVENTS, dead_letter_topic
 from tests.support.ids import unique
-from tests.support.inventory import EXPIRES, Journey, figures, q
+from tests.support.inventory import EXPIRES, TODAY, Journey, figures, q
+from tests.support.kafka import command_headers
 
 
 async def test_S1_I1_receipt_posts_one_entry_per_lot_with_its_expiration(journey):
@@ -232,3 +236,33 @@ async def lots_reserved(journey: Journey, order: str) -> dict:
     for row in line["reservations"]:
         lots[row["lot_no"]] = lots.get(row["lot_no"], q(0)) + q(row["quantity"])
     return lots
+
+
+@pytest.mark.parametrize("journey", ["serial"], indirect=True)
+async def test_Z2_a_receipt_of_5000_serials_is_posted_in_parts_under_1_mb_and_the_inventory_keeps_publishing(
+    kafka, journey
+):
+    serials = [f"SN-{number:05}" for number in range(1, 5001)]
+    receipt = wh.ReceiptPosted(
+        receipt_no="R-BIG", put_away_no="R-BIG-PA", location_code=journey.location, item_no=journey.item_no,
+        posting_date=TODAY,
+        lines=tuple(wh.PostedLineFact(document_line_no=line_no, source_type="purchase_order", source_no="PO-1",
+                                      source_line_no=1, variant="", bin_code="R-01", serial=number, quantity=q(1))
+                    for line_no, number in enumerate(serials, 1)),
+    )
+    # Compact JSON: 5,000 serial lines still fit one message (0.94 MB); the ledger's one answer would not (1.55 MB).
+    headers = command_headers(receipt.TYPE)
+    await kafka.send(WAREHOUSE_EVENTS, receipt.model_dump_json().encode(), headers, receipt.kafka_key().encode())
+
+    parts = await kafka.wait_for(type=inv.LedgerEntriesPosted.TYPE, causation_id=dict(headers)["ce_id"].decode(),
+                                 count=10, timeout=120)
+
+    facts = sorted((part.json() for part in parts), key=lambda fact: fact["part"])
+    assert [(fact["part"], fact["parts"]) for fact in facts] == [(number, 10) for number in range(1, 11)]
+    assert [entry["serial"] for fact in facts for entry in fact["entries"]] == serials
+    assert {part.key for part in parts} == {f"{journey.item_no}|{journey.location}".encode()}
+    assert max(len(part.value) for part in parts) < 1_000_000
+    # The relay is not wedged: the next command is answered, and the read API shows all the stock.
+    created = await journey.reserved("SO-1", 3)
+    assert q(created["quantity"]) == q(3)
+    assert await journey.available() == q(4997)

@@ -99,7 +99,7 @@ class Books:
             demand_totals=tuple(self.demand_totals.values()),
             demand_tracking=tuple(self.tracking.values()),
             blocked=tuple(sorted(self.blocked)),
-            next_entry_no=self.next_entry_no,
+            entry_nos=range(self.next_entry_no, self.next_entry_no + 100_000),
         )
 
     def run(self, use_case, *args) -> StockChanges:
@@ -126,7 +126,7 @@ class Books:
             self.parked[parked.posting.posting_id] = parked
         for posting_id in changes.unparked:
             del self.parked[posting_id]
-        self.next_entry_no = changes.next_entry_no
+        self.next_entry_no = max((entry.entry_no + 1 for entry in changes.new_entries), default=self.next_entry_no)
         self.events.extend(changes.events)
         return changes
 

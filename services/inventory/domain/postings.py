@@ -1,10 +1,12 @@
 """Postings from the warehouse (S1, S4, S5) and postings parked until the ledger can take them."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from .demand import Demand
+from .errors import CannotBeFullyAppliedError
 from .keys import LocationKey, TrackingKey
 from .ledger import EntryType, SourceDocument
 
@@ -47,6 +49,11 @@ class Shortage:
     @property
     def missing_quantity(self) -> Decimal:
         return self.needed - self.open_quantity
+
+
+def explain(shortages: Iterable[Shortage]) -> str:
+    """Why a posting waits: a sentence per short serial/lot."""
+    return " ".join(CannotBeFullyAppliedError(s.key, s.needed, s.open_quantity).message for s in shortages)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .events import (
 )
 from .keys import LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
-from .postings import ParkedPosting, PostedLine, Posting, Shortage
+from .postings import ParkedPosting, PostedLine, Posting, Shortage, explain
 from .quantities import ZERO, total
 from .supply import SupplyBook, portions
 from .workspace import StockChanges, StockState, Workspace
@@ -47,6 +47,11 @@ def post(posting: Posting, state: StockState, parked: Sequence[ParkedPosting] = 
         _apply(workspace, posting)
     _retry(workspace, parked)
     return workspace.outcome()
+
+
+def entries_needed(posting: Posting, parked: Sequence[ParkedPosting] = ()) -> int:
+    """The most entries `post` can write: one per line of the posting and of every parked one it retries."""
+    return len(posting.lines) + sum(len(waiting.posting.lines) for waiting in parked)
 
 
 def _check_lines(workspace: Workspace, lines: Iterable[PostedLine]) -> None:
@@ -73,7 +78,7 @@ def _shortages(workspace: Workspace, posting: Posting) -> list[Shortage]:
 
 
 def _park(workspace: Workspace, posting: Posting, shortages: list[Shortage]) -> None:
-    message = " ".join(CannotBeFullyAppliedError(s.key, s.needed, s.open_quantity).message for s in shortages)
+    message = explain(shortages)
     parked = ParkedPosting(posting, CannotBeFullyAppliedError.reason_code, message, tuple(shortages))
     workspace.park(parked)
     workspace.record(

@@ -6,7 +6,7 @@ transaction per message), calls one use case, and writes the `StockChanges`. Ins
 and the inputs are never mutated.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,8 +28,9 @@ class StockState:
     """Load everything for each item/variant/location the message touches: the items, the known
     location codes, the OPEN item ledger entries, the reservations on them, the maintained totals
     rows (location and serial/lot level), the per-demand totals rows, the demand tracking rows and
-    the item's blocked serial/lot numbers (T4). `next_entry_no` is the next free item ledger entry
-    number (entries are numbered in posting order; FIFO depends on it)."""
+    the item's blocked serial/lot numbers (T4). `entry_nos` are the numbers new item ledger
+    entries take, in this order: ascending and above every entry of the stock (FIFO compares
+    them), not necessarily consecutive. A posting needs one per line it may apply."""
 
     items: tuple[Item, ...] = ()
     locations: frozenset[str] = frozenset()
@@ -39,7 +40,7 @@ class StockState:
     demand_totals: tuple[DemandTotals, ...] = ()
     demand_tracking: tuple[DemandTracking, ...] = ()
     blocked: tuple[BlockedTracking, ...] = ()
-    next_entry_no: int = 1
+    entry_nos: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,6 @@ class StockChanges:
       `col = col + excluded.col`), creating missing rows.
     - `parked`: insert; `unparked`: delete these posting ids from the parked postings.
     - `events`: to the outbox, in this order.
-    - `next_entry_no`: store it back.
     """
 
     new_entries: tuple[ItemLedgerEntry, ...] = ()
@@ -66,7 +66,6 @@ class StockChanges:
     parked: tuple[ParkedPosting, ...] = ()
     unparked: tuple[str, ...] = ()
     events: tuple[object, ...] = ()
-    next_entry_no: int = 1
 
 
 class Workspace:
@@ -80,7 +79,7 @@ class Workspace:
         self._new_entry_nos: dict[int, None] = {}  # in posting order; a dict, so membership is no scan (Z1)
         self._updated_entry_nos: set[int] = set()
         self._applications: list[Application] = []
-        self._next_entry_no = state.next_entry_no
+        self._free_entry_nos = iter(state.entry_nos)
         self._tracking = {(row.demand, row.key): row for row in state.demand_tracking}
         self._stored_tracking = dict(self._tracking)
         self._touched_tracking: dict[tuple[Demand, TrackingKey], None] = {}
@@ -116,7 +115,7 @@ class Workspace:
     ) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
         """Append the line's entry; an outbound one is applied at once (I2)."""
         entry = new_entry(
-            self._next_entry_no,
+            self._take_entry_no(),
             line.entry_type,
             line.key,
             line.quantity,
@@ -124,7 +123,6 @@ class Workspace:
             line.expiration_date,
             line.demand,
         )
-        self._next_entry_no += 1
         self._new_entry_nos[entry.entry_no] = None
         if entry.is_inbound:
             self._store(entry)
@@ -134,6 +132,12 @@ class Workspace:
             self._store(changed)
         self._applications.extend(applied.applications)
         return applied.outbound, applied.applications
+
+    def _take_entry_no(self) -> int:
+        entry_no = next(self._free_entry_nos, None)
+        if entry_no is None:
+            raise RuntimeError("no entry number left: the state was loaded with fewer than the posting needs")
+        return entry_no
 
     def _store(self, entry: ItemLedgerEntry) -> None:
         self.totals.entry_changed(self._entries.get(entry.entry_no), entry)
@@ -186,7 +190,6 @@ class Workspace:
             parked=tuple(self._parked),
             unparked=tuple(self._unparked),
             events=(*self._events, *self._moves(), *self._demand_reservations()),
-            next_entry_no=self._next_entry_no,
         )
 
     def _changed_tracking(self) -> tuple[DemandTracking, ...]:

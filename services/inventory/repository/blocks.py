@@ -4,15 +4,16 @@ import asyncpg
 
 from inventory.domain.keys import BlockedTracking, TrackingNumbers
 
+ORDER = "variant_code, serial_no, lot_no"
+
 
 async def blocked_tracking(conn: asyncpg.Connection, item_no: str) -> tuple[BlockedTracking, ...]:
-    rows = await conn.fetch(
-        "SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY variant_code, serial_no, lot_no", item_no
-    )
-    return tuple(
-        BlockedTracking(row["item_no"], row["variant_code"], TrackingNumbers(row["serial_no"], row["lot_no"]))
-        for row in rows
-    )
+    rows = await conn.fetch(f"SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY {ORDER}", item_no)
+    return tuple(map(blocked, rows))
+
+
+def blocked(row: asyncpg.Record) -> BlockedTracking:
+    return BlockedTracking(row["item_no"], row["variant_code"], TrackingNumbers(row["serial_no"], row["lot_no"]))
 
 
 async def save_block(conn: asyncpg.Connection, blocked: BlockedTracking, reason: str) -> None:

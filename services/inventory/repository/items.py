@@ -11,8 +11,10 @@ async def get_item(conn: asyncpg.Connection, item_no: str) -> Item | None:
            FROM item WHERE item_no = $1""",
         item_no,
     )
-    if row is None:
-        return None
+    return item(row) if row else None
+
+
+def item(row: asyncpg.Record) -> Item:
     return Item(row["item_no"], row["base_unit"], TrackingPolicy(row["tracking_policy"]),
                 row["expiration_required"], row["strict_expiration"])
 
@@ -32,6 +34,3 @@ async def save_location(conn: asyncpg.Connection, location_code: str) -> None:
         location_code,
     )
 
-
-async def is_known_location(conn: asyncpg.Connection, location_code: str) -> bool:
-    return bool(await conn.fetchval("SELECT count(*) FROM location WHERE location_code = $1", location_code))

@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 
+from inventory.domain.availability import DemandTotals, StockTotals
 from inventory.domain.demand import DemandTracking, Reservation
 from inventory.domain.events import LedgerEntriesPosted
 from inventory.domain.workspace import StockChanges, StockState
@@ -19,27 +20,45 @@ async def lock(conn: asyncpg.Connection, item_no: str, location_codes: Iterable[
         await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"stock|{item_no}|{location_code}")
 
 
-async def load(conn: asyncpg.Connection, item_no: str, location_code: str, *, posting: bool = False) -> StockState:
-    """Lock and load what the domain needs for one item at one location (all its variants).
-    A `posting` also locks the entry counter, so entries are numbered in commit order."""
+async def load(conn: asyncpg.Connection, item_no: str, location_code: str) -> StockState:
+    """Lock and load what the domain needs for one item at one location (all its variants)."""
     await lock(conn, item_no, [location_code])
-    where = (item_no, location_code)
-    item = await items.get_item(conn, item_no)
-    known = await items.is_known_location(conn, location_code)
+    return await read(conn, item_no, location_code)
+
+
+async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, new_entries: int = 0) -> StockState:
+    """The `StockState` in one statement, under the stock lock the caller holds (taken in a statement
+    of its own: a statement reads what was committed when it began), with `new_entries` entry
+    numbers for a posting: drawn from the `item_ledger_entry_no` sequence, ascending. No lock is
+    shared between items, and since they are drawn under the stock lock, after every earlier posting
+    of this stock committed, they are above all of its entries: first in, first out holds
+    (migration 005). Numbers a posting does not use are left as gaps."""
+    [state] = await conn.fetch(_STATE, item_no, location_code, new_entries)
+    loaded = [table.to_domain(row) for table in totals.TABLES for row in state[table.name]]
     return StockState(
-        items=(item,) if item else (),
-        locations=frozenset([location_code] if known else []),
-        open_entries=tuple(map(rows.entry, await conn.fetch(
-            "SELECT * FROM item_ledger_entry WHERE item_no = $1 AND location_code = $2 AND open", *where))),
-        reservations=tuple(map(rows.reservation, await conn.fetch(
-            "SELECT * FROM reservation WHERE item_no = $1 AND location_code = $2", *where))),
-        totals=await totals.stock_totals(conn, *where),
-        demand_totals=await totals.demand_totals(conn, *where),
-        demand_tracking=tuple(map(rows.demand_tracking, await conn.fetch(
-            "SELECT * FROM demand_tracking WHERE item_no = $1 AND location_code = $2", *where))),
-        blocked=await blocks.blocked_tracking(conn, item_no),
-        next_entry_no=await conn.fetchval("SELECT next_entry_no FROM entry_counter FOR UPDATE") if posting else 0,
+        items=(items.item(state["item"]),) if state["item"] else (),
+        locations=frozenset([location_code] if state["known_location"] else []),
+        open_entries=tuple(map(rows.entry, state["open_entries"])),
+        reservations=tuple(map(rows.reservation, state["reservations"])),
+        totals=tuple(row for row in loaded if isinstance(row, StockTotals)),
+        demand_totals=tuple(row for row in loaded if isinstance(row, DemandTotals)),
+        demand_tracking=tuple(map(rows.demand_tracking, state["demand_tracking"])),
+        blocked=tuple(map(blocks.blocked, state["blocked"])),
+        entry_nos=sorted(state["entry_nos"]),
     )
+
+
+_AT = "item_no = $1 AND location_code = $2"
+_STATE = f"""
+    SELECT (SELECT t FROM item t WHERE item_no = $1) AS item,
+           EXISTS (SELECT FROM location WHERE location_code = $2) AS known_location,
+           ARRAY(SELECT t FROM item_ledger_entry t WHERE {_AT} AND open) AS open_entries,
+           ARRAY(SELECT t FROM reservation t WHERE {_AT}) AS reservations,
+           {", ".join(f"ARRAY(SELECT t FROM {table.name} t WHERE {_AT}) AS {table.name}" for table in totals.TABLES)},
+           ARRAY(SELECT t FROM demand_tracking t WHERE {_AT}) AS demand_tracking,
+           ARRAY(SELECT t FROM blocked_tracking t WHERE item_no = $1 ORDER BY {blocks.ORDER}) AS blocked,
+           ARRAY(SELECT nextval('item_ledger_entry_no') FROM generate_series(1, $3)) AS entry_nos
+"""
 
 
 async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
@@ -57,8 +76,7 @@ async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
         )
     await _save_reservations(conn, changes.reservations)
     await _save_demand_tracking(conn, changes.demand_tracking)
-    await totals.add(conn, totals.STOCK_TABLES, changes.totals)
-    await totals.add(conn, totals.DEMAND_TABLES, changes.demand_totals)
+    await totals.add(conn, (*changes.totals, *changes.demand_totals))
     await parked.park(conn, changes.parked)
     await parked.unpark(conn, changes.unparked)
 
@@ -88,7 +106,6 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
             for entry in changes.new_entries
         ],
     )
-    await conn.execute("UPDATE entry_counter SET next_entry_no = $1", changes.next_entry_no)
 
 
 async def _save_reservations(conn: asyncpg.Connection, changed: Sequence[Reservation]) -> None:

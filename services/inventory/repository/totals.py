@@ -4,14 +4,14 @@ Four tables share one shape (key columns, then figures): stock at location and a
 and what each demand holds at both levels. The SQL for each is generated from that shape.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
-from inventory.domain.availability import DemandTotals, StockKey, StockTotals
+from inventory.domain.availability import DemandTotals, StockTotals
 from inventory.domain.keys import TrackingKey
 from inventory.domain.quantities import normalized
 
@@ -34,8 +34,9 @@ class TotalsTable:
     def per_demand(self) -> bool:
         return "source_no" in self.key_columns
 
-    def holds(self, key: StockKey) -> bool:
-        return isinstance(key, TrackingKey) == self.tracking_level
+    def holds(self, row: StockTotals | DemandTotals) -> bool:
+        level_held = isinstance(row.key, TrackingKey) == self.tracking_level
+        return level_held and isinstance(row, DemandTotals) == self.per_demand
 
     def key_of(self, row: StockTotals | DemandTotals) -> tuple[Any, ...]:
         owner = demand_values(row.demand) if isinstance(row, DemandTotals) else ()
@@ -46,20 +47,28 @@ class TotalsTable:
         figures = {figure: normalized(record[figure]) for figure in self.figures}
         return DemandTotals(demand(record), key, **figures) if self.per_demand else StockTotals(key, **figures)
 
-    def add_sql(self) -> str:
+    def add_sql(self, first: int) -> str:
+        """`col = col + delta` for every row given as one array per column, from parameter `first` on."""
         columns = (*self.key_columns, *self.figures)
-        values = ", ".join(f"${number}" for number in range(1, len(columns) + 1))
         additions = ", ".join(f"{figure} = {self.name}.{figure} + excluded.{figure}" for figure in self.figures)
         return (
-            f"INSERT INTO {self.name} ({', '.join(columns)}) VALUES ({values}) "
+            f"INSERT INTO {self.name} ({', '.join(columns)}) SELECT * FROM unnest({_arrays(columns, first)}) "
             f"ON CONFLICT ({', '.join(self.key_columns)}) DO UPDATE SET {additions}"
         )
 
-    def prune_sql(self) -> str:
+    def prune_sql(self, first: int) -> str:
         """Rows that add up to nothing are removed: a missing row reads as zeros."""
-        keys = " AND ".join(f"{column} = ${number}" for number, column in enumerate(self.key_columns, 1))
         zeros = " AND ".join(f"{figure} = 0" for figure in self.figures)
-        return f"DELETE FROM {self.name} WHERE {keys} AND {zeros}"
+        return (
+            f"DELETE FROM {self.name} WHERE ({', '.join(self.key_columns)}) IN "
+            f"(SELECT * FROM unnest({_arrays(self.key_columns, first)})) AND {zeros}"
+        )
+
+
+def _arrays(columns: Sequence[str], first: int) -> str:
+    """Parameters `first`.. as typed arrays: the figures are quantities, the keys text but for the demand's line."""
+    types = {"source_line_no": "int", **dict.fromkeys(_STOCK_FIGURES + _DEMAND_FIGURES, "numeric")}
+    return ", ".join(f"${number}::{types.get(column, 'text')}[]" for number, column in enumerate(columns, first))
 
 
 _LOCATION = ("item_no", "location_code", "variant_code")
@@ -75,19 +84,31 @@ DEMAND_TABLES = (
     TotalsTable("demand_location_totals", (*_LOCATION, *_DEMAND), _DEMAND_FIGURES),
     TotalsTable("demand_tracking_totals", (*_TRACKING, *_DEMAND), _DEMAND_FIGURES),
 )
+TABLES = (*STOCK_TABLES, *DEMAND_TABLES)
 
 
-async def add(
-    conn: asyncpg.Connection, tables: Sequence[TotalsTable], deltas: Sequence[StockTotals | DemandTotals]
-) -> None:
-    """`col = col + delta` in the message's transaction, then drop rows that came to nothing."""
-    for table in tables:
-        rows = [delta for delta in deltas if table.holds(delta.key)]
-        if rows:
-            keys = [table.key_of(row) for row in rows]
-            figures = [tuple(getattr(row, figure) for figure in table.figures) for row in rows]
-            await conn.executemany(table.add_sql(), [(*key, *row) for key, row in zip(keys, figures, strict=True)])
-            await conn.executemany(table.prune_sql(), keys)
+async def add(conn: asyncpg.Connection, deltas: Sequence[StockTotals | DemandTotals]) -> None:
+    """`col = col + delta` in the message's transaction, then drop rows that came to nothing: two
+    statements for all four tables (each table once in each, as a data-modifying CTE)."""
+    changed = [(table, [row for row in deltas if table.holds(row)]) for table in TABLES]
+    changed = [(table, rows) for table, rows in changed if rows]
+    if not changed:
+        return
+    keys = [list(zip(*(table.key_of(row) for row in rows), strict=True)) for table, rows in changed]
+    figures = [[[getattr(row, figure) for row in rows] for figure in table.figures] for table, rows in changed]
+    await conn.execute(*_each(changed, TotalsTable.add_sql, [k + f for k, f in zip(keys, figures, strict=True)]))
+    await conn.execute(*_each(changed, TotalsTable.prune_sql, keys))
+
+
+def _each(
+    changed: list[tuple[TotalsTable, list[Any]]], sql: Callable[[TotalsTable, int], str], arrays: list[list[Any]]
+) -> tuple[Any, ...]:
+    """One statement running `sql` for every changed table, with its arguments: one array per column."""
+    statements, first = [], 1
+    for (table, _), columns in zip(changed, arrays, strict=True):
+        statements.append(f"{table.name}_change AS ({sql(table, first)})")
+        first += len(columns)
+    return f"WITH {', '.join(statements)} SELECT", *(list(column) for columns in arrays for column in columns)
 
 
 async def _load(
@@ -110,12 +131,6 @@ async def stock_totals(
     """Both levels of the item's maintained totals, at one location or (None) at every one."""
     loaded = await _load(conn, STOCK_TABLES, item_no, location_code)
     return tuple(row for row in loaded if isinstance(row, StockTotals))
-
-
-async def demand_totals(conn: asyncpg.Connection, item_no: str, location_code: str) -> tuple[DemandTotals, ...]:
-    """Both levels of what each demand holds of the item at the location."""
-    loaded = await _load(conn, DEMAND_TABLES, item_no, location_code)
-    return tuple(row for row in loaded if isinstance(row, DemandTotals))
 
 
 async def ledger_inventory(conn: asyncpg.Connection, item_no: str, location_code: str) -> dict[TrackingKey, Decimal]:

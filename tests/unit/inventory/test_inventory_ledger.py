@@ -1,5 +1,6 @@
 """The item ledger: append-only entries (I1) and applying outbound to inbound entries (I2)."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from inventory.domain.errors import (
 )
 from inventory.domain.ledger import EntryType, apply_outbound, new_entry
 from inventory.domain.reservations import reserve
+from inventory.domain.synchronization import entries_needed, post
 from tests.support.inventory_books import (
     Books,
     d,
@@ -38,7 +40,30 @@ def test_I1_one_entry_per_distinct_lot_of_a_posted_line():
         ("L1", d(4), d(4), True),
         ("L2", d(6), d(6), True),
     ]
-    assert [entry.entry_no for entry in changes.new_entries] == [1, 2] and changes.next_entry_no == 3
+    assert [entry.entry_no for entry in changes.new_entries] == [1, 2]
+
+
+def test_ID2_entries_take_the_numbers_they_are_given_in_order_gaps_included():
+    books = Books(item(policy="lot"))
+    posting = receipt("R-1", line(key(lot="L1"), 4), line(key(lot="L2"), 6, doc_line=1))
+
+    changes = post(posting, replace(books.state, entry_nos=(7, 12)))
+
+    assert [(entry.entry_no, entry.key.lot_no) for entry in changes.new_entries] == [(7, "L1"), (12, "L2")]
+
+
+def test_ID2_a_posting_needs_a_number_per_line_of_its_own_and_of_the_parked_postings_it_retries():
+    books = Books(item(policy="lot"))
+    books.post(shipment("S-1", demand(), (key(lot="L1"), 2), (key(lot="L2"), 1)))  # parked: nothing on hand
+    posting = receipt("R-1", line(key(lot="L1"), 2), line(key(lot="L2"), 1, doc_line=2))
+    parked = tuple(books.parked.values())
+    needed = entries_needed(posting, parked)
+
+    changes = post(posting, replace(books.state, entry_nos=range(50, 50 + needed)), parked)
+
+    assert needed == 4 and [entry.entry_no for entry in changes.new_entries] == [50, 51, 52, 53]
+    with pytest.raises(RuntimeError, match="no entry number left"):
+        post(posting, replace(books.state, entry_nos=range(50, 50 + needed - 1)), parked)
 
 
 def test_I1_a_serial_number_is_always_quantity_one():

@@ -39,7 +39,9 @@ def stack(infra: Infra) -> Stack:
     log_dir.mkdir(parents=True, exist_ok=True)
 
     def service(module: str, dsn: str) -> ServiceProcess:
-        env = {"KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap, "DATABASE_URL": dsn, "OUTBOX_POLL_INTERVAL_SECONDS": "0.5"}
+        # A short poll timeout, so the drills' long database outage outlasts it (issue 11).
+        env = {"KAFKA_BOOTSTRAP_SERVERS": infra.bootstrap, "DATABASE_URL": dsn, "OUTBOX_POLL_INTERVAL_SECONDS": "0.5",
+               "KAFKA_MAX_POLL_INTERVAL_MS": "15000"}
         return ServiceProcess(module, env, log_dir)
 
     started = Stack(infra, service("warehouse", warehouse_db), service("inventory", inventory_db), warehouse_db, inventory_db)

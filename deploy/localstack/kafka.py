@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -24,6 +25,11 @@ from localstack import procs
 KAFKA_VERSION = "4.1.1"
 SLF4J_VERSION = "2.0.17"
 LOG4J_VERSION = "2.26.1"
+
+# The largest record batch the broker takes. The services' producers send at most KAFKA_MAX_REQUEST_SIZE
+# (1,048,576 bytes, refused when an outbox row is written); this leaves room for the batch overhead.
+# Kafka's own default, set explicitly so a change is a decision: raise both together, never one alone.
+MESSAGE_MAX_BYTES = 1_048_588
 
 _POM_TEMPLATE = Path(__file__).with_name("kafka-pom.xml")
 _TOPIC_ALREADY_EXISTS = 36
@@ -75,8 +81,47 @@ def new_cluster_id() -> str:
     return base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
 
 
-def _server_properties(data_dir: Path, port: int, controller_port: int) -> str:
+@dataclass(frozen=True)
+class BrokerSecurity:
+    """Listeners beside PLAINTEXT (which stays for the controller and the admin): SASL_PLAINTEXT and SASL_SSL,
+    both SCRAM-SHA-512, with the users created when the storage is formatted. TLS needs a PKCS#12 keystore
+    holding the broker's key and certificate (signed by a CA the clients trust)."""
+
+    sasl_port: int
+    ssl_port: int
+    users: dict[str, str] = field(default_factory=dict)  # name -> password
+    keystore: Path | None = None
+    keystore_password: str = ""
+
+    def listeners(self) -> str:
+        return f"SASL_PLAINTEXT://127.0.0.1:{self.sasl_port},SASL_SSL://127.0.0.1:{self.ssl_port}"
+
+    def properties(self) -> dict[str, str]:
+        scram = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
+        return {
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config": scram,
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": scram,
+            "ssl.keystore.type": "PKCS12",
+            "ssl.keystore.location": str(self.keystore),
+            "ssl.keystore.password": self.keystore_password,
+            "ssl.key.password": self.keystore_password,
+            "ssl.client.auth": "none",
+        }
+
+    def scram_arguments(self) -> list[str]:
+        """For `kafka-storage format`: KRaft stores SCRAM credentials in its metadata from the start."""
+        return [arg for name, password in self.users.items()
+                for arg in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")]
+
+
+def _server_properties(data_dir: Path, port: int, controller_port: int,
+                       security: BrokerSecurity | None = None) -> str:
     listeners = f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}"
+    protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+    if security is not None:
+        listeners += "," + security.listeners()
+        protocols += ",SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL"
     props = {
         "process.roles": "broker,controller",
         "node.id": "1",
@@ -85,7 +130,7 @@ def _server_properties(data_dir: Path, port: int, controller_port: int) -> str:
         "advertised.listeners": listeners,
         "controller.listener.names": "CONTROLLER",
         "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map": protocols,
         "log.dirs": str(data_dir / "logs"),
         "num.partitions": "1",
         "default.replication.factor": "1",
@@ -98,6 +143,8 @@ def _server_properties(data_dir: Path, port: int, controller_port: int) -> str:
         "share.coordinator.state.topic.min.isr": "1",
         "group.initial.rebalance.delay.ms": "0",
         "auto.create.topics.enable": "false",
+        "message.max.bytes": str(MESSAGE_MAX_BYTES),
+        **(security.properties() if security else {}),
     }
     return "".join(f"{k}={v}\n" for k, v in props.items())
 
@@ -126,9 +173,10 @@ class KafkaBroker:
     the old state is wiped and formatted anew.
     """
 
-    def __init__(self, libs_dir: Path, heap: str = "512m") -> None:
+    def __init__(self, libs_dir: Path, heap: str = "512m", security: BrokerSecurity | None = None) -> None:
         self.libs_dir = Path(libs_dir)
         self.heap = heap
+        self.security = security
         self.data_dir: Path | None = None
         self.port = 0
         self.pid: int | None = None
@@ -168,12 +216,13 @@ class KafkaBroker:
             print("kafka: ports changed, wiping old broker state", flush=True)
             shutil.rmtree(self.data_dir / "logs")
         config = self.data_dir / "server.properties"
-        config.write_text(_server_properties(self.data_dir, port, controller_port))
+        config.write_text(_server_properties(self.data_dir, port, controller_port, self.security))
         (self.data_dir / "log4j2.properties").write_text(_log4j2_properties(self.data_dir))
         if not meta.exists():
             # The id is one `--cluster-id=` argument: a random id may start with "-".
             fmt = self._java("kafka.tools.StorageTool", "format", "--standalone",
-                             f"--cluster-id={new_cluster_id()}", "-c", str(config), heap="256m")
+                             f"--cluster-id={new_cluster_id()}", "-c", str(config),
+                             *(self.security.scram_arguments() if self.security else ()), heap="256m")
             result = subprocess.run(fmt, capture_output=True, text=True)
             if result.returncode != 0:
                 raise RuntimeError(f"kafka storage format failed:\n{result.stdout}{result.stderr}")

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 
 from inventory import queries
 from inventory.domain.keys import TrackingNumbers
 from inventory.queries import Json
+from servicekit.http_api import AfterNumber, AfterText, Limit
 
 router = APIRouter()
 
@@ -26,9 +27,9 @@ async def get_item(item_no: str, request: Request) -> Json:
 
 
 @router.get("/items")
-async def list_items(request: Request, limit: int = 100, after: str = "") -> list[Json]:
+async def list_items(request: Request, limit: Limit = 100, after: AfterText = "") -> list[Json]:
     async with _pool(request).acquire() as conn:
-        return await queries.items(conn, after, min(limit, 1000))
+        return await queries.items(conn, after, limit)
 
 
 @router.get("/locations")
@@ -54,20 +55,22 @@ async def ledger_entries(
     location: str = "",
     serial: str = "",
     lot: str = "",
-    after: int = 0,
-    limit: int = Query(100, ge=1, le=1000),
+    after: AfterNumber = 0,
+    limit: Limit = 100,
 ) -> Json:
     async with _pool(request).acquire() as conn:
         return await queries.ledger_entries(conn, item_no, location, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/tracing")
-async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "") -> Json:
-    """Every ledger entry of a serial or lot and every application it took part in."""
+async def item_tracing(item_no: str, request: Request, serial: str = "", lot: str = "", after: AfterNumber = 0,
+                       limit: Limit = 1000) -> Json:
+    """The ledger entries of a serial or lot, one page (`next_after` for the next; null on the last), and
+    every application those entries took part in."""
     if not (serial or lot):
         raise HTTPException(422, "name the serial and/or lot number to trace")
     async with _pool(request).acquire() as conn:
-        return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot))
+        return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/reservations")
@@ -90,9 +93,11 @@ async def demand_line(source_type: str, source_no: str, source_line_no: int, req
 
 
 @router.get("/parked-postings")
-async def parked_postings(request: Request, item_no: str = "", location: str = "") -> list[Json]:
+async def parked_postings(request: Request, item_no: str = "", location: str = "", after: AfterNumber = 0,
+                          limit: Limit = 100) -> list[Json]:
+    """Oldest first; for the next page pass the last row's `parked_seq` as `after`."""
     async with _pool(request).acquire() as conn:
-        return await queries.parked_postings(conn, item_no, location)
+        return await queries.parked_postings(conn, item_no, location, after, limit)
 
 
 @router.get("/reconciliations/{request_id}")

@@ -94,20 +94,24 @@ async def ledger_entries(
     return {"entries": entries, "next_after": entries[-1]["entry_no"] if len(entries) == limit else None}
 
 
-async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers) -> Json:
-    """Every entry of the serial/lot (at any location) and every application it took part in."""
+async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers, after: int = 0,
+                       limit: int = 1000) -> Json:
+    """A page of the entries of the serial/lot (at any location) and every application they took part in."""
     entries = await conn.fetch(
         """SELECT * FROM item_ledger_entry
-           WHERE item_no = $1 AND ($2 = '' OR serial_no = $2) AND ($3 = '' OR lot_no = $3) ORDER BY entry_no""",
-        item_no, numbers.serial_no, numbers.lot_no,
+           WHERE item_no = $1 AND ($2 = '' OR serial_no = $2) AND ($3 = '' OR lot_no = $3) AND entry_no > $4
+           ORDER BY entry_no LIMIT $5""",
+        item_no, numbers.serial_no, numbers.lot_no, after, limit + 1,
     )
+    more, entries = len(entries) > limit, entries[:limit]
     applications = await conn.fetch(
         """SELECT * FROM item_application
            WHERE inbound_entry_no = ANY($1::bigint[]) OR outbound_entry_no = ANY($1::bigint[])
            ORDER BY outbound_entry_no, inbound_entry_no""",
         [row["entry_no"] for row in entries],
     )
-    return {"entries": _plain(entries), "applications": _plain(applications)}
+    return {"entries": _plain(entries), "applications": _plain(applications),
+            "next_after": entries[-1]["entry_no"] if more else None}
 
 
 async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str, source_line_no: int) -> Json:
@@ -128,14 +132,15 @@ async def item_reservations(conn: asyncpg.Connection, item_no: str, location: st
     return _plain(rows)
 
 
-async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str) -> list[Json]:
-    """S5: what waits, why, and for which serial/lot, oldest first."""
+async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str, after: int = 0,
+                          limit: int = 100) -> list[Json]:
+    """S5: what waits, why, and for which serial/lot, oldest first, one page (after `parked_seq`)."""
     rows = await conn.fetch(
         """SELECT posting_id, item_no, location_code, document_type, document_no, reason_code, message,
-                  shortages, parked_at
-           FROM parked_posting WHERE ($1 = '' OR item_no = $1) AND ($2 = '' OR location_code = $2)
-           ORDER BY parked_seq""",
-        item_no, location,
+                  shortages, parked_at, parked_seq
+           FROM parked_posting WHERE ($1 = '' OR item_no = $1) AND ($2 = '' OR location_code = $2) AND parked_seq > $3
+           ORDER BY parked_seq LIMIT $4""",
+        item_no, location, after, limit,
     )
     return _plain(rows)
 

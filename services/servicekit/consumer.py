@@ -3,10 +3,15 @@
 Outcomes, each committed with the inbox row in one transaction before the offset is acknowledged:
 - applied: the use case's state change and outbox rows;
 - refused: a business refusal (domain error) becomes a `...command.rejected.v1` event;
-- dead-lettered: undecodable, schema-invalid or unknown messages are copied to `<topic>.dlq`
-  with the original bytes and headers plus the reason, and the consumer moves on;
-- duplicate: the inbox already holds the message; ignored: a fact this consumer has no use for.
-Each outcome is counted, with its handling time, once the transaction has committed.
+- dead-lettered: undecodable, schema-invalid or unknown messages, facts from a source this consumer
+  does not accept, and facts reusing the id of another message are copied to `<topic>.dlq` with the
+  original record kept losslessly plus the reason (servicekit.dead_letters), and the consumer moves on;
+- quarantined: the dead letter itself could not be written; the record's position is recorded in
+  `consumer_quarantine` and the consumer moves on (never retried forever);
+- duplicate: the inbox already holds the message (same consumer, ce_source, ce_id and payload hash);
+  ignored: a fact this consumer has no use for.
+A reused ce_id with another payload is refused with `duplicate_message_id` (a command) or dead-lettered
+(a fact). Each outcome is counted, with its handling time, once the transaction has committed.
 Infrastructure errors (database or broker away) are retried with backoff for as long as it
 takes; an unexpected error in a use case is retried a few times, then dead-lettered, so one
 poison message never blocks a partition.
@@ -26,10 +31,11 @@ from pydantic import ValidationError
 
 from contracts.base import Message, Rejection
 from contracts.envelope import Envelope
-from contracts.topics import dead_letter_topic
+from servicekit import dead_letters
 from servicekit.metrics import ServiceMetrics
-from servicekit.outbox import OutgoingRecord
-from servicekit.unit_of_work import UnitOfWork
+from servicekit.outbox import MAX_RECORD_BYTES, MessageTooLarge
+from servicekit.quarantine import quarantine_record
+from servicekit.unit_of_work import Claim, UnitOfWork
 
 log = structlog.get_logger(__name__)
 
@@ -83,6 +89,16 @@ class DeadLetter(Exception):
         self.message_type = message_type
 
 
+class DuplicateMessageId(Exception):
+    """A command reuses the ce_id of another message from the same source."""
+
+    reason_code = "duplicate_message_id"
+
+    def __init__(self, envelope: Envelope) -> None:
+        super().__init__(f"ce_id {envelope.id!r} from {envelope.source!r} was already used for another message; "
+                         "give every message its own id (a new UUID), also when you send a corrected command")
+
+
 def _nothing_explains(refusal: Exception, envelope: Envelope) -> Iterable[Message]:
     return ()
 
@@ -111,6 +127,8 @@ class MessageProcessor:
         metrics: ServiceMetrics,
         rejections: Rejections | None = None,
         ignore_unknown_types: bool = False,
+        accepted_sources: frozenset[str] = frozenset(),
+        max_record_bytes: int = MAX_RECORD_BYTES,
         hold_for_other_service: float = 0.0,
     ) -> None:
         """`models` maps every `ce_type` the topic may carry; `routes` those this consumer acts on.
@@ -118,6 +136,9 @@ class MessageProcessor:
         Command topics dead-letter unknown types; fact topics (`ignore_unknown_types`) skip the
         facts this consumer has no interest in, as tolerant readers do. A command refused with an
         error that `awaits_other_service` is held for up to `hold_for_other_service` seconds first.
+        `accepted_sources`, when not empty, are the only `ce_source` values whose messages are applied
+        (provenance of facts). `max_record_bytes` is the producer's max_request_size: dead letters are cut
+        to fit it.
         """
         self._pool = pool
         self._consumer = consumer
@@ -127,6 +148,10 @@ class MessageProcessor:
         self._rejections = rejections
         self._ignore_unknown = ignore_unknown_types
         self._hold = hold_for_other_service
+        self._accepted_sources = accepted_sources
+        self._max_record_bytes = max_record_bytes
+        self.busy_since: float | None = None  # monotonic time the message in hand was taken (health)
+        self.last_done = time.monotonic()
 
     @property
     def handled_types(self) -> tuple[type[Message], ...]:
@@ -135,12 +160,17 @@ class MessageProcessor:
     async def process(self, record: ConsumerRecord) -> None:
         structlog.contextvars.clear_contextvars()
         started = time.perf_counter()
+        self.busy_since = time.monotonic()
+        try:
+            await self._process(record, started)
+        finally:
+            self.busy_since, self.last_done = None, time.monotonic()
+
+    async def _process(self, record: ConsumerRecord, started: float) -> None:
         try:
             envelope, payload = self._decode(record)
         except DeadLetter as letter:
-            log.warning("dead-lettering message", topic=record.topic, offset=record.offset, reason=letter.reason)
-            outcome = await self._until_done(lambda: self._dead_letter(record, letter))
-            self._count(letter.message_type, outcome, started)
+            await self._send_to_dead_letters(record, letter, started)
             return
         if payload is None:
             self._count(self._type_label(envelope.type), "ignored", started)
@@ -149,8 +179,18 @@ class MessageProcessor:
             correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
             message_id=envelope.id, message_type=envelope.type,
         )
-        outcome = await self._until_done(lambda: self._apply(envelope, payload, started), record)
+        outcome = await self._until_done(lambda: self._apply(record, envelope, payload, started), record)
+        if outcome == "reused_id":  # a fact: nobody to refuse it to
+            reused = DeadLetter(str(DuplicateMessageId(envelope)), "duplicate_message_id", envelope.type)
+            await self._send_to_dead_letters(record, reused, started)
+            return
         self._count(envelope.type, outcome, started)
+
+    async def _send_to_dead_letters(self, record: ConsumerRecord, letter: DeadLetter, started: float) -> None:
+        log.warning("dead-lettering message", topic=record.topic, partition=record.partition, offset=record.offset,
+                    reason=letter.reason, reason_code=letter.kind)
+        outcome = await self._until_done(functools.partial(self._dead_letter_or_quarantine, record, letter))
+        self._count(letter.message_type, outcome, started)
 
     def _type_label(self, ce_type: str) -> str:
         """Only the types this topic carries become label values: a hostile header cannot flood the metrics."""
@@ -162,10 +202,13 @@ class MessageProcessor:
 
     def _decode(self, record: ConsumerRecord) -> tuple[Envelope | None, Message | None]:
         try:
-            headers = {k: v.decode() for k, v in record.headers or ()}
-            envelope = Envelope.from_headers(headers)
-        except (UnicodeDecodeError, ValueError, ValidationError) as error:
+            envelope = Envelope.from_headers(dead_letters.read_headers(record))
+        except (ValueError, ValidationError) as error:
             raise DeadLetter(f"invalid CloudEvents headers: {error}", "invalid_headers") from error
+        if self._accepted_sources and envelope.source not in self._accepted_sources:
+            raise DeadLetter(f"ce_source {envelope.source!r} is not one this consumer accepts "
+                             f"({', '.join(sorted(self._accepted_sources))})", "unaccepted_source",
+                             self._type_label(envelope.type))
         model = self._models.get(envelope.type)
         if model is None or model not in self._routes:
             if self._ignore_unknown:
@@ -178,21 +221,26 @@ class MessageProcessor:
             raise DeadLetter(f"{envelope.type} does not match its schema: {_short(error)}", "invalid_payload",
                              envelope.type) from error
 
-    async def _apply(self, envelope: Envelope, payload: Message, received: float) -> str:
-        """Returns the outcome: applied, refused or duplicate."""
+    async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message, received: float) -> str:
+        """Returns the outcome: applied, refused, duplicate, or reused_id (a fact reusing another's id)."""
         reason_code = ""
-        async with UnitOfWork(self._pool) as uow:
-            if not await uow.claim(self._consumer, envelope.id, envelope.type):
+        async with UnitOfWork(self._pool, self._max_record_bytes) as uow:
+            claim = await uow.claim(self._consumer, envelope, dead_letters.payload_hash(envelope.type, record.value))
+            if claim is Claim.SEEN:
                 log.info("duplicate message ignored")
                 return "duplicate"
+            if claim is Claim.REUSED_ID:
+                return await self._refuse_reused_id(uow, record, envelope)
             route = self._routes[type(payload)]
             if self._rejections is None:  # a fact cannot be refused: any error rolls back the whole transaction
                 await route.apply(uow, payload, envelope)
             else:
+                # A fact too large to publish refuses the command that would make it (it can be split).
+                refusals: tuple[type[Exception], ...] = (*self._rejections.refusal_types, MessageTooLarge)
                 try:
                     async with uow.savepoint():  # a refused command keeps nothing it wrote or queued
                         await route.apply(uow, payload, envelope)
-                except self._rejections.refusal_types as refusal:
+                except refusals as refusal:
                     if getattr(refusal, "awaits_other_service", False) and time.perf_counter() - received < self._hold:
                         raise AwaitingOtherService(str(refusal)) from refusal  # rolls back the inbox row too
                     reason_code = self._reject(uow, envelope, refusal)
@@ -225,32 +273,40 @@ class MessageProcessor:
         )
         return reason_code
 
-    async def _dead_letter(self, record: ConsumerRecord, letter: DeadLetter) -> str:
-        """Returns the outcome: dead_lettered, or duplicate when a previous attempt already did it."""
-        message_id = f"{record.topic}/{record.partition}/{record.offset}"
-        async with UnitOfWork(self._pool) as uow:
-            claimed = await uow.claim(self._consumer, message_id, "dead-letter")
-            if claimed:
-                uow.outbox.forward(
-                    OutgoingRecord(
-                        topic=dead_letter_topic(record.topic),
-                        key=record.key,
-                        value=record.value or b"",
-                        headers=list(record.headers or ())
-                        + [
-                            ("dlq_reason", letter.reason.encode()),
-                            ("dlq_consumer", self._consumer.encode()),
-                            ("dlq_original_topic", record.topic.encode()),
-                            ("dlq_original_partition", str(record.partition).encode()),
-                            ("dlq_original_offset", str(record.offset).encode()),
-                        ],
-                    )
-                )
-            await uow.commit()
-        if not claimed:
+    async def _refuse_reused_id(self, uow: UnitOfWork, record: ConsumerRecord, envelope: Envelope) -> str:
+        """A command is refused with duplicate_message_id, once per record; a fact goes to the dead letters."""
+        if self._rejections is None:
+            return "reused_id"
+        if not await uow.claim_record(self._consumer, record, "refused"):
             return "duplicate"
-        self._metrics.dead_letters.labels(self._consumer, dead_letter_topic(record.topic), letter.kind).inc()
-        return "dead_lettered"
+        reason_code = self._reject(uow, envelope, DuplicateMessageId(envelope))
+        await uow.commit()
+        self._metrics.refusals.labels(self._consumer, envelope.type, reason_code).inc()
+        return "refused"
+
+    async def _dead_letter_or_quarantine(self, record: ConsumerRecord, letter: DeadLetter) -> str:
+        """A dead letter that cannot be written (anything but the database being away) is quarantined."""
+        try:
+            return await self._dead_letter(record, letter)
+        except INFRASTRUCTURE_ERRORS:
+            raise
+        except Exception as error:
+            log.error("record quarantined: its dead letter cannot be written", topic=record.topic,
+                      partition=record.partition, offset=record.offset, error=repr(error))
+            await quarantine_record(self._pool, self._consumer, record, letter.reason, repr(error))
+            self._metrics.consumer_quarantined.labels(self._consumer, record.topic).inc()
+            return "quarantined"
+
+    async def _dead_letter(self, record: ConsumerRecord, letter: DeadLetter) -> str:
+        """Returns the outcome: dead_lettered, or duplicate when a previous attempt already did it.
+        The dead letter is counted when the relay publishes it (slt_dead_letters_total)."""
+        async with UnitOfWork(self._pool, self._max_record_bytes) as uow:
+            claimed = await uow.claim_record(self._consumer, record, "dead_lettered")
+            if claimed:
+                uow.outbox.forward(dead_letters.dead_letter_record(
+                    record, self._consumer, letter.reason, letter.kind, self._max_record_bytes))
+            await uow.commit()
+        return "dead_lettered" if claimed else "duplicate"
 
     async def _until_done(
         self, attempt: Callable[[], Awaitable[str]], record: ConsumerRecord | None = None
@@ -269,10 +325,14 @@ class MessageProcessor:
             except Exception as error:
                 failures += 1
                 log.exception("message failed", attempt=failures)
+                if record is None and failures >= _POISON_ATTEMPTS:  # even the quarantine failed: log, count, go on
+                    log.error("record skipped: neither dead letter nor quarantine could be written")
+                    return "skipped"
                 if record is not None and failures >= _POISON_ATTEMPTS:
                     letter = DeadLetter(f"processing failed: {error!r}", "processing_failed")
                     # Bound now: `error` and `record` do not outlive this block.
-                    attempt, record = functools.partial(self._dead_letter, record, letter), None
+                    attempt, record = functools.partial(self._dead_letter_or_quarantine, record, letter), None
+                    failures = 0
                     continue
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, _MAX_BACKOFF)

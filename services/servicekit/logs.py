@@ -7,6 +7,7 @@ only JSON, each line with the message context it was written in.
 """
 
 import logging
+import time
 
 import structlog
 from opentelemetry import trace
@@ -20,6 +21,33 @@ def _add_trace_ids(_, __, event: dict) -> dict:
     return event
 
 
+class RepeatLimit(logging.Filter):
+    """A library's warnings and errors (aiokafka's reconnects, FastStream's consumer restarts) come at most
+    once per `window` seconds per logger and message; the next one that passes says how many were held back.
+    With Kafka away that turns ~100 lines a second into one a minute per distinct line."""
+
+    LIBRARIES = ("aiokafka", "slt.faststream", "kafka", "asyncio")
+
+    def __init__(self, window: float = 60.0) -> None:
+        super().__init__()
+        self._window = window
+        self._seen: dict[tuple[str, str], tuple[float, int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not record.name.startswith(self.LIBRARIES):
+            return True
+        key = (record.name, str(record.msg)[:200])
+        now = time.monotonic()
+        last, held = self._seen.get(key, (0.0, 0))
+        if now - last < self._window:
+            self._seen[key] = (last, held + 1)
+            return False
+        self._seen[key] = (now, 0)
+        if held:
+            record.msg = f"{record.msg} (and {held} more like it in the last {self._window:.0f}s)"
+        return True
+
+
 def configure_logging(level: str, service: str) -> None:
     shared = [
         structlog.contextvars.merge_contextvars,
@@ -29,6 +57,7 @@ def configure_logging(level: str, service: str) -> None:
         lambda _, __, event: {"service": service, **event},
     ]
     handler = logging.StreamHandler()
+    handler.addFilter(RepeatLimit())
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,

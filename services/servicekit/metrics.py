@@ -46,8 +46,17 @@ class ServiceMetrics:
             "refusals", "Commands refused by a business rule", ["consumer", "message_type", "reason_code"]
         )
         self.dead_letters = self.counter(
-            "dead_letters", "Messages copied to a dead-letter topic", ["consumer", "topic", "reason"]
+            "dead_letters", "Dead letters published to a dead-letter topic (counted by the relay once sent)",
+            ["consumer", "topic", "reason"]
         )
+        self.consumer_quarantined = self.counter(
+            "consumer_quarantined", "Records whose dead letter could not be written (see consumer_quarantine)",
+            ["consumer", "topic"]
+        )
+        self.relay_quarantined = self.counter(
+            "relay_quarantined", "Outbox rows the broker refused for good, moved to relay_quarantine", ["topic"]
+        )
+        self.relay_quarantine_rows = self.gauge("relay_quarantine_rows", "Rows waiting in relay_quarantine")
         self.consumer_lag = self.gauge(
             "consumer_lag_messages", "Messages on a partition this instance has not taken yet",
             ["group", "topic", "partition"]
@@ -70,16 +79,18 @@ class ServiceMetrics:
 
     def watch_outbox(self, pool: asyncpg.Pool) -> None:
         async def probe() -> None:
-            rows, age = await pool.fetchrow(
-                "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
+            rows, age, quarantined = await pool.fetchrow(
+                """SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0),
+                          (SELECT count(*) FROM relay_quarantine) FROM outbox"""
             )
             self.outbox_backlog.set(rows)
             self.outbox_oldest_age.set(float(age))
+            self.relay_quarantine_rows.set(quarantined)
 
         self.add_probe(probe)
 
     def watch_consumer_lag(self, broker: KafkaBroker) -> None:
-        """Lag per assigned partition: the last known end of the partition minus the consumer's position.
+        """Lag per group and assigned partition: the last known end of the partition minus the committed offset.
 
         Each instance reports the partitions it owns, labelled with the consumer group, so summing over
         instances per group gives the group's lag (`slt lag` reads the same from the broker).
@@ -92,7 +103,9 @@ class ServiceMetrics:
                     try:
                         end = consumer.highwater(partition)
                         if end is not None:  # known after the first fetch
-                            lag = end - await consumer.position(partition)
+                            # From the committed offset: the fetch position runs ahead of a message in hand.
+                            done = await consumer.committed(partition)
+                            lag = end - (await consumer.position(partition) if done is None else done)
                             self.consumer_lag.labels(group, partition.topic, str(partition.partition)).set(max(lag, 0))
                     except (AssertionError, IllegalStateError):  # revoked meanwhile by a rebalance
                         continue

@@ -3,12 +3,33 @@
 from dataclasses import dataclass, field
 
 import asyncpg
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 
 from contracts.base import Message
 from contracts.envelope import Envelope
 from servicekit.tracing import context_headers
 
 NOTIFY_CHANNEL = "outbox"
+# The relay producer's max_request_size (KAFKA_MAX_REQUEST_SIZE); the broker's message.max.bytes is above it.
+MAX_RECORD_BYTES = 1_048_576
+
+
+class MessageTooLarge(Exception):
+    """A record the relay could never publish: refused when it is written, not when the relay meets it."""
+
+    reason_code = "message_too_large"
+
+    def __init__(self, record: "OutgoingRecord", size: int, limit: int) -> None:
+        ce_type = dict(record.headers).get("ce_type", b"?").decode(errors="replace")
+        super().__init__(f"the {ce_type} message this would publish is {size:,} bytes, more than the {limit:,} "
+                         "bytes a Kafka record may hold; send it as several smaller commands "
+                         "(fewer lines, bins or serial numbers in each)")
+        self.details = {"size_bytes": size, "limit_bytes": limit, "message_type": ce_type}
+
+
+def record_size(record: "OutgoingRecord") -> int:
+    """The size the producer checks against its max_request_size."""
+    return DefaultRecordBatchBuilder.estimate_size_in_bytes(record.key, record.value, record.headers)
 
 
 @dataclass(frozen=True)
@@ -24,11 +45,12 @@ class OutboxWriter:
     """Collects the records of one unit of work and writes them in one statement at commit."""
 
     conn: asyncpg.Connection
+    max_record_bytes: int = MAX_RECORD_BYTES
     pending: list[OutgoingRecord] = field(default_factory=list)
 
     def publish(self, topic: str, message: Message, envelope: Envelope) -> None:
         """Queue a fact; it is written with the unit of work's other changes at commit."""
-        self.pending.append(
+        self.forward(
             OutgoingRecord(
                 topic=topic,
                 key=message.kafka_key().encode(),
@@ -43,7 +65,10 @@ class OutboxWriter:
         del self.pending[count:]
 
     def forward(self, record: OutgoingRecord) -> None:
-        """Queue a record as is (dead letters keep the original bytes and headers)."""
+        """Queue a record as is (dead letters keep the original bytes and headers); MessageTooLarge when the
+        producer could not send it."""
+        if (size := record_size(record)) > self.max_record_bytes:
+            raise MessageTooLarge(record, size, self.max_record_bytes)
         self.pending.append(record)
 
     async def flush(self) -> None:

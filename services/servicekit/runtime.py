@@ -3,12 +3,19 @@
 Each service's composition root (`app.py`) calls `build_app` with its own settings, migrations,
 subscriptions and read API. Start order: database, migrations, relay, consumers. Stop order is
 the reverse: consumers first (in-flight messages finish), then the relay, then the pool.
+
+HTTP serves from the first second: the start runs in the background, retrying the database and the
+broker for as long as they are away, while `/healthz` answers and `/readyz` says `starting`; SIGTERM
+cancels it at whatever stage it is.
 """
 
 import asyncio
+import os
+import signal
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +28,21 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from contracts.base import Message
-from servicekit import asyncapi, tracing
+from servicekit import asyncapi, health, kafka_records, tracing
 from servicekit.consumer import MessageProcessor, Rejections, Route
-from servicekit.database import create_pool, migrate_service
+from servicekit.database import MigrationChanged, create_pool, migrate_service
+from servicekit.http_api import install_error_answers
 from servicekit.logs import configure_logging, library_logger
 from servicekit.metrics import ServiceMetrics
 from servicekit.relay import OutboxRelay, idempotent_producer
+from servicekit.retention import prune_forever
 from servicekit.security import aiokafka_options, kafka_security, read_token_guard
 from servicekit.settings import ServiceSettings
 from servicekit.subscription import subscribe
 
 log = structlog.get_logger(__name__)
+_REPEAT_AFTER = 60.0
+_STOP_STEP_SECONDS = 10.0  # an in-flight message cut short is redelivered; the inbox absorbs it
 
 
 @dataclass
@@ -43,6 +54,8 @@ class Runtime:
     broker: KafkaBroker
     relay: OutboxRelay
     metrics: ServiceMetrics
+    processors: list[MessageProcessor] = field(default_factory=list)  # one per subscription, in order
+    started: bool = False
 
     def consume(
         self,
@@ -62,12 +75,17 @@ class Runtime:
             rejections=rejections,
             ignore_unknown_types=rejections is None,
             hold_for_other_service=self.settings.hold_for_other_service_seconds,
+            # Facts of the other service: only from where it publishes them (commands come from anyone).
+            accepted_sources=self.settings.fact_sources if rejections is None else frozenset(),
+            max_record_bytes=self.settings.kafka_max_request_size,
         )
+        self.processors.append(processor)
         intro = (
             f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."
             if rejections else f"Facts this service acts on (consumer group `{group_id}`); other types are skipped."
         )
-        subscribe(self.broker, topic, group_id, processor, asyncapi.describe(intro, processor.handled_types))
+        subscribe(self.broker, topic, group_id, processor, asyncapi.describe(intro, processor.handled_types),
+                  self.settings.kafka_max_poll_interval_ms)
         asyncapi.declare_publications(self.broker, topic, rejections.topic if rejections else None)
 
 
@@ -75,14 +93,26 @@ Wiring = Callable[[Runtime], None]
 
 
 async def _with_retries(what: str, attempt: Callable) -> object:
-    backoff = 0.2
+    """At startup, wait for the database and broker to come up; one log line per distinct error a minute.
+    An applied migration that changed is no outage: it ends the start (and the process)."""
+    backoff, said, said_at = 0.2, "", 0.0
     while True:
         try:
             return await attempt()
-        except Exception as error:  # at startup, wait for the database and broker to come up
-            log.warning(f"{what} not reachable yet", error=repr(error), retry_in=backoff)
+        except MigrationChanged:
+            raise
+        except Exception as error:
+            text = _without_secrets(error)
+            if text != said or time.monotonic() - said_at > _REPEAT_AFTER:
+                log.warning(f"{what} not reachable yet", error=text, retrying="until it answers, up to every 5 s")
+                said, said_at = text, time.monotonic()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 5.0)
+
+
+def _without_secrets(error: Exception) -> str:
+    """The error's class and message; asyncpg and aiokafka do not put passwords in their messages."""
+    return f"{type(error).__name__}: {error}"[:500]
 
 
 def build_app(
@@ -93,6 +123,7 @@ def build_app(
     api: APIRouter,
 ) -> FastAPI:
     configure_logging(settings.log_level, service)
+    kafka_records.install()
     log.info("service starting", settings=settings.for_logs())
     spans = tracing.tracer_provider(service, settings)
     broker = KafkaBroker(
@@ -102,34 +133,51 @@ def build_app(
     )
     metrics = ServiceMetrics()
     dsn = settings.database_dsn()
+    resources: list[Callable] = []  # how to stop what has started, in start order
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def start(app: FastAPI) -> None:
         pool = await _with_retries("database", lambda: create_pool(dsn, settings.db_pool_max_size))
-        await migrate_service(pool, service, migrations)
+        resources.append(pool.close)
+        await _with_retries("database migrations", lambda: migrate_service(pool, service, migrations))
         producer = relay_producer(service, settings)
+        resources.append(producer.stop)
         await _with_retries("kafka", producer.start)
-        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size)
+        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size, metrics,
+                            new_producer=lambda: relay_producer(service, settings))
+        resources.append(lambda: relay.producer.stop())  # the relay may have replaced the first one
         runtime = Runtime(settings, pool, broker, relay, metrics)
         app.state.runtime = runtime
         metrics.watch_outbox(pool)
         metrics.watch_consumer_lag(broker)
         subscribe(runtime)
         await relay.start()
+        resources.append(relay.stop)
+        pruning = asyncio.create_task(prune_forever(pool, settings.inbox_retention_days), name="inbox-pruning")
+        resources.append(lambda: _cancel(pruning))
+        resources.append(broker.stop)
         await _with_retries("kafka consumers", broker.start)
+        runtime.started = True
         log.info("service started", http=f"http://{settings.http_host}:{settings.http_port}")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        starting = asyncio.create_task(start(app), name="service-start")
+        starting.add_done_callback(_exit_when_start_failed)
         try:
             yield
         finally:
-            await broker.stop()
-            await relay.stop()
-            await producer.stop()
-            await pool.close()
+            await _cancel(starting)
+            for stop in reversed(resources):  # each step bounded: Kafka or PostgreSQL away must not hang it
+                try:
+                    await asyncio.wait_for(stop(), _STOP_STEP_SECONDS)
+                except Exception as error:
+                    log.warning("stopping failed", step=getattr(stop, "__qualname__", "?"), error=repr(error))
             spans.shutdown()  # exports the spans still buffered
             log.info("service stopped")
 
     app = FastAPI(title=f"{service} service", lifespan=lifespan)
     app.state.broker = broker
+    install_error_answers(app)
     app.include_router(_operations_router(service, broker, metrics))
     app.include_router(asyncapi.page_router())
     # /healthz, /readyz, /metrics, /asyncapi.json and /asyncapi stay open for probes, scrapers and integrators.
@@ -137,10 +185,23 @@ def build_app(
     return app
 
 
+def _exit_when_start_failed(task: asyncio.Task) -> None:
+    """A start that cannot succeed stops the process (as SIGTERM does), so the orchestrator sees it exit."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("service cannot start", error=_without_secrets(task.exception()))
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+async def _cancel(task: asyncio.Task) -> None:
+    """Cancel and wait; how it ended was logged where it matters (`_exit_when_start_failed`)."""
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 def relay_producer(service: str, settings: ServiceSettings) -> AIOKafkaProducer:
     """The outbox relay's producer connects like the broker: same SASL and TLS settings."""
     return idempotent_producer(settings.kafka_bootstrap_servers, f"{service}-relay-{settings.instance_id}",
-                               **aiokafka_options(settings))
+                               settings.kafka_max_request_size, **aiokafka_options(settings))
 
 
 def _operations_router(service: str, broker: KafkaBroker, metrics: ServiceMetrics) -> APIRouter:
@@ -152,16 +213,20 @@ def _operations_router(service: str, broker: KafkaBroker, metrics: ServiceMetric
 
     @router.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
+        """503 with the failing checks named, while starting and whenever one fails (servicekit.health)."""
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
-        checks = {"database": False, "kafka": False}
-        if runtime is not None:
-            try:
-                checks["database"] = await runtime.pool.fetchval("SELECT 1", timeout=2) == 1
-            except Exception:
-                pass
-            checks["kafka"] = await runtime.broker.ping(timeout=2)
+        if runtime is None or not runtime.started:
+            return JSONResponse({"ready": False, "starting": True}, status_code=503)
+        settings = runtime.settings
+        stuck = await health.stuck_subscriptions(runtime.broker, runtime.processors, settings.ready_stuck_seconds)
+        checks = {
+            "database": await health.database_answers(runtime.pool),
+            "kafka": await runtime.broker.ping(timeout=2),
+            "subscriptions": not stuck,
+            "relay": await health.relay_keeps_up(runtime.pool, settings.ready_outbox_max_age_seconds),
+        }
         ready = all(checks.values())
-        return JSONResponse({"ready": ready, **checks}, status_code=200 if ready else 503)
+        return JSONResponse({"ready": ready, **checks, "stuck": stuck}, status_code=200 if ready else 503)
 
     @router.get("/asyncapi.json")
     async def asyncapi_document() -> JSONResponse:

@@ -7,11 +7,12 @@ Read once, in the composition root, from the environment (or secret files under
 
 import os
 import socket
+import sys
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KafkaSecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
@@ -77,12 +78,31 @@ class ServiceSettings(KafkaClientSettings):
     db_pool_max_size: int = 10
     outbox_poll_interval_seconds: float = 1.0
     outbox_batch_size: int = 500
+    kafka_max_request_size: int = Field(default=1_048_576, gt=0, description=(
+        "the relay producer's max_request_size: larger outbox rows are refused when written; keep the "
+        "broker's message.max.bytes (and the topics' max.message.bytes) above it"))
+    kafka_max_poll_interval_ms: int = Field(default=300_000, gt=0, description=(
+        "how long one message may take (retries while the database is away included) before the consumer "
+        "leaves its group; it rejoins and the message is delivered again, which the inbox makes harmless"))
+    accepted_fact_sources: str = Field(default="", description=(
+        "comma-separated ce_source values whose facts this service applies; facts from others are dead-lettered"))
+    inbox_retention_days: float = Field(default=14.0, gt=0, description=(
+        "how long the inbox remembers a message id; longer than the topics keep messages (7 days)"))
+    ready_stuck_seconds: float = Field(default=60.0, gt=0, description=(
+        "/readyz fails when a subscription has worked on one message, or has not moved with messages waiting, "
+        "this long"))
+    ready_outbox_max_age_seconds: float = Field(default=60.0, gt=0, description=(
+        "/readyz fails when the oldest unpublished outbox row is older than this"))
     # A command that names an item (warehouse) or location (inventory) the other service has just
     # created is held this long for its fact to arrive before it is refused (0: refuse at once).
     hold_for_other_service_seconds: float = Field(30.0, ge=0, le=300)
     # Tracing: spans are always made; they leave the process only when an exporter is named.
     otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
     otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""
+
+    @property
+    def fact_sources(self) -> frozenset[str]:
+        return frozenset(s.strip() for s in self.accepted_fact_sources.split(",") if s.strip())
 
     def database_dsn(self) -> str:
         """The DSN to connect with: DATABASE_URL, with DATABASE_PASSWORD put in when given."""
@@ -101,3 +121,23 @@ class ServiceSettings(KafkaClientSettings):
         parts = urlsplit(self.database_url.get_secret_value())
         where = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=""))
         return {**self.model_dump(mode="json"), "database_url": f"{where} (user {parts.username or '-'})"}
+
+
+SettingsType = TypeVar("SettingsType", bound=BaseSettings)
+
+
+def load_settings(kind: type[SettingsType]) -> SettingsType:
+    """Read the settings, or exit with code 2 and one line per problem naming the variable and what is
+    wrong, never the value given: pydantic's own message echoes its input, passwords included."""
+    try:
+        return kind()
+    except ValidationError as error:
+        print(f"invalid settings: {settings_problems(error)}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def settings_problems(error: ValidationError) -> str:
+    """Each problem as `VARIABLE: what is wrong`, without the value given."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']).upper() or 'settings'}: {e['msg']}"
+        for e in error.errors(include_input=False, include_url=False, include_context=False))

@@ -21,15 +21,16 @@ async def _raw_body(message: StreamMessage) -> bytes:
 async def _tolerant_parser(
     record: ConsumerRecord, original: Callable[[ConsumerRecord], Awaitable[StreamMessage]]
 ) -> StreamMessage:
-    """FastStream decodes headers as UTF-8; a hostile header must reach the DLQ, not crash the consumer.
-
-    The parsed message then carries the untouched record, so the dead letter keeps the original bytes.
+    """FastStream decodes header values as UTF-8 (and fails on a null one); a hostile header must reach the
+    DLQ, not crash the consumer. Header keys that are not UTF-8 got this far thanks to
+    `servicekit.kafka_records`. The parsed message then carries the untouched record, so the dead letter
+    keeps the original bytes.
     """
     try:
         return await original(record)
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, AttributeError):
         readable = dataclasses.replace(
-            record, headers=[(k, v.decode(errors="replace").encode()) for k, v in record.headers]
+            record, headers=[(k, (v or b"").decode(errors="replace").encode()) for k, v in record.headers]
         )
         if hasattr(record, "consumer"):  # the consumer that acknowledges this record
             readable.consumer = record.consumer
@@ -38,7 +39,8 @@ async def _tolerant_parser(
         return message
 
 
-def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor, description: str) -> None:
+def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: MessageProcessor, description: str,
+              max_poll_interval_ms: int = 300_000) -> None:
     """`description` says what the channel carries, for the AsyncAPI document."""
     body_type = documented_body(processor.handled_types)
 
@@ -47,6 +49,7 @@ def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: Message
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        max_poll_interval_ms=max_poll_interval_ms,
         parser=_tolerant_parser,
         decoder=_raw_body,
         title=f"{group_id}:{topic}",

@@ -2,35 +2,68 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from enum import Enum
 from types import TracebackType
 
 import asyncpg
 import structlog
+from aiokafka.structs import ConsumerRecord
 
-from servicekit.outbox import OutboxWriter
+from contracts.envelope import Envelope
+from servicekit.outbox import MAX_RECORD_BYTES, OutboxWriter
 
 log = structlog.get_logger(__name__)
+
+
+class Claim(Enum):
+    NEW = "new"
+    SEEN = "seen"
+    REUSED_ID = "reused_id"
 
 
 class UnitOfWork:
     """`async with UnitOfWork(pool) as uow: ...; await uow.commit()`; leaving without commit rolls back."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, max_record_bytes: int = MAX_RECORD_BYTES) -> None:
         self._pool = pool
+        self._max_record_bytes = max_record_bytes
 
     async def __aenter__(self) -> "UnitOfWork":
         self.conn: asyncpg.Connection = await self._pool.acquire()
         self._transaction = self.conn.transaction()
         await self._transaction.start()
-        self.outbox = OutboxWriter(self.conn)
+        self.outbox = OutboxWriter(self.conn, self._max_record_bytes)
         self._done = False
         return self
 
-    async def claim(self, consumer: str, message_id: str, message_type: str) -> bool:
-        """Record the message in the inbox; False when this consumer already processed it."""
+    async def claim(self, consumer: str, envelope: Envelope, payload_hash: bytes) -> Claim:
+        """Record the message in the inbox under consumer + ce_source + ce_id with its payload's hash.
+
+        SEEN: this consumer processed it already (same hash, or a row from before hashes were kept, whose
+        source is ''); REUSED_ID: the id is taken by another payload.
+        """
         status = await self.conn.execute(
-            "INSERT INTO inbox (consumer, message_id, message_type) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            consumer, message_id, message_type,
+            """INSERT INTO inbox (consumer, source, message_id, message_type, payload_hash)
+               SELECT $1, $2, $3, $4, $5
+               WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE consumer = $1 AND source = '' AND message_id = $3)
+               ON CONFLICT DO NOTHING""",
+            consumer, envelope.source, envelope.id, envelope.type, payload_hash,
+        )
+        if status == "INSERT 0 1":
+            return Claim.NEW
+        stored = await self.conn.fetchval(
+            "SELECT payload_hash FROM inbox WHERE consumer = $1 AND source IN ($2, '') AND message_id = $3",
+            consumer, envelope.source, envelope.id,
+        )
+        return Claim.SEEN if stored in (None, payload_hash) else Claim.REUSED_ID
+
+    async def claim_record(self, consumer: str, record: ConsumerRecord, outcome: str) -> bool:
+        """Answer a record by its position (dead letters, refusals of a reused id): a namespace no ce_id
+        reaches. False when a previous attempt answered it already."""
+        status = await self.conn.execute(
+            """INSERT INTO record_claims (consumer, topic, partition, "offset", outcome) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT DO NOTHING""",
+            consumer, record.topic, record.partition, record.offset, outcome,
         )
         return status == "INSERT 0 1"
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from contracts.envelope import H_ID, H_TYPE, causation_of, correlation_of
 from servicekit.security import aiokafka_options
-from servicekit.settings import KafkaClientSettings
+from servicekit.settings import KafkaClientSettings, settings_problems
 from slt_cli.errors import INVALID_INPUT, CliError, KafkaUnreachable
 
 
@@ -98,7 +98,7 @@ def connection(bootstrap: str) -> dict[str, Any]:
     try:
         security = aiokafka_options(KafkaClientSettings())
     except ValidationError as invalid:
-        raise CliError(f"Kafka security settings: {invalid}", INVALID_INPUT) from invalid
+        raise CliError(f"Kafka security settings: {settings_problems(invalid)}", INVALID_INPUT) from None
     return {"bootstrap_servers": bootstrap, "client_id": "slt", **security}
 
 

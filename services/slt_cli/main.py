@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from aiokafka.errors import KafkaError
 
-from slt_cli import catalog, opening_balances, stock
+from slt_cli import catalog, opening_balances, outbox_quarantine, stock
 from slt_cli import dlq as dead_letters
 from slt_cli import lag as consumer_lag
 from slt_cli import reconcile as reconciliation
@@ -40,6 +40,11 @@ app = typer.Typer(
 )
 dlq = typer.Typer(help="Dead letters of a topic: list, show, replay.", no_args_is_help=True)
 app.add_typer(dlq, name="dlq")
+outbox = typer.Typer(help="A service's outbox: rows the relay quarantined.", no_args_is_help=True)
+quarantine = typer.Typer(help="Outbox rows the broker refused for good: list, redrive.", no_args_is_help=True)
+outbox.add_typer(quarantine, name="quarantine")
+app.add_typer(outbox, name="outbox")
+DatabaseUrl = Annotated[str, typer.Option("--database-url", envvar="DATABASE_URL", help="the service's database")]
 
 Bootstrap = Annotated[
     str, typer.Option("--bootstrap", envvar="KAFKA_BOOTSTRAP_SERVERS", help="Kafka brokers, host:port[,...]")
@@ -189,6 +194,22 @@ def dlq_replay(
 ) -> None:
     """Re-publish letters to their original topic, bytes and headers as received, without the dlq_* headers."""
     run(lambda: dead_letters.replay(bootstrap, topic, partition, offsets or [], replay_all))
+
+
+@quarantine.command("list")
+def outbox_quarantine_list(database_url: DatabaseUrl) -> None:
+    """One line per quarantined outbox row: id, topic, type, size, when, and the broker's refusal."""
+    run(lambda: outbox_quarantine.list_rows(database_url))
+
+
+@quarantine.command("redrive")
+def outbox_quarantine_redrive(
+    database_url: DatabaseUrl,
+    ids: Annotated[list[int] | None, typer.Argument(help="ids of the rows to re-drive")] = None,
+    redrive_all: Annotated[bool, typer.Option("--all", help="re-drive every quarantined row")] = False,
+) -> None:
+    """Put rows back at the end of the outbox, once their cause is fixed; the relay publishes them."""
+    run(lambda: outbox_quarantine.redrive_rows(database_url, ids or [], redrive_all))
 
 
 @app.command()

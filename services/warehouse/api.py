@@ -5,8 +5,9 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
+from servicekit.http_api import AfterNumber, AfterText, Limit
 from warehouse import queries
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import DocumentNotFoundError, UnknownLocationError
@@ -48,15 +49,22 @@ async def list_locations(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/locations/{location_code}")
-async def get_location(location_code: str, request: Request) -> dict[str, Any]:
+async def get_location(location_code: str, request: Request, bins_after: AfterText = "",
+                       bins_limit: Limit = 1000) -> dict[str, Any]:
+    """The location, its zones and one page of its bins; `next_bins_after` (null on the last page) is the
+    `bins_after` of the next."""
     pool = _pool(request)
     location = await pool.fetchrow("SELECT * FROM location WHERE location_code = $1", location_code)
     if location is None:
         raise HTTPException(404, f"location {location_code} is not configured")
     zones = await pool.fetch("SELECT zone_code, description FROM zone WHERE location_code = $1 ORDER BY zone_code",
                              location_code)
-    bins = await pool.fetch("SELECT * FROM bin WHERE location_code = $1 ORDER BY bin_code", location_code)
-    return {**dict(location), "zones": [dict(z) for z in zones], "bins": [dict(b) for b in bins]}
+    bins = await pool.fetch("SELECT * FROM bin WHERE location_code = $1 AND bin_code > $2 ORDER BY bin_code LIMIT $3",
+                            location_code, bins_after, bins_limit + 1)
+    more = len(bins) > bins_limit
+    bins = bins[:bins_limit]
+    return {**dict(location), "zones": [dict(z) for z in zones], "bins": [dict(b) for b in bins],
+            "next_bins_after": bins[-1]["bin_code"] if more else None}
 
 
 @router.get("/locations/{location_code}/bin-totals")
@@ -77,7 +85,7 @@ async def get_demands(location_code: str, item_no: str, request: Request) -> lis
 @router.get("/bin-contents")
 async def get_bin_contents(request: Request, location_code: str | None = None, bin_code: str | None = None,
                            item_no: str | None = None, variant: str | None = None, serial: str | None = None,
-                           lot: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+                           lot: str | None = None, limit: int = Query(500, ge=1, le=5000)) -> list[dict[str, Any]]:
     """W1: content per bin and serial/lot/expiration; every filter is optional (a serial is found company-wide)."""
     filters = {"location_code": location_code, "bin_code": bin_code, "item_no": item_no, "variant": variant,
                "serial": serial, "lot": lot}
@@ -88,7 +96,7 @@ async def get_bin_contents(request: Request, location_code: str | None = None, b
 @router.get("/warehouse-entries")
 async def get_warehouse_entries(request: Request, location_code: str | None = None, item_no: str | None = None,
                                 serial: str | None = None, lot: str | None = None, document_no: str | None = None,
-                                after: int = 0, limit: int = 100) -> dict[str, Any]:
+                                after: AfterNumber = 0, limit: Limit = 100) -> dict[str, Any]:
     """The bin ledger, oldest first; pass `next_after` as `after` for the next page."""
     filters = {"location_code": location_code, "item_no": item_no, "serial": serial, "lot": lot,
                "document_no": document_no}
@@ -98,7 +106,7 @@ async def get_warehouse_entries(request: Request, location_code: str | None = No
 
 @router.get("/documents/{document_type}")
 async def list_documents(document_type: DocumentType, request: Request, location_code: str | None = None,
-                         after: str = "", limit: int = 100) -> list[dict[str, Any]]:
+                         after: AfterText = "", limit: Limit = 100) -> list[dict[str, Any]]:
     async with _connection(request) as conn:
         return await queries.documents_of_type(conn, document_type, location_code, after, limit)
 

@@ -121,7 +121,8 @@ async def test_reconcile_output_json_one_line_per_item_and_its_table_fits_80_col
                             posting_date="2030-01-01", lines=(wh.PostedLineFact(
                                 document_line_no=1, source_type="purchase_order", source_no="PO-X", source_line_no=1,
                                 variant="", bin_code="R-01", lot="R9", quantity=Decimal(5)),))
-    ghost = await kafka.send_command(WAREHOUSE_EVENTS, fact.TYPE, fact.model_dump(mode="json"), key=fact.kafka_key())
+    ghost = await kafka.send_command(WAREHOUSE_EVENTS, fact.TYPE, fact.model_dump(mode="json"), key=fact.kafka_key(),
+                                     source="/warehouse")
     await kafka.wait_until(lambda m: m.type == inv.LedgerEntriesPosted.TYPE and m.json()["posting_id"] == ghost,
                            describe="the ghost receipt posted")
     items = ("--item", consistent, "--item", drifted)

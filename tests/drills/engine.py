@@ -13,21 +13,30 @@ malformed messages that must end in a dead-letter topic, and nothing else there.
 resends a command (same ce_id) that got no answer in time, as a real client would: the inbox
 must make that harmless. Checks: every fact once (by ce_id) per command, no refusal, bin
 contents, ledger, reservations, warehouse entries, reconciliation (S7) agreed, DLQ exact.
+
+Issue 11 sharpened them: every publication on the fact topics is counted per ce_id (a re-publication
+after a crash between publish and delete is allowed, is reported, must carry the same bytes, and only the
+inbox may absorb it; more than a few of one ce_id is the relay looping), the facts of each key arrive in
+the order of the commands that caused them, outages outlast the maximum backoff (10 s) and the consumers'
+poll timeout (KAFKA_MAX_POLL_INTERVAL_MS of the test stack), and the relay meets a row too large for the
+broker, which must be quarantined while everything else flows.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import random
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import asyncpg
 import httpx
 
 from contracts import inventory as inv
@@ -49,6 +58,9 @@ SOON, LATER = TODAY + timedelta(days=60), TODAY + timedelta(days=120)
 REJECTIONS = {wh.CommandRejected.TYPE, inv.CommandRejected.TYPE, inv.ReservationRejected.TYPE,
               inv.PostingParked.TYPE}
 DLQ_TOPICS = [t.name for t in ALL_TOPICS if t.name.endswith(".dlq")]
+LONG_KAFKA_OUTAGE = 15.0  # > the services' maximum backoff (10 s)
+LONG_POSTGRES_OUTAGE = 20.0  # > the maximum backoff and the test stack's poll timeout (15 s)
+MOST_PUBLICATIONS = 3  # of one ce_id: a crash may re-publish a batch once or twice, a loop does it over and over
 
 
 def layout(code: str) -> dict:
@@ -105,10 +117,13 @@ class DrillReport:
     faults: list[str] = field(default_factory=list)
     bad_messages: int = 0
     seconds: float = 0.0
+    publications: int = 0
+    republished: int = 0  # publications of a ce_id beyond its first, absorbed by the consumers' inboxes
 
     def summary(self) -> str:
         return (f"{self.flows} flows, {self.commands} commands ({self.resends} resent), {self.bad_messages} bad "
-                f"messages, {len(self.faults)} faults in {self.seconds:.0f}s: {', '.join(self.faults)}")
+                f"messages, {self.publications} fact publications ({self.republished} re-published), "
+                f"{len(self.faults)} faults in {self.seconds:.0f}s: {', '.join(self.faults)}")
 
 
 class Drill:
@@ -127,6 +142,10 @@ class Drill:
         self.sent: dict[str, Sent] = {}
         self.facts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # cause -> type -> ce_ids
         self.dead_letters: dict[str, str] = {}  # ce_id -> topic
+        self.published: Counter[tuple[str, str]] = Counter()  # (topic, ce_id) -> publications
+        self.contents: dict[tuple[str, str], set[bytes]] = defaultdict(set)  # (topic, ce_id) -> value hashes
+        self.per_key: dict[tuple[str, str], list[str]] = defaultdict(list)  # (topic, subject) -> causes, first seen
+        self.oversized: list[str] = []  # ce_ids of rows too large for the broker, put in the outbox
         self.bad: dict[str, str] = {}  # ce_id -> dead-letter topic expected
         self.flows: list[Flow] = []
         self.failures: list[str] = []
@@ -141,8 +160,13 @@ class Drill:
         headers = fact[2]
         if topic.endswith(".dlq"):
             self.dead_letters[headers.get("ce_id", "")] = topic
-        else:
-            self.facts[headers.get("causation_id", "")][fact[0]].add(headers.get("ce_id", ""))
+            return
+        ce_id = headers.get("ce_id", "")
+        self.facts[headers.get("causation_id", "")][fact[0]].add(ce_id)
+        self.published[(topic, ce_id)] += 1
+        self.contents[(topic, ce_id)].add(hashlib.sha256(fact[1] or b"").digest())
+        if self.published[(topic, ce_id)] == 1:
+            self.per_key[(topic, headers.get("ce_subject", ""))].append(headers.get("causation_id", ""))
 
     # --- sending, with resends of the same command --------------------------------------------------
     async def command(self, topic: str, model: type, data: dict, answer: str, count: int = 1,
@@ -304,8 +328,33 @@ class Drill:
             await asyncio.to_thread(self.infra.postgres_up)
         elif name == "rebalance":
             await self.rebalance()
+        elif name == "long kafka outage":
+            await asyncio.to_thread(self.infra.kafka_down)
+            await asyncio.sleep(LONG_KAFKA_OUTAGE)
+            await asyncio.to_thread(self.infra.kafka_up)
+        elif name == "long postgresql outage":
+            await asyncio.to_thread(self.infra.postgres_down)
+            await asyncio.sleep(LONG_POSTGRES_OUTAGE)
+            await asyncio.to_thread(self.infra.postgres_up)
+        elif name == "too-large outbox row":
+            await self.too_large_outbox_row()
         else:
             raise ValueError(name)
+
+    async def too_large_outbox_row(self) -> None:
+        """A row the broker refuses, written straight into the warehouse's outbox (as if the broker's limit
+        had been lowered): the relay must quarantine it and go on with the rows after it."""
+        ce_id = f"drill-oversized-{self.run}-{uuid.uuid4().hex[:8]}"
+        headers = headers_of(wh.LocationConfigured.TYPE, ce_id, ce_id)
+        conn = await asyncpg.connect(self.warehouse.env["DATABASE_URL"])
+        try:
+            await conn.execute(
+                "INSERT INTO outbox (topic, key, value, header_keys, header_values) VALUES ($1, $2, $3, $4, $5)",
+                WAREHOUSE_EVENTS, b"oversized", b'{"x": "' + b"x" * 1_500_000 + b'"}',
+                [k for k, _ in headers], [v for _, v in headers])
+        finally:
+            await conn.close()
+        self.oversized.append(ce_id)
 
     async def rebalance(self) -> None:
         """Second instances join both services' groups; later one dies hard, the other leaves politely."""
@@ -320,11 +369,11 @@ class Drill:
         await asyncio.to_thread(last.stop)
 
     def available_faults(self) -> list[str]:
-        names = ["kill -9 warehouse", "kill -9 inventory", "rebalance"]
+        names = ["kill -9 warehouse", "kill -9 inventory", "rebalance", "too-large outbox row"]
         if self.infra.kafka_down and self.infra.kafka_up:
-            names.append("restart kafka")
+            names += ["restart kafka", "long kafka outage"]
         if self.infra.postgres_down and self.infra.postgres_up:
-            names.append("restart postgresql")
+            names += ["restart postgresql", "long postgresql outage"]
         return names
 
     # --- the stream ---------------------------------------------------------------------------------
@@ -383,6 +432,9 @@ class Drill:
                 problems.append(f"parked postings left: {parked}")
         await asyncio.sleep(2)  # a duplicate publication would have arrived by now
         problems += self._verify_facts()
+        problems += self._verify_publications()
+        problems += self._verify_order_per_key()
+        problems += await self._verify_oversized()
         missing = set(self.bad) - set(self.dead_letters)
         unexpected = {ce: t for ce, t in self.dead_letters.items() if ce not in self.bad}
         if missing:
@@ -460,3 +512,38 @@ class Drill:
             if got != sent.count:
                 problems.append(f"{sent.ce_type} {ce_id}: {got} distinct {sent.answer} facts, expected {sent.count}")
         return problems
+
+    def _verify_publications(self) -> list[str]:
+        """Every publication counted: a re-published ce_id carries the same bytes and is no loop."""
+        self.report.publications = sum(self.published.values())
+        self.report.republished = sum(n - 1 for n in self.published.values())
+        looping = {ce: n for (_, ce), n in self.published.items() if n > MOST_PUBLICATIONS}
+        changed = [ce for (_, ce), digests in self.contents.items() if len(digests) > 1]
+        problems = [f"published more than {MOST_PUBLICATIONS} times: {looping}"] if looping else []
+        return problems + ([f"re-published with other bytes: {changed}"] if changed else [])
+
+    def _verify_order_per_key(self) -> list[str]:
+        """Per topic and key, the facts of the drill's commands appear in the order the commands were sent.
+        Keys of one flow only (a flow sends one command at a time); the location's key is shared by
+        concurrent flows, whose commands travel on other keys, so no order between them is promised."""
+        sent_order = {ce_id: n for n, ce_id in enumerate(self.sent)}
+        problems = []
+        for (topic, key), causes in self.per_key.items():
+            if key in ("", self.location):
+                continue
+            positions = [sent_order[c] for c in causes if c in sent_order]
+            if positions != sorted(positions):
+                problems.append(f"{topic} key {key}: facts out of the commands' order {positions}")
+        return problems
+
+    async def _verify_oversized(self) -> list[str]:
+        if not self.oversized:
+            return []
+        conn = await asyncpg.connect(self.warehouse.env["DATABASE_URL"])
+        try:
+            quarantined = {(r["ce_id"] or b"").decode() for r in await conn.fetch(
+                "SELECT header_values[array_position(header_keys, 'ce_id')] AS ce_id FROM relay_quarantine")}
+        finally:
+            await conn.close()
+        problems = [f"oversized row {ce} not quarantined" for ce in self.oversized if ce not in quarantined]
+        return problems + [f"oversized row {ce} was published" for (_, ce) in self.published if ce in self.oversized]

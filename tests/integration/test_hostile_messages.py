@@ -1,7 +1,9 @@
 """Fuzzing: malformed and hostile commands each end as a fact, a rejection or a dead letter, and the
 services keep running (issue 6, point 3). The file runs alone as well as in the suite: the fuzzing
 waits until both services answer a command, and readiness is checked after every example (not by
-a second test that means something only if this one ran first)."""
+a second test that means something only if this one ran first). Issue 11 adds hostile records: a header
+key that is not UTF-8, a NUL in a header key, a header sent twice, and a ce_id reused with another payload
+(which must be answered, by `duplicate_message_id`)."""
 
 import json
 import uuid
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 
 from contracts.catalog import ANSWERS_ON, TOPIC_MESSAGES
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS, dead_letter_topic
-from tests.support.kafka import Received, command_headers
+from tests.support.kafka import RawKey, Received, command_headers, raw_header_keys
 
 COMMAND_TOPICS = (WAREHOUSE_COMMANDS, INVENTORY_COMMANDS)
 COMMAND_TYPES = [(topic, ce_type) for topic in COMMAND_TOPICS for ce_type in TOPIC_MESSAGES[topic]]
@@ -62,7 +64,8 @@ HOSTILE_VALUES = st.sampled_from([
 def hostile_message(draw) -> tuple[str, str, bytes, list[tuple[str, bytes]]]:
     topic, ce_type = draw(st.sampled_from(COMMAND_TYPES))
     body: Any = valid_body(topic, ce_type)
-    mutation = draw(st.sampled_from(["set", "drop", "unknown_field", "not_json", "invalid_utf8", "wrong_root"]))
+    mutation = draw(st.sampled_from(["set", "drop", "unknown_field", "not_json", "invalid_utf8", "wrong_root",
+                                     "key_not_utf8", "nul_in_key", "header_twice", "reused_id"]))
     field = draw(st.sampled_from(sorted(body)))
     if mutation == "set":
         body[field] = draw(HOSTILE_VALUES)
@@ -75,7 +78,10 @@ def hostile_message(draw) -> tuple[str, str, bytes, list[tuple[str, bytes]]]:
     ce_id = str(uuid.uuid4())
     value = {"not_json": b'{"truncated": ', "invalid_utf8": b'{"item_no": "\xff\xfe"}'}.get(
         mutation, json.dumps(body, default=str).encode())
-    return topic, ce_id, value, command_headers(ce_type, ce_id=ce_id)
+    headers = command_headers(ce_type, ce_id=ce_id) + {
+        "key_not_utf8": [(RawKey(b"\xff\xfe"), b"x")], "nul_in_key": [(RawKey(b"k\x00"), b"x")],
+        "header_twice": [("ce_type", ce_type.encode())]}.get(mutation, [])
+    return topic, ce_id, value, headers, mutation == "reused_id"
 
 
 def answered(topic: str, ce_id: str) -> Callable[[Received], bool]:
@@ -104,9 +110,12 @@ async def consuming(stack, kafka):
 async def test_each_hostile_command_ends_as_fact_rejection_or_dead_letter_and_the_services_stay_ready(
     consuming, kafka, message
 ):
-    topic, ce_id, value, headers = message
-    await kafka.send(topic, value, headers, key=ce_id.encode())
-    await kafka.wait_until(answered(topic, ce_id), timeout=30)
+    topic, ce_id, value, headers, reused = message
+    with raw_header_keys():
+        await kafka.send(topic, value, headers, key=ce_id.encode())
+    if reused:  # the same id again, another payload: answered too, never dropped as a duplicate
+        await kafka.send(topic, value + b" ", headers, key=ce_id.encode())
+    await kafka.wait_until(answered(topic, ce_id), timeout=30, count=2 if reused else 1)
     async with httpx.AsyncClient() as client:
         for service in (consuming.warehouse, consuming.inventory):
             assert (await client.get(f"{service.url}/readyz")).json()["ready"] is True

@@ -579,7 +579,7 @@ async def test_S7_a_full_journey_reconciles_without_difference_and_a_difference_
                                  source_line_no=1, variant="", bin_code="R-01", lot="L2", expiration=LATER,
                                  quantity=D(3)),))
     stray_id = await kafka.send_command(WAREHOUSE_EVENTS, stray.TYPE, stray.model_dump(mode="json"),
-                                        key=stray.kafka_key())
+                                        key=stray.kafka_key(), source="/warehouse")
     await kafka.wait_for(type=inv.LedgerEntriesPosted.TYPE, causation_id=stray_id)
 
     reports = {r["item_no"]: r for r in await journey.reconcile(2)}

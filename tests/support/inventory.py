@@ -74,9 +74,10 @@ class Journey:
         )
 
     async def fact(self, fact: Message, ce_id: str | None = None) -> str:
-        """Publish a warehouse fact; the same `ce_id` again is a redelivery."""
+        """Publish a warehouse fact as the warehouse would (its ce_source); the same `ce_id` again is a redelivery."""
         return await self.kafka.send_command(
-            WAREHOUSE_EVENTS, fact.TYPE, fact.model_dump(mode="json"), key=fact.kafka_key(), ce_id=ce_id
+            WAREHOUSE_EVENTS, fact.TYPE, fact.model_dump(mode="json"), key=fact.kafka_key(), ce_id=ce_id,
+            source="/warehouse",
         )
 
     async def answer(self, ce_id: str, fact_type: type[Message], count: int = 1) -> list[dict]:

@@ -1,6 +1,7 @@
 """Plain aiokafka clients for tests: they speak the wire contract, not the services' code."""
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -9,6 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.producer import message_accumulator
+from aiokafka.producer import producer as producer_module
+from aiokafka.record.default_records import _DefaultRecordBatchBuilderPy
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,9 @@ class Received:
     key: bytes | None
     value: bytes
     headers: dict[str, str]
+    raw_headers: tuple = ()
+    partition: int = 0
+    offset: int = 0
 
     @property
     def type(self) -> str:
@@ -26,14 +33,40 @@ class Received:
         return json.loads(self.value)
 
 
+class RawKey(str):
+    """A header key sent as the bytes given, UTF-8 or not (through aiokafka's pure-Python batch builder)."""
+
+    def __new__(cls, raw: bytes) -> "RawKey":
+        key = super().__new__(cls, raw.decode(errors="replace"))
+        key.raw = raw
+        return key
+
+    def encode(self, *_: object, **__: object) -> bytes:
+        return self.raw
+
+
+@contextlib.contextmanager
+def raw_header_keys():
+    """While open, producers of this process build batches in Python, so a RawKey reaches the wire as is."""
+    modules = (message_accumulator, producer_module)
+    originals = [module.DefaultRecordBatchBuilder for module in modules]
+    for module in modules:
+        module.DefaultRecordBatchBuilder = _DefaultRecordBatchBuilderPy
+    try:
+        yield
+    finally:
+        for module, original in zip(modules, originals, strict=True):
+            module.DefaultRecordBatchBuilder = original
+
+
 def command_headers(ce_type: str, *, ce_id: str | None = None, correlation_id: str | None = None,
-                    subject: str = "") -> list[tuple[str, bytes]]:
+                    subject: str = "", source: str = "/tests") -> list[tuple[str, bytes]]:
     """CloudEvents binary-mode headers, written by hand as an outside client would."""
     ce_id = ce_id or str(uuid.uuid4())
     headers = {
         "ce_id": ce_id,
         "ce_type": ce_type,
-        "ce_source": "/tests",
+        "ce_source": source,
         "ce_specversion": "1.0",
         "ce_time": datetime.now(UTC).isoformat(),
         "ce_subject": subject,
@@ -71,7 +104,8 @@ class Client:
         async for record in self._consumer:
             received = Received(
                 record.topic, record.key, record.value,
-                {k: v.decode(errors="replace") for k, v in record.headers or ()},
+                {k: (v or b"").decode(errors="replace") for k, v in record.headers or ()},
+                tuple(record.headers or ()), record.partition, record.offset,
             )
             async with self._changed:
                 self.received.append(received)
@@ -86,9 +120,10 @@ class Client:
         await self.producer.send_and_wait(topic, value=value, key=key, headers=headers)
 
     async def send_command(self, topic: str, ce_type: str, data: dict[str, Any], *, key: str = "",
-                           ce_id: str | None = None, correlation_id: str | None = None) -> str:
-        """Publish a command as JSON; returns its ce_id."""
-        headers = command_headers(ce_type, ce_id=ce_id, correlation_id=correlation_id)
+                           ce_id: str | None = None, correlation_id: str | None = None,
+                           source: str = "/tests") -> str:
+        """Publish a command (or, with the source of a service, a fact) as JSON; returns its ce_id."""
+        headers = command_headers(ce_type, ce_id=ce_id, correlation_id=correlation_id, source=source)
         await self.send(topic, json.dumps(data).encode(), headers, key.encode() or None)
         return dict(headers)["ce_id"].decode()
 

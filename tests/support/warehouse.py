@@ -139,7 +139,7 @@ class Warehouse:
     async def publish_inventory_fact(self, fact: Message) -> None:
         """What the inventory service would publish, written by hand (the warehouse only replicates it)."""
         await self.kafka.send_command(INVENTORY_EVENTS, fact.TYPE, fact.model_dump(mode="json"),
-                                      key=fact.kafka_key())
+                                      key=fact.kafka_key(), source="/inventory")
 
     async def configure(self, code: str, *extra_bins: dict, pick_by_fefo: bool = True) -> str:
         await self.run(wh.ConfigureLocation, layout(code, *extra_bins, pick_by_fefo=pick_by_fefo),

@@ -200,7 +200,7 @@ class MessageProcessor:
         self._metrics.processed.labels(self._consumer, message_type, outcome).inc()
         self._metrics.handling_seconds.labels(self._consumer, message_type).observe(time.perf_counter() - started)
 
-    def _decode(self, record: ConsumerRecord) -> tuple[Envelope | None, Message | None]:
+    def _decode(self, record: ConsumerRecord) -> tuple[Envelope, Message | None]:
         try:
             envelope = Envelope.from_headers(dead_letters.read_headers(record))
         except (ValueError, ValidationError) as error:

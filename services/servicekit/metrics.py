@@ -14,6 +14,7 @@ A service adds its own (parked postings, reservation refusals, ...) in its wirin
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import asyncpg
 import structlog
@@ -79,7 +80,7 @@ class ServiceMetrics:
 
     def watch_outbox(self, pool: asyncpg.Pool) -> None:
         async def probe() -> None:
-            rows, age, quarantined = await pool.fetchrow(
+            rows, age, quarantined = await pool.fetchrow(  # type: ignore[misc]  # one row: aggregates always answer
                 """SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0),
                           (SELECT count(*) FROM relay_quarantine) FROM outbox"""
             )
@@ -98,7 +99,9 @@ class ServiceMetrics:
         async def probe() -> None:
             self.consumer_lag.clear()  # partitions handed to another instance disappear
             for subscriber in broker.subscribers:
-                consumer, group = subscriber.consumer, subscriber.group_id or ""
+                # FastStream's Kafka subscribers carry the aiokafka consumer and group they run.
+                consumer: Any = getattr(subscriber, "consumer", None)
+                group = getattr(subscriber, "group_id", None) or ""
                 for partition in consumer.assignment() if consumer else ():
                     try:
                         end = consumer.highwater(partition)
@@ -118,5 +121,6 @@ class ServiceMetrics:
             try:
                 await asyncio.wait_for(probe(), _PROBE_TIMEOUT)
             except Exception as error:  # a slow database must not break the scrape of the rest
-                log.warning("metrics probe failed", probe=getattr(probe, "__qualname__", repr(probe)), error=repr(error))
+                log.warning("metrics probe failed", probe=getattr(probe, "__qualname__", repr(probe)),
+                            error=repr(error))
         return generate_latest(self.registry)

@@ -13,11 +13,11 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import asyncpg
 import structlog
@@ -41,6 +41,7 @@ from servicekit.settings import ServiceSettings
 from servicekit.subscription import subscribe
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 _REPEAT_AFTER = 60.0
 _STOP_STEP_SECONDS = 10.0  # an in-flight message cut short is redelivered; the inbox absorbs it
 
@@ -92,7 +93,7 @@ class Runtime:
 Wiring = Callable[[Runtime], None]
 
 
-async def _with_retries(what: str, attempt: Callable) -> object:
+async def _with_retries(what: str, attempt: Callable[[], Awaitable[T]]) -> T:
     """At startup, wait for the database and broker to come up; one log line per distinct error a minute.
     An applied migration that changed is no outage: it ends the start (and the process)."""
     backoff, said, said_at = 0.2, "", 0.0
@@ -188,7 +189,7 @@ def build_app(
 def _exit_when_start_failed(task: asyncio.Task) -> None:
     """A start that cannot succeed stops the process (as SIGTERM does), so the orchestrator sees it exit."""
     if not task.cancelled() and task.exception() is not None:
-        log.error("service cannot start", error=_without_secrets(task.exception()))
+        log.error("service cannot start", error=_without_secrets(cast(Exception, task.exception())))
         os.kill(os.getpid(), signal.SIGTERM)
 
 

@@ -31,6 +31,7 @@ _PROBE_TIMEOUT = 2.0
 
 class ServiceMetrics:
     def __init__(self) -> None:
+        """Declares every metric of the service: one statement per metric, so not split."""
         # One registry per service process: nothing global, so tests can build several.
         self.registry = CollectorRegistry()
         self._probes: list[Probe] = []

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: up test install install-runtime infra down unit clean bench soak
+.PHONY: up test lint install install-runtime infra down unit clean bench soak
 
 # Two stamps: what running needs (`make up`), and the test extras on top (`make test`).
 RUNTIME := $(VENV)/.installed-runtime
@@ -28,9 +28,14 @@ install-runtime: $(RUNTIME)
 up: $(RUNTIME)
 	$(PY) -m localstack up
 
-## Run every test (unit, integration, end-to-end) against real Kafka and PostgreSQL.
-test: $(TESTING)
+## Run every test (unit, integration, end-to-end) against real Kafka and PostgreSQL, after the gates.
+test: lint
 	$(PY) -m pytest -q -p no:cacheprovider
+
+## The gates: ruff (rules in pyproject.toml) and mypy (strict for the domains and contracts); zero findings.
+lint: $(TESTING)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 ## Only Kafka + PostgreSQL (for running a service from your IDE).
 infra: $(RUNTIME)

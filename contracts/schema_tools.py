@@ -108,7 +108,8 @@ class _Side:
     def alternatives(self, schema: Schema) -> list[Schema]:
         """`A | B | None` is `anyOf`; a plain type is its own single alternative."""
         schema = self.resolve(schema)
-        return [self.resolve(s) for s in schema.get("anyOf", schema.get("oneOf", [schema]))]
+        choices: list[Schema] = schema.get("anyOf") or schema.get("oneOf") or [schema]
+        return [self.resolve(s) for s in choices]
 
     def values(self, schema: Schema) -> set[str]:
         """The `enum` values a string from a set may take; empty when any value is allowed."""

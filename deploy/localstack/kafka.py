@@ -117,6 +117,7 @@ class BrokerSecurity:
 
 def _server_properties(data_dir: Path, port: int, controller_port: int,
                        security: BrokerSecurity | None = None) -> str:
+    """The broker's configuration file; long because it is one: a list of settings, each explained."""
     listeners = f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}"
     protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
     if security is not None:
@@ -215,17 +216,7 @@ class KafkaBroker:
         if meta.exists() and (not ports_file.exists() or ports_file.read_text().strip() != wanted_ports):
             print("kafka: ports changed, wiping old broker state", flush=True)
             shutil.rmtree(self.data_dir / "logs")
-        config = self.data_dir / "server.properties"
-        config.write_text(_server_properties(self.data_dir, port, controller_port, self.security))
-        (self.data_dir / "log4j2.properties").write_text(_log4j2_properties(self.data_dir))
-        if not meta.exists():
-            # The id is one `--cluster-id=` argument: a random id may start with "-".
-            fmt = self._java("kafka.tools.StorageTool", "format", "--standalone",
-                             f"--cluster-id={new_cluster_id()}", "-c", str(config),
-                             *(self.security.scram_arguments() if self.security else ()), heap="256m")
-            result = subprocess.run(fmt, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise RuntimeError(f"kafka storage format failed:\n{result.stdout}{result.stderr}")
+        config = self._configure(port, controller_port, format_storage=not meta.exists())
         ports_file.write_text(wanted_ports + "\n")
         log = self.data_dir / "server.log"
         self._log_offset = log.stat().st_size if log.exists() else 0
@@ -235,6 +226,22 @@ class KafkaBroker:
                 stdout=out, stderr=subprocess.STDOUT, cwd=self.data_dir, start_new_session=True)
         self.pid = self._popen.pid
         pid_file.write_text(f"{self.pid}\n")
+
+    def _configure(self, port: int, controller_port: int, format_storage: bool) -> Path:
+        """Write the broker's configuration; format its storage on first start. Returns server.properties."""
+        assert self.data_dir is not None
+        config = self.data_dir / "server.properties"
+        config.write_text(_server_properties(self.data_dir, port, controller_port, self.security))
+        (self.data_dir / "log4j2.properties").write_text(_log4j2_properties(self.data_dir))
+        if format_storage:
+            # The id is one `--cluster-id=` argument: a random id may start with "-".
+            fmt = self._java("kafka.tools.StorageTool", "format", "--standalone",
+                             f"--cluster-id={new_cluster_id()}", "-c", str(config),
+                             *(self.security.scram_arguments() if self.security else ()), heap="256m")
+            result = subprocess.run(fmt, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise RuntimeError(f"kafka storage format failed:\n{result.stdout}{result.stderr}")
+        return config
 
     def _alive(self) -> bool:
         if self._popen is not None:

@@ -102,6 +102,18 @@ class PostgresServer:
             return None
         return port if procs.pid_alive(pid) and "postgres" in procs.cmdline(pid) else None
 
+    def _init_cluster(self) -> None:
+        self._data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not unprivileged_can_use(self._data):
+            raise RuntimeError(f"user {PG_USER} cannot reach {self._data.parent}; "
+                               "use a data dir under a world-traversable folder")
+        if self._as_root:
+            shutil.chown(self._data, PG_USER, PG_USER)
+        self._run("initdb", "-D", str(self._data), "--auth=trust", "-U", "postgres",
+                  "--encoding=UTF8", "--no-locale", "--no-sync")
+        with open(self._data / "postgresql.conf", "a") as conf:
+            conf.write(f"\ninclude_if_exists = '{_SETTINGS_FILE}'\n")
+
     def start(self, data_dir: Path, port: int) -> None:
         self.data_dir, self.port = Path(data_dir).resolve(), port
         running = self._running_port()
@@ -114,16 +126,7 @@ class PostgresServer:
         if self._as_root:
             _ensure_pg_user()
         if not (self.data_dir / "PG_VERSION").exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not unprivileged_can_use(self.data_dir):
-                raise RuntimeError(f"user {PG_USER} cannot reach {self.data_dir.parent}; "
-                                   "use a data dir under a world-traversable folder")
-            if self._as_root:
-                shutil.chown(self.data_dir, PG_USER, PG_USER)
-            self._run("initdb", "-D", str(self.data_dir), "--auth=trust", "-U", "postgres",
-                      "--encoding=UTF8", "--no-locale", "--no-sync")
-            with open(self.data_dir / "postgresql.conf", "a") as conf:
-                conf.write(f"\ninclude_if_exists = '{_SETTINGS_FILE}'\n")
+            self._init_cluster()
         # Unix sockets live in the data dir unless that path is too long for a socket (TCP only then).
         sock_dir = str(self.data_dir) if len(str(self.data_dir)) < 90 else ""
         settings = (f"port = {port}\nlisten_addresses = '127.0.0.1'\n"

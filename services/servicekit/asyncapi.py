@@ -58,7 +58,7 @@ def documented_body(models: Sequence[type[Message]]) -> Any:
     FastStream documents a lone model from the annotation itself (its schema inference picks
     the wrong definition out of a bare `$ref`), several from the validator's input type.
     """
-    documented = Union[tuple(models)]
+    documented = Union[tuple(models)]  # type: ignore[valid-type]  # noqa: UP007 (a union built at run time)
     return Annotated[documented, PlainValidator(lambda body: body, json_schema_input_type=documented)]
 
 
@@ -76,7 +76,7 @@ def declare_publications(broker: KafkaBroker, consumed: str, facts: str | None) 
             facts,
             title=f"{facts}:publish",
             description=describe("Facts this service publishes, refusals of commands included.", models),
-            schema=Union[tuple(models)],
+            schema=Union[tuple(models)],  # noqa: UP007 (a union built at run time)
         )
     broker.publisher(
         dead_letter_topic(consumed),

@@ -138,7 +138,7 @@ class MessageProcessor:
         error that `awaits_other_service` is held for up to `hold_for_other_service` seconds first.
         `accepted_sources`, when not empty, are the only `ce_source` values whose messages are applied
         (provenance of facts). `max_record_bytes` is the producer's max_request_size: dead letters are cut
-        to fit it.
+        to fit it. (Long only by its parameters and the attributes they become.)
         """
         self._pool = pool
         self._consumer = consumer
@@ -200,7 +200,7 @@ class MessageProcessor:
         self._metrics.processed.labels(self._consumer, message_type, outcome).inc()
         self._metrics.handling_seconds.labels(self._consumer, message_type).observe(time.perf_counter() - started)
 
-    def _decode(self, record: ConsumerRecord) -> tuple[Envelope | None, Message | None]:
+    def _decode(self, record: ConsumerRecord) -> tuple[Envelope, Message | None]:
         try:
             envelope = Envelope.from_headers(dead_letters.read_headers(record))
         except (ValueError, ValidationError) as error:

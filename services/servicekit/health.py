@@ -46,7 +46,7 @@ async def stuck_subscriptions(broker: KafkaBroker, processors: Sequence[MessageP
         else:
             blocked = now - processor.last_done > threshold and await _waiting(subscriber)
         if blocked:
-            stuck.append(subscriber.group_id)
+            stuck.append(getattr(subscriber, "group_id", None) or "")
     return stuck
 
 

@@ -8,6 +8,7 @@ only JSON, each line with the message context it was written in.
 
 import logging
 import time
+from typing import Any
 
 import structlog
 from opentelemetry import trace
@@ -49,7 +50,7 @@ class RepeatLimit(logging.Filter):
 
 
 def configure_logging(level: str, service: str) -> None:
-    shared = [
+    shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

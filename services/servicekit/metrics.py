@@ -14,6 +14,7 @@ A service adds its own (parked postings, reservation refusals, ...) in its wirin
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 import asyncpg
 import structlog
@@ -30,6 +31,7 @@ _PROBE_TIMEOUT = 2.0
 
 class ServiceMetrics:
     def __init__(self) -> None:
+        """Declares every metric of the service: one statement per metric, so not split."""
         # One registry per service process: nothing global, so tests can build several.
         self.registry = CollectorRegistry()
         self._probes: list[Probe] = []
@@ -79,7 +81,7 @@ class ServiceMetrics:
 
     def watch_outbox(self, pool: asyncpg.Pool) -> None:
         async def probe() -> None:
-            rows, age, quarantined = await pool.fetchrow(
+            rows, age, quarantined = await pool.fetchrow(  # type: ignore[misc]  # one row: aggregates always answer
                 """SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0),
                           (SELECT count(*) FROM relay_quarantine) FROM outbox"""
             )
@@ -98,7 +100,9 @@ class ServiceMetrics:
         async def probe() -> None:
             self.consumer_lag.clear()  # partitions handed to another instance disappear
             for subscriber in broker.subscribers:
-                consumer, group = subscriber.consumer, subscriber.group_id or ""
+                # FastStream's Kafka subscribers carry the aiokafka consumer and group they run.
+                consumer: Any = getattr(subscriber, "consumer", None)
+                group = getattr(subscriber, "group_id", None) or ""
                 for partition in consumer.assignment() if consumer else ():
                     try:
                         end = consumer.highwater(partition)
@@ -118,5 +122,6 @@ class ServiceMetrics:
             try:
                 await asyncio.wait_for(probe(), _PROBE_TIMEOUT)
             except Exception as error:  # a slow database must not break the scrape of the rest
-                log.warning("metrics probe failed", probe=getattr(probe, "__qualname__", repr(probe)), error=repr(error))
+                log.warning("metrics probe failed", probe=getattr(probe, "__qualname__", repr(probe)),
+                            error=repr(error))
         return generate_latest(self.registry)

@@ -110,8 +110,8 @@ class OutboxRelay:
     async def _lead_and_publish(self) -> None:
         conn = await asyncpg.connect(self._dsn)
         try:
-            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):
-                await asyncio.sleep(self._poll_interval)  # another instance relays
+            while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", _RELAY_LOCK):  # noqa: ASYNC110
+                await asyncio.sleep(self._poll_interval)  # another instance relays: poll for its lock
             await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
             while True:
                 self._wake.clear()

@@ -13,11 +13,11 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import asyncpg
 import structlog
@@ -41,6 +41,7 @@ from servicekit.settings import ServiceSettings
 from servicekit.subscription import subscribe
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 _REPEAT_AFTER = 60.0
 _STOP_STEP_SECONDS = 10.0  # an in-flight message cut short is redelivered; the inbox absorbs it
 
@@ -92,7 +93,7 @@ class Runtime:
 Wiring = Callable[[Runtime], None]
 
 
-async def _with_retries(what: str, attempt: Callable) -> object:
+async def _with_retries(what: str, attempt: Callable[[], Awaitable[T]]) -> T:
     """At startup, wait for the database and broker to come up; one log line per distinct error a minute.
     An applied migration that changed is no outage: it ends the start (and the process)."""
     backoff, said, said_at = 0.2, "", 0.0
@@ -125,70 +126,80 @@ def build_app(
     configure_logging(settings.log_level, service)
     kafka_records.install()
     log.info("service starting", settings=settings.for_logs())
-    spans = tracing.tracer_provider(service, settings)
-    broker = KafkaBroker(
-        settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0,
-        security=kafka_security(settings), middlewares=[tracing.middleware(spans)],
-        logger=library_logger("slt.faststream"),
-    )
-    metrics = ServiceMetrics()
-    dsn = settings.database_dsn()
-    resources: list[Callable] = []  # how to stop what has started, in start order
-
-    async def start(app: FastAPI) -> None:
-        pool = await _with_retries("database", lambda: create_pool(dsn, settings.db_pool_max_size))
-        resources.append(pool.close)
-        await _with_retries("database migrations", lambda: migrate_service(pool, service, migrations))
-        producer = relay_producer(service, settings)
-        resources.append(producer.stop)
-        await _with_retries("kafka", producer.start)
-        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size, metrics,
-                            new_producer=lambda: relay_producer(service, settings))
-        resources.append(lambda: relay.producer.stop())  # the relay may have replaced the first one
-        runtime = Runtime(settings, pool, broker, relay, metrics)
-        app.state.runtime = runtime
-        metrics.watch_outbox(pool)
-        metrics.watch_consumer_lag(broker)
-        subscribe(runtime)
-        await relay.start()
-        resources.append(relay.stop)
-        pruning = asyncio.create_task(prune_forever(pool, settings.inbox_retention_days), name="inbox-pruning")
-        resources.append(lambda: _cancel(pruning))
-        resources.append(broker.stop)
-        await _with_retries("kafka consumers", broker.start)
-        runtime.started = True
-        log.info("service started", http=f"http://{settings.http_host}:{settings.http_port}")
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        starting = asyncio.create_task(start(app), name="service-start")
-        starting.add_done_callback(_exit_when_start_failed)
-        try:
-            yield
-        finally:
-            await _cancel(starting)
-            for stop in reversed(resources):  # each step bounded: Kafka or PostgreSQL away must not hang it
-                try:
-                    await asyncio.wait_for(stop(), _STOP_STEP_SECONDS)
-                except Exception as error:
-                    log.warning("stopping failed", step=getattr(stop, "__qualname__", "?"), error=repr(error))
-            spans.shutdown()  # exports the spans still buffered
-            log.info("service stopped")
-
-    app = FastAPI(title=f"{service} service", lifespan=lifespan)
-    app.state.broker = broker
+    lifecycle = _Lifecycle(settings, service, migrations, subscribe)
+    app = FastAPI(title=f"{service} service", lifespan=lifecycle.lifespan)
+    app.state.broker = lifecycle.broker
     install_error_answers(app)
-    app.include_router(_operations_router(service, broker, metrics))
+    app.include_router(_operations_router(service, lifecycle.broker, lifecycle.metrics))
     app.include_router(asyncapi.page_router())
     # /healthz, /readyz, /metrics, /asyncapi.json and /asyncapi stay open for probes, scrapers and integrators.
     app.include_router(api, dependencies=read_token_guard(settings))
     return app
 
 
+class _Lifecycle:
+    """Starts the parts in the background (HTTP answers meanwhile), stops what started in reverse order."""
+
+    def __init__(self, settings: ServiceSettings, service: str, migrations: Path, subscribe: Wiring) -> None:
+        self.settings, self.service, self.migrations, self.subscribe = settings, service, migrations, subscribe
+        self.spans = tracing.tracer_provider(service, settings)
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers, client_id=f"{service}-{settings.instance_id}", graceful_timeout=15.0,
+            security=kafka_security(settings), middlewares=[tracing.middleware(self.spans)],
+            logger=library_logger("slt.faststream"),
+        )
+        self.metrics = ServiceMetrics()
+        self.resources: list[Callable[[], Awaitable[Any]]] = []  # how to stop what has started, in start order
+
+    async def start(self, app: FastAPI) -> None:
+        settings, service, dsn = self.settings, self.service, self.settings.database_dsn()
+        pool = await _with_retries("database", lambda: create_pool(dsn, settings.db_pool_max_size))
+        self.resources.append(pool.close)
+        await _with_retries("database migrations", lambda: migrate_service(pool, service, self.migrations))
+        producer = relay_producer(service, settings)
+        self.resources.append(producer.stop)
+        await _with_retries("kafka", producer.start)
+        relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size,
+                            self.metrics, new_producer=lambda: relay_producer(service, settings))
+        self.resources.append(lambda: relay.producer.stop())  # the relay may have replaced the first one
+        runtime = Runtime(settings, pool, self.broker, relay, self.metrics)
+        app.state.runtime = runtime
+        self.metrics.watch_outbox(pool)
+        self.metrics.watch_consumer_lag(self.broker)
+        self.subscribe(runtime)
+        await relay.start()
+        self.resources.append(relay.stop)
+        pruning = asyncio.create_task(prune_forever(pool, settings.inbox_retention_days), name="inbox-pruning")
+        self.resources.append(lambda: _cancel(pruning))
+        self.resources.append(self.broker.stop)
+        await _with_retries("kafka consumers", self.broker.start)
+        runtime.started = True
+        log.info("service started", http=f"http://{settings.http_host}:{settings.http_port}")
+
+    @asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        starting = asyncio.create_task(self.start(app), name="service-start")
+        starting.add_done_callback(_exit_when_start_failed)
+        try:
+            yield
+        finally:
+            await _cancel(starting)
+            await self.stop()
+
+    async def stop(self) -> None:
+        for stop in reversed(self.resources):  # each step bounded: Kafka or PostgreSQL away must not hang it
+            try:
+                await asyncio.wait_for(stop(), _STOP_STEP_SECONDS)
+            except Exception as error:
+                log.warning("stopping failed", step=getattr(stop, "__qualname__", "?"), error=repr(error))
+        self.spans.shutdown()  # exports the spans still buffered
+        log.info("service stopped")
+
+
 def _exit_when_start_failed(task: asyncio.Task) -> None:
     """A start that cannot succeed stops the process (as SIGTERM does), so the orchestrator sees it exit."""
     if not task.cancelled() and task.exception() is not None:
-        log.error("service cannot start", error=_without_secrets(task.exception()))
+        log.error("service cannot start", error=_without_secrets(cast(Exception, task.exception())))
         os.kill(os.getpid(), signal.SIGTERM)
 
 
@@ -217,16 +228,8 @@ def _operations_router(service: str, broker: KafkaBroker, metrics: ServiceMetric
         runtime: Runtime | None = getattr(request.app.state, "runtime", None)
         if runtime is None or not runtime.started:
             return JSONResponse({"ready": False, "starting": True}, status_code=503)
-        settings = runtime.settings
-        stuck = await health.stuck_subscriptions(runtime.broker, runtime.processors, settings.ready_stuck_seconds)
-        checks = {
-            "database": await health.database_answers(runtime.pool),
-            "kafka": await runtime.broker.ping(timeout=2),
-            "subscriptions": not stuck,
-            "relay": await health.relay_keeps_up(runtime.pool, settings.ready_outbox_max_age_seconds),
-        }
-        ready = all(checks.values())
-        return JSONResponse({"ready": ready, **checks, "stuck": stuck}, status_code=200 if ready else 503)
+        answer = await _readiness(runtime)
+        return JSONResponse(answer, status_code=200 if answer["ready"] else 503)
 
     @router.get("/asyncapi.json")
     async def asyncapi_document() -> JSONResponse:
@@ -238,3 +241,15 @@ def _operations_router(service: str, broker: KafkaBroker, metrics: ServiceMetric
         return Response(await metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return router
+
+
+async def _readiness(runtime: Runtime) -> dict[str, Any]:
+    settings = runtime.settings
+    stuck = await health.stuck_subscriptions(runtime.broker, runtime.processors, settings.ready_stuck_seconds)
+    checks = {
+        "database": await health.database_answers(runtime.pool),
+        "kafka": await runtime.broker.ping(timeout=2),
+        "subscriptions": not stuck,
+        "relay": await health.relay_keeps_up(runtime.pool, settings.ready_outbox_max_age_seconds),
+    }
+    return {"ready": all(checks.values()), **checks, "stuck": stuck}

@@ -9,7 +9,7 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
@@ -42,7 +42,7 @@ class KafkaClientSettings(BaseSettings):
     kafka_ssl_key_file: Path | None = None
     kafka_ssl_key_password: SecretStr | None = None
 
-    def __init__(self, **values: object) -> None:
+    def __init__(self, **values: Any) -> None:
         # SECRETS_DIR is read when the settings are, not when this module was imported.
         super().__init__(_secrets_dir=_secrets_dir(), **values)
 

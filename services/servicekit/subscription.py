@@ -55,6 +55,6 @@ def subscribe(broker: KafkaBroker, topic: str, group_id: str, processor: Message
         title=f"{group_id}:{topic}",
         description=description,
     )
-    async def consume(body: body_type, message: KafkaMessage) -> None:
+    async def consume(body: body_type, message: KafkaMessage) -> None:  # type: ignore[valid-type]
         await processor.process(message.raw_message)
         await message.ack()

@@ -30,7 +30,8 @@ def configured_exporter(settings: ServiceSettings) -> SpanExporter | None:
 
 def tracer_provider(service: str, settings: ServiceSettings, exporter: SpanExporter | None = None) -> TracerProvider:
     """The service's own provider (not the global one, so several can live in one test process)."""
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service, SERVICE_INSTANCE_ID: settings.instance_id}))
+    resource = Resource.create({SERVICE_NAME: service, SERVICE_INSTANCE_ID: settings.instance_id})
+    provider = TracerProvider(resource=resource)
     if (exporter := exporter or configured_exporter(settings)) is not None:
         provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import Enum
 from types import TracebackType
+from typing import Any, cast
 
 import asyncpg
 import structlog
@@ -29,7 +30,8 @@ class UnitOfWork:
         self._max_record_bytes = max_record_bytes
 
     async def __aenter__(self) -> "UnitOfWork":
-        self.conn: asyncpg.Connection = await self._pool.acquire()
+        # The pool hands out a proxy of a connection; the repositories take it as the connection it stands for.
+        self.conn = cast(asyncpg.Connection, await self._pool.acquire())
         self._transaction = self.conn.transaction()
         await self._transaction.start()
         self.outbox = OutboxWriter(self.conn, self._max_record_bytes)
@@ -102,7 +104,7 @@ class UnitOfWork:
                 raise
         finally:
             try:
-                await self._pool.release(self.conn)
+                await self._pool.release(cast(Any, self.conn))
             except Exception as error:
                 # Resetting a connection the server dropped fails ("cannot switch to state ..."); the pool has
                 # closed it already. The transaction's outcome is decided either way, so this error must not

@@ -86,33 +86,36 @@ def finish(check: Callable[..., None], *args: Any) -> None:
         raise typer.Exit(failure.exit_code) from failure
 
 
+CommandType = Annotated[
+    str,
+    typer.Argument(
+        metavar="TYPE",
+        help="ce_type of a command, e.g. inventory.item.register.v1",
+        autocompletion=complete_command_types,
+    ),
+]
+CommandFile = Annotated[Path | None, typer.Option("--file", "-f", help="the command's data, JSON or YAML (.yaml/.yml)")]
+Conversation = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="with --wait: every fact of the conversation, on both fact "
+        "topics, also those other services published in reaction",
+    ),
+]
+
+
 @app.command()
 def publish(
-    ce_type: Annotated[
-        str,
-        typer.Argument(
-            metavar="TYPE",
-            help="ce_type of a command, e.g. inventory.item.register.v1",
-            autocompletion=complete_command_types,
-        ),
-    ],
-    file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="the command's data, JSON or YAML (.yaml/.yml)")
-    ] = None,
+    ce_type: CommandType,
+    file: CommandFile = None,
     data: Annotated[str | None, typer.Option("--data", "-d", help="the command's data as JSON")] = None,
     correlation_id: Annotated[
         str | None, typer.Option(help="joins an existing conversation; default: the command id")
     ] = None,
     source: Annotated[str, typer.Option(help="ce_source header")] = "/slt",
     wait: Annotated[bool, typer.Option("--wait", help="print every fact or rejection the command caused")] = False,
-    conversation: Annotated[
-        bool,
-        typer.Option(
-            "--all",
-            help="with --wait: every fact of the conversation, on both fact topics, also those other services "
-            "published in reaction",
-        ),
-    ] = False,
+    conversation: Conversation = False,
     timeout: Annotated[float, typer.Option(help="seconds --wait waits for the first fact")] = 30.0,
     quiet: Annotated[float, typer.Option(help="--wait stops once this many seconds pass without another fact")] = 3.0,
     bootstrap: Bootstrap = DEFAULT_BOOTSTRAP,
@@ -129,18 +132,22 @@ def publish(
 catalog.register(app)
 
 
+WatchedTopics = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1", autocompletion=complete_topics
+    ),
+]
+OnlyTypes = Annotated[
+    list[str] | None,
+    typer.Option("--type", help="only this ce_type (repeatable)", autocompletion=complete_message_types),
+]
+
+
 @app.command()
 def watch(
-    topics: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="TOPIC...", help="e.g. warehouse.events.v1 inventory.events.v1", autocompletion=complete_topics
-        ),
-    ],
-    types: Annotated[
-        list[str] | None,
-        typer.Option("--type", help="only this ce_type (repeatable)", autocompletion=complete_message_types),
-    ] = None,
+    topics: WatchedTopics,
+    types: OnlyTypes = None,
     item: Annotated[str | None, typer.Option(help="only records naming this item_no")] = None,
     location: Annotated[str | None, typer.Option(help="only records naming this location_code")] = None,
     serial: Annotated[str | None, typer.Option(help="only records naming this serial number")] = None,

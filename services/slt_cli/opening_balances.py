@@ -85,23 +85,28 @@ def read_rows(path: Path) -> tuple[list[Row], list[tuple[Row, str, str]]]:
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as problem:
         raise CliError(f"cannot read {path}: {problem}", INVALID_INPUT) from problem
+    return _as_commands(raw)
+
+
+def _as_commands(raw: list[Row]) -> tuple[list[Row], list[tuple[Row, str, str]]]:
+    """Each row gets a document number from its content (and how often the same content came before), so
+    importing the same file again registers nothing twice."""
     rows: list[Row] = []
     invalid: list[tuple[Row, str, str]] = []
     seen: Counter[str] = Counter()
     for row in raw:
         try:
             identity = _normalized(row.values)
-        except ValueError as problem:
-            invalid.append((row, "invalid_row", str(problem)))
-            continue
-        seen[identity] += 1
-        row.document_no = "OB-" + hashlib.sha256(f"{identity}\x1e{seen[identity]}".encode()).hexdigest()[:16]
-        try:
+            seen[identity] += 1
+            row.document_no = "OB-" + hashlib.sha256(f"{identity}\x1e{seen[identity]}".encode()).hexdigest()[:16]
             row.command = _command(row)
         except ValidationError as problem:
             invalid.append(
                 (row, "invalid_row", "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in problem.errors()))
             )
+            continue
+        except ValueError as problem:
+            invalid.append((row, "invalid_row", str(problem)))
             continue
         rows.append(row)
     return rows, invalid
@@ -222,14 +227,7 @@ async def _send(producer, command: Message, envelope: Envelope) -> asyncio.Futur
 
 async def _post_balances(bootstrap: str, read: Session, location: str, items: list[str], timeout: float) -> str:
     """W10 for the file's items at `location`, and wait until the inventory has posted what it published."""
-    layout = await read.warehouse(f"/locations/{location}")
-    balances = sorted(
-        (row["item_no"], row["variant"], row["serial"], row["lot"], row["expiration"] or "", row["quantity"])
-        for row in await read.warehouse(
-            "/bin-contents", location_code=location, bin_code=layout["adjustment_bin"], limit=_MAX_ROWS
-        )
-        if row["item_no"] in items
-    )
+    balances = await _adjustment_balances(read, location, items)
     if not balances:
         return "nothing left to post"
     document_no = "OB-C-" + hashlib.sha256(repr((location, balances)).encode()).hexdigest()[:16]
@@ -257,6 +255,17 @@ async def _post_balances(bootstrap: str, read: Session, location: str, items: li
             if len(published) == expected and published <= posted:
                 return f"{len(balances)} balance(s) of {expected} item(s) posted to the item ledger ({document_no})"
     raise CliError(f"{location}: the item ledger did not post adjustment {document_no} within {timeout:g}s", NO_ANSWER)
+
+
+async def _adjustment_balances(read: Session, location: str, items: list[str]) -> list[tuple[str, ...]]:
+    layout = await read.warehouse(f"/locations/{location}")
+    return sorted(
+        (row["item_no"], row["variant"], row["serial"], row["lot"], row["expiration"] or "", row["quantity"])
+        for row in await read.warehouse(
+            "/bin-contents", location_code=location, bin_code=layout["adjustment_bin"], limit=_MAX_ROWS
+        )
+        if row["item_no"] in items
+    )
 
 
 def show(outcome: Outcome, path: Path) -> None:

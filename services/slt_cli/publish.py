@@ -33,7 +33,7 @@ def load_command(ce_type: str, file: Path | None, data: str | None) -> Message:
     if (file is None) == (data is None):
         raise CliError("give the command's data with exactly one of --file or --data", INVALID_INPUT)
     try:
-        raw: Any = _parse_file(file) if file is not None else json.loads(data)
+        raw: Any = _parse_file(file) if file is not None else json.loads(data or "")
     except (OSError, ValueError, yaml.YAMLError) as problem:
         raise CliError(f"cannot read the command's data: {problem}", INVALID_INPUT) from problem
     try:

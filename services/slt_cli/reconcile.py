@@ -8,6 +8,9 @@ The run is complete when every item of every report has been compared.
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
@@ -69,54 +72,67 @@ class Report:
 async def reconcile(
     bootstrap: str, read: Session, locations: list[str], item_nos: list[str], timeout: float
 ) -> list[Report]:
-    for location in locations:
-        if await read.warehouse(f"/locations/{location}", missing_ok=True) is None:
-            raise CliError(f"location {location} is not configured in the warehouse", INVALID_INPUT)
-    locations = locations or [row["location_code"] for row in await read.warehouse("/locations")]
     run = f"rec-{uuid.uuid4().hex[:12]}"
-    reports = []
-    for n, location in enumerate(locations, start=1):
-        if (
-            not item_nos
-            and not (await read.warehouse("/warehouse-entries", location_code=location, limit=1))["entries"]
-        ):
-            notes.print(f"{location}: no entries, nothing to reconcile", style="dim")
-            continue
-        reports.append(Report(location, f"{run}-{n}"))
+    reports = await _reports_to_ask(read, locations, item_nos, run)
     if not reports:
         return []
     # Positioned before publishing, so that even an immediate answer is read.
     async with kafka.reader(bootstrap, [WAREHOUSE_EVENTS, INVENTORY_EVENTS], from_beginning=False) as answers:
-        async with kafka.producer(bootstrap) as producer:
-            for report in reports:
-                command = wh.ReportBinTotals(
-                    request_id=report.request_id, location_code=report.location_code, item_nos=tuple(item_nos)
-                )
-                envelope = Envelope.new(command.TYPE, "/slt", correlation_id=run)
-                report.command_id = envelope.id
-                await producer.send_and_wait(
-                    WAREHOUSE_COMMANDS,
-                    command.model_dump_json().encode(),
-                    key=command.kafka_key().encode(),
-                    headers=envelope.to_headers(),
-                )
-                notes.print(f"asked {report.location_code} for its bin totals: request {report.request_id}")
-        by_request = {report.request_id: report for report in reports}
-        by_command = {report.command_id: report for report in reports}
-        async for record in kafka.records(answers, timeout=timeout):
-            data = record.json() or {}
-            if record.type == wh.CommandRejected.TYPE and record.causation_id in by_command:
-                by_command[record.causation_id].refusal = f"{data.get('reason_code')}: {data.get('message')}"
-            elif (asked := by_request.get(data.get("request_id", ""))) is None:
-                pass
-            elif record.type == wh.BinTotalsReported.TYPE:
-                asked.items_in_report = data["items_in_report"]
-                asked.reported.add(data["item_no"])
-            elif record.type == inv.ReconciliationReported.TYPE:
-                asked.add_comparison(data)
-            if all(report.complete for report in reports):
-                break
+        await _ask(bootstrap, reports, item_nos, run)
+        await _collect(answers, reports, timeout)
     return reports
+
+
+async def _reports_to_ask(read: Session, locations: list[str], item_nos: list[str], run: str) -> list[Report]:
+    """One report per location (all of them by default) that has entries, or whose items were named."""
+    for location in locations:
+        if await read.warehouse(f"/locations/{location}", missing_ok=True) is None:
+            raise CliError(f"location {location} is not configured in the warehouse", INVALID_INPUT)
+    locations = locations or [row["location_code"] for row in await read.warehouse("/locations")]
+    reports = []
+    for n, location in enumerate(locations, start=1):
+        entries = await read.warehouse("/warehouse-entries", location_code=location, limit=1)
+        if not item_nos and not entries["entries"]:
+            notes.print(f"{location}: no entries, nothing to reconcile", style="dim")
+            continue
+        reports.append(Report(location, f"{run}-{n}"))
+    return reports
+
+
+async def _ask(bootstrap: str, reports: list[Report], item_nos: list[str], run: str) -> None:
+    async with kafka.producer(bootstrap) as producer:
+        for report in reports:
+            command = wh.ReportBinTotals(
+                request_id=report.request_id, location_code=report.location_code, item_nos=tuple(item_nos)
+            )
+            envelope = Envelope.new(command.TYPE, "/slt", correlation_id=run)
+            report.command_id = envelope.id
+            await producer.send_and_wait(
+                WAREHOUSE_COMMANDS,
+                command.model_dump_json().encode(),
+                key=command.kafka_key().encode(),
+                headers=envelope.to_headers(),
+            )
+            notes.print(f"asked {report.location_code} for its bin totals: request {report.request_id}")
+
+
+async def _collect(answers: AIOKafkaConsumer, reports: list[Report], timeout: float) -> None:
+    """Read the answers until every report is complete or `timeout` passes with nothing new."""
+    by_request = {report.request_id: report for report in reports}
+    by_command = {report.command_id: report for report in reports}
+    async for record in kafka.records(answers, timeout=timeout):
+        data = record.json() or {}
+        if record.type == wh.CommandRejected.TYPE and record.causation_id in by_command:
+            by_command[record.causation_id].refusal = f"{data.get('reason_code')}: {data.get('message')}"
+        elif (asked := by_request.get(data.get("request_id", ""))) is None:
+            pass
+        elif record.type == wh.BinTotalsReported.TYPE:
+            asked.items_in_report = data["items_in_report"]
+            asked.reported.add(data["item_no"])
+        elif record.type == inv.ReconciliationReported.TYPE:
+            asked.add_comparison(data)
+        if all(report.complete for report in reports):
+            break
 
 
 def show(reports: list[Report]) -> None:
@@ -134,29 +150,7 @@ def show(reports: list[Report]) -> None:
         if agreed:
             console.print(f"  agree: {', '.join(agreed)}", style="green")
         if differing:
-            table = fitting_table(f"differences at {report.location_code}")
-            labels = _COLUMNS if console.width >= WIDE else _NARROW_COLUMNS
-            for n, column in enumerate(labels):
-                table.add_column(column, justify="left" if n < 4 else "right")
-            for item, lines in differing.items():
-                for line in lines:
-                    table.add_row(
-                        item,
-                        line["variant"],
-                        line["serial"],
-                        line["lot"],
-                        str(line["real_bins"]),
-                        str(line["adjustment_bin"]),
-                        str(line["ledger_inventory"]),
-                        f"[bold red]{line['difference']}[/bold red]",
-                    )
-            console.print(table)
-            console.print(
-                "difference = real bins + adjustment bin - ledger inventory: positive means the warehouse "
-                "holds more than the item ledger says",
-                style="dim",
-                soft_wrap=False,
-            )
+            _show_differences(report.location_code, differing)
 
 
 def show_json(reports: list[Report]) -> None:
@@ -181,3 +175,29 @@ def outcome(reports: list[Report], timeout: float) -> None:
         raise CliError("the warehouse refused to report", INVALID_INPUT)
     if not all(r.agreed for r in reports):
         raise CliError("the warehouse and the item ledger differ", FAILED)
+
+
+def _show_differences(location_code: str, differing: dict[str, list[dict[str, Any]]]) -> None:
+    table = fitting_table(f"differences at {location_code}")
+    labels = _COLUMNS if console.width >= WIDE else _NARROW_COLUMNS
+    for n, column in enumerate(labels):
+        table.add_column(column, justify="left" if n < 4 else "right")
+    for item, lines in differing.items():
+        for line in lines:
+            table.add_row(
+                item,
+                line["variant"],
+                line["serial"],
+                line["lot"],
+                str(line["real_bins"]),
+                str(line["adjustment_bin"]),
+                str(line["ledger_inventory"]),
+                f"[bold red]{line['difference']}[/bold red]",
+            )
+    console.print(table)
+    console.print(
+        "difference = real bins + adjustment bin - ledger inventory: positive means the warehouse "
+        "holds more than the item ledger says",
+        style="dim",
+        soft_wrap=False,
+    )

@@ -1,5 +1,6 @@
 """`slt availability` and `slt trace`: what the services know about an item, drawn for a terminal."""
 
+from rich.table import Table
 from rich.text import Text
 
 from slt_cli.output import json_line
@@ -34,29 +35,7 @@ async def item_is_registered(read: Session, item_no: str) -> bool:
 def show_availability(answer: dict) -> None:
     wide = console.width >= WIDE
     for at in answer["locations"]:
-        table = fitting_table(
-            f"{answer['item_no']} at {at['location_code']}" + (f" variant {at['variant']}" if at["variant"] else "")
-        )
-        # On a narrow terminal only the tracking numbers the item has get a column.
-        numbers = [n for n in ("serial", "lot") if wide or any(row[n] for row in at["tracking"])] or ["serial"]
-        for name in numbers:
-            table.add_column(name, no_wrap=True)
-        for name, label, short in BREAKDOWN:
-            table.add_column(
-                label if wide else short,
-                justify="right",
-                style="bold green" if name == "available_to_reserve" else None,
-            )
-        table.add_row(
-            "[b]all[/b]",
-            *[""] * (len(numbers) - 1),
-            *(f"[b]{at.get(name, '0')}[/b]" for name, *_ in BREAKDOWN),
-            end_section=True,
-        )
-        for row in at["tracking"]:
-            tracking = {"serial": row["serial"], "lot": row["lot"] + (" (blocked)" if row["is_blocked"] else "")}
-            table.add_row(*(tracking[name] for name in numbers), *(str(row.get(name, "0")) for name, *_ in BREAKDOWN))
-        console.print(table)
+        console.print(_location_table(answer["item_no"], at, wide))
     if not wide:
         console.print(NARROW_LEGEND, style="dim", soft_wrap=False)
     console.print(
@@ -71,6 +50,30 @@ def show_availability_json(answer: dict) -> None:
     """One line per location (and variant), its breakdown and its serial/lot rows."""
     for at in answer["locations"]:
         json_line({"item_no": answer["item_no"], **at})
+
+
+def _location_table(item_no: str, at: dict, wide: bool) -> Table:
+    table = fitting_table(
+        f"{item_no} at {at['location_code']}" + (f" variant {at['variant']}" if at["variant"] else "")
+    )
+    # On a narrow terminal only the tracking numbers the item has get a column.
+    numbers = [n for n in ("serial", "lot") if wide or any(row[n] for row in at["tracking"])] or ["serial"]
+    for name in numbers:
+        table.add_column(name, no_wrap=True)
+    for name, label, short in BREAKDOWN:
+        table.add_column(
+            label if wide else short, justify="right", style="bold green" if name == "available_to_reserve" else None
+        )
+    table.add_row(
+        "[b]all[/b]",
+        *[""] * (len(numbers) - 1),
+        *(f"[b]{at.get(name, '0')}[/b]" for name, *_ in BREAKDOWN),
+        end_section=True,
+    )
+    for row in at["tracking"]:
+        tracking = {"serial": row["serial"], "lot": row["lot"] + (" (blocked)" if row["is_blocked"] else "")}
+        table.add_row(*(tracking[name] for name in numbers), *(str(row.get(name, "0")) for name, *_ in BREAKDOWN))
+    return table
 
 
 def show_trace(found: Trace) -> None:

@@ -166,6 +166,23 @@ def _warehouse_step(entry_type: str, document_no: str, rows: list[dict], adjustm
     takes = [r for r in real if Decimal(r["quantity"]) < 0]
     places = [r for r in real if Decimal(r["quantity"]) > 0]
     quantity = sum((abs(Decimal(r["quantity"])) for r in (places or takes)), Decimal(0))
+    what = _what_happened(entry_type, rows, real, adjustment_bin, quantity)
+    if first.get("source_no"):
+        what += f" for {first['source_type']} {first['source_no']} line {first['source_line_no']}"
+    return Step(
+        first["registered_at"],
+        WAREHOUSE,
+        _WAREHOUSE_STEPS[entry_type],
+        what,
+        f"{entry_type} {document_no}",
+        first["location_code"],
+        _number(quantity),
+    )
+
+
+def _what_happened(entry_type: str, rows: list[dict], real: list[dict], adjustment_bin: str, quantity: Decimal) -> str:
+    takes = [r for r in real if Decimal(r["quantity"]) < 0]
+    places = [r for r in real if Decimal(r["quantity"]) > 0]
     what = f"{_WAREHOUSE_STEPS[entry_type]} {_number(quantity)}"
     if entry_type == "adjustment_posting":
         handed = ", ".join(
@@ -182,17 +199,7 @@ def _warehouse_step(entry_type: str, document_no: str, rows: list[dict], adjustm
         what += _tracking_change(takes, places)
     if entry_type == "adjustment":
         what += " (found)" if places else " (lost)"
-    if first.get("source_no"):
-        what += f" for {first['source_type']} {first['source_no']} line {first['source_line_no']}"
-    return Step(
-        first["registered_at"],
-        WAREHOUSE,
-        _WAREHOUSE_STEPS[entry_type],
-        what,
-        f"{entry_type} {document_no}",
-        first["location_code"],
-        _number(quantity),
-    )
+    return what
 
 
 def _bins(rows: Iterable[dict]) -> str:

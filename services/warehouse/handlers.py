@@ -158,6 +158,8 @@ async def post_shipment(uow: UnitOfWork, command: do.PostShipment, envelope: Env
     posting = await documents.count_posting(uow.conn, DocumentType.SHIPMENT, shipment.no)
     outcome = outbound.post_shipment(shipment, f"{shipment.no}-ADJ{posting}", at, command.quantities)
     await _record(uow, envelope, at.location, outcome, outcome.shipment)
+    # I7 until the inventory confirms: what this shipment consumes of its demands' reservations.
+    await replicas.expect_consumption(uow.conn, outcome.events, messages.shipment_fact_ids(uow))
 
 
 # --- internal (W7, W8) -----------------------------------------------------------------------------
@@ -247,8 +249,10 @@ async def replicate_item_tracking(uow: UnitOfWork, item: ItemTracking, envelope:
 
 
 async def replicate_demand_reservation(uow: UnitOfWork, reserved: do.DemandQuantity, envelope: Envelope) -> None:
-    """I7: reservations of other demand win over picking."""
+    """I7: reservations of other demand win over picking. A change the inventory made for one of our shipment
+    facts confirms what that shipment consumed of the demand."""
     await replicas.save_reservation(uow.conn, reserved)
+    await replicas.confirm_consumption(uow.conn, reserved, envelope.causation_id)
 
 
 async def replicate_tracking_assignment(uow: UnitOfWork, assigned: do.DemandQuantity, envelope: Envelope) -> None:

@@ -6,6 +6,7 @@ A value outside a contract field's documented set is a refusal, raised while tra
 Handlers take the message's `Envelope` (its CloudEvents headers) from here too, to pass it back to `publish`.
 """
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from functools import singledispatch
@@ -43,6 +44,17 @@ def publish(uow: UnitOfWork, envelope: Envelope, events: Iterable[ev.DomainEvent
     """Queue the events' facts in the outbox, each caused by the message being handled, on its own key."""
     for fact in facts(events):
         uow.outbox.publish(WAREHOUSE_EVENTS, fact, envelope.caused(fact.TYPE, SOURCE, subject=fact.kafka_key()))
+
+
+def shipment_fact_ids(uow: UnitOfWork) -> dict[str, list[str]]:
+    """Per item, the ids of the `ShipmentPosted` facts (all parts) this unit of work has queued: the inventory's
+    answers name them as their cause."""
+    ids: dict[str, list[str]] = {}
+    for record in uow.outbox.pending:
+        headers = dict(record.headers)
+        if headers.get("ce_type") == wh.ShipmentPosted.TYPE.encode():
+            ids.setdefault(json.loads(record.value)["item_no"], []).append(headers["ce_id"].decode())
+    return ids
 
 
 # --- commands into the domain's commands -------------------------------------------------------------

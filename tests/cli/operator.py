@@ -5,6 +5,10 @@ import asyncio
 import os
 import sys
 from dataclasses import dataclass
+from decimal import Decimal
+
+from contracts import inventory as inv
+from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS
 
 
 @dataclass
@@ -26,3 +30,12 @@ async def slt(stack, *args: str, env: dict[str, str] | None = None, timeout: flo
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     return Run(process.returncode, out.decode(), err.decode())
+
+
+async def reserve(kafka, item_no: str, location: str, sales_order: str, quantity, **tracking: str) -> None:
+    command = inv.Reserve(item_no=item_no, location_code=location, source_no=sales_order, source_line_no=1,
+                          quantity=Decimal(quantity), **tracking)
+    command_id = await kafka.send_command(INVENTORY_COMMANDS, command.TYPE, command.model_dump(mode="json"),
+                                          key=command.kafka_key())
+    answers = await kafka.wait_for(causation_id=command_id, topic=INVENTORY_EVENTS)
+    assert inv.ReservationCreated.TYPE in {a.type for a in answers}, [a.json() for a in answers]

@@ -13,8 +13,7 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.envelope import Envelope
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS, dead_letter_topic
-from tests.cli.operator import slt
-from tests.cli.test_slt_stock import reserve
+from tests.cli.operator import reserve, slt
 from tests.support.services import free_port
 from tests.support.warehouse import Warehouse, lot, serial, unique
 

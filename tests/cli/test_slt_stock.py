@@ -7,23 +7,14 @@ import pytest
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS
-from tests.cli.operator import slt
+from contracts.topics import WAREHOUSE_EVENTS
+from tests.cli.operator import reserve, slt
 from tests.support.warehouse import LATER, SOON, Warehouse, lot, serial, unique
 
 
 @pytest.fixture
 def warehouse(stack, kafka) -> Warehouse:
     return Warehouse(stack.warehouse.url, kafka)
-
-
-async def reserve(kafka, item_no: str, location: str, sales_order: str, quantity, **tracking: str) -> None:
-    command = inv.Reserve(item_no=item_no, location_code=location, source_no=sales_order, source_line_no=1,
-                          quantity=Decimal(quantity), **tracking)
-    command_id = await kafka.send_command(INVENTORY_COMMANDS, command.TYPE, command.model_dump(mode="json"),
-                                          key=command.kafka_key())
-    answers = await kafka.wait_for(causation_id=command_id, topic=INVENTORY_EVENTS)
-    assert inv.ReservationCreated.TYPE in {a.type for a in answers}, [a.json() for a in answers]
 
 
 async def test_trace_of_a_serial_after_a_full_journey_shows_every_step_across_both_services(warehouse, kafka, stack):

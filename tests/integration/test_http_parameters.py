@@ -5,7 +5,8 @@ import httpx
 import pytest
 
 from contracts import warehouse as wh
-from tests.integration.test_foundation import location, unique
+from tests.support.ids import unique
+from tests.support.layouts import location
 
 BAD_REQUESTS = [
     ("inventory", "/items?limit=-1", "limit"),

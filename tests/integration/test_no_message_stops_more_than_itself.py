@@ -17,8 +17,10 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.topics import INVENTORY_COMMANDS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS, dead_letter_topic
 from tests.cli.operator import slt
-from tests.integration.test_foundation import location, register_item, unique
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 from tests.support.kafka import RawKey, command_headers, raw_header_keys
+from tests.support.layouts import location
 
 DLQ = dead_letter_topic(INVENTORY_COMMANDS)
 

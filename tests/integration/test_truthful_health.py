@@ -15,7 +15,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from contracts import inventory as inv
 from contracts.topics import INVENTORY_COMMANDS
-from tests.integration.test_foundation import register_item, unique
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 from tests.support.services import ServiceProcess, free_port
 
 

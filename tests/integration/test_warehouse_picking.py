@@ -5,6 +5,8 @@ them from `inventory.events.v1`. Here the plain client publishes those facts its
 
 from decimal import Decimal
 
+import asyncpg
+
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from tests.support.ids import unique
@@ -134,6 +136,43 @@ async def test_W6_lots_swapped_across_lines_in_one_registration_are_accepted(war
     assert sorted((line["lot"], line["proposed_lot"]) for line in registered["lines"]) == [("L1", "L2"), ("L3", "L1")]
     assert await warehouse.content(loc) == {("P-01", "", "L2"): D(4), ("S-01", "", "L1"): D(4),
                                             ("S-01", "", "L3"): D(4)}
+
+
+async def test_I7_a_pick_right_after_a_shipment_counts_what_that_shipment_consumed_of_its_reservation(
+        warehouse: Warehouse, stack):
+    bolt, loc, order_a = unique("BOLT"), unique("WH"), unique("SO")
+    await warehouse.register_item(bolt, "none")
+    await warehouse.configure(loc)
+    await warehouse.stock_up(loc, bolt, [lot("", 12)])
+    # Order A has 8 reserved (as the inventory published it) and ships 4 of them.
+    await warehouse.publish_inventory_fact(inv.DemandReservationChanged(
+        source_no=order_a, source_line_no=1, item_no=bolt, location_code=loc, reserved=D(8)))
+    await warehouse.eventually(f"/locations/{loc}/items/{bolt}/demands", lambda demands: len(demands) == 1)
+    shipment_a = await warehouse.shipment(loc, bolt, 4, source_no=order_a)
+    pick_a = await warehouse.pick(shipment_a)
+    await warehouse.run(wh.RegisterPick, {"pick_no": pick_a["pick_no"], "lines": [
+        {"line_no": 1, "quantity": "4"}]}, wh.PickRegistered)
+    shipped = await warehouse.send(wh.PostShipment, {"shipment_no": shipment_a})
+    [posted] = await warehouse.kafka.wait_for(type=wh.ShipmentPosted.TYPE, causation_id=shipped)
+
+    # Before the inventory has said A's reservation is down to 4: another order gets the 4 that A does not
+    # still hold (8 in stock - 4 A still needs), not 0 (8 - the 8 the replica still shows).
+    created = await warehouse.pick(await warehouse.shipment(loc, bolt, 8))
+    assert taken(created) == [("P-01", "", D(4))]
+
+    # The inventory's answer to that shipment fact replaces the discount with its own figure.
+    await warehouse.publish_inventory_fact(inv.DemandReservationChanged(
+        source_no=order_a, source_line_no=1, item_no=bolt, location_code=loc, reserved=D(4)),
+        caused_by=posted.headers["ce_id"])
+    await warehouse.eventually(f"/locations/{loc}/items/{bolt}/demands",
+                               lambda demands: Decimal(demands[0]["reserved"]) == D(4))
+    conn = await asyncpg.connect(stack.warehouse_db)
+    try:
+        waiting = await conn.fetchval("SELECT count(*) FROM shipment_consumption WHERE $1 = ANY(fact_ids)",
+                                      posted.headers["ce_id"])
+    finally:
+        await conn.close()
+    assert waiting == 0
 
 
 async def test_W11_partial_pick_leaves_the_rest_open_and_W4_ships_only_what_was_picked(warehouse: Warehouse):

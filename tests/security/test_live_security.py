@@ -19,7 +19,8 @@ from contracts import inventory as inv
 from contracts.topics import ALL_TOPICS
 from localstack import kafka as local_kafka
 from localstack.testing import DEFAULT_CACHE, free_ports
-from tests.integration.test_foundation import register_item, unique
+from tests.support.ids import unique
+from tests.support.inventory import register_item
 from tests.support.services import ServiceProcess
 from tests.support.tls import make_certificates
 

@@ -60,7 +60,7 @@ def raw_header_keys():
 
 
 def command_headers(ce_type: str, *, ce_id: str | None = None, correlation_id: str | None = None,
-                    subject: str = "", source: str = "/tests") -> list[tuple[str, bytes]]:
+                    subject: str = "", source: str = "/tests", causation_id: str = "") -> list[tuple[str, bytes]]:
     """CloudEvents binary-mode headers, written by hand as an outside client would."""
     ce_id = ce_id or str(uuid.uuid4())
     headers = {
@@ -73,6 +73,8 @@ def command_headers(ce_type: str, *, ce_id: str | None = None, correlation_id: s
         "correlation_id": correlation_id or ce_id,
         "content-type": "application/json",
     }
+    if causation_id:
+        headers["ce_causationid"] = causation_id
     return [(k, v.encode()) for k, v in headers.items()]
 
 
@@ -121,9 +123,10 @@ class Client:
 
     async def send_command(self, topic: str, ce_type: str, data: dict[str, Any], *, key: str = "",
                            ce_id: str | None = None, correlation_id: str | None = None,
-                           source: str = "/tests") -> str:
+                           source: str = "/tests", causation_id: str = "") -> str:
         """Publish a command (or, with the source of a service, a fact) as JSON; returns its ce_id."""
-        headers = command_headers(ce_type, ce_id=ce_id, correlation_id=correlation_id, source=source)
+        headers = command_headers(ce_type, ce_id=ce_id, correlation_id=correlation_id, source=source,
+                                  causation_id=causation_id)
         await self.send(topic, json.dumps(data).encode(), headers, key.encode() or None)
         return dict(headers)["ce_id"].decode()
 

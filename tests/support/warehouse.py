@@ -143,10 +143,11 @@ class Warehouse:
         await self.kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, command, key=item_no)
         await self.eventually(f"/items/{item_no}/tracking", lambda answer: isinstance(answer, dict))
 
-    async def publish_inventory_fact(self, fact: Message) -> None:
-        """What the inventory service would publish, written by hand (the warehouse only replicates it)."""
-        await self.kafka.send_command(INVENTORY_EVENTS, fact.TYPE, fact.model_dump(mode="json"),
-                                      key=fact.kafka_key(), source="/inventory")
+    async def publish_inventory_fact(self, fact: Message, caused_by: str = "") -> str:
+        """What the inventory service would publish, written by hand (the warehouse only replicates it),
+        optionally as the inventory's answer to the warehouse fact `caused_by`; returns its id."""
+        return await self.kafka.send_command(INVENTORY_EVENTS, fact.TYPE, fact.model_dump(mode="json"),
+                                             key=fact.kafka_key(), source="/inventory", causation_id=caused_by)
 
     async def configure(self, code: str, *extra_bins: dict, pick_by_fefo: bool = True) -> str:
         await self.run(wh.ConfigureLocation, layout(code, *extra_bins, pick_by_fefo=pick_by_fefo),

@@ -5,11 +5,18 @@ Use cases read them with their state (repository/state.py).
 Facts carry absolute values, so each is stored as the last value seen: applying one twice changes nothing.
 """
 
+from collections.abc import Iterable, Mapping, Sequence
+
 import asyncpg
 
 from warehouse.domain.commands import DemandQuantity, TrackingBlocked, TrackingUnblocked
+from warehouse.domain.events import DomainEvent, ShipmentPosted
 from warehouse.domain.tracking import ItemTracking
 
+CONFIRMATION_WINDOW_SECONDS = 600
+"""How long a posted shipment's consumption discounts a replicated reservation without the inventory's
+confirmation (repository/state.py): long enough for any normal delay, short enough that a demand the
+inventory never changed (it had no reservation left) is not discounted for good."""
 _DEMAND_KEY = "location_code, item_no, variant, source_type, source_no, source_line_no, serial, lot"
 
 
@@ -38,6 +45,32 @@ async def _save_demand_quantity(conn: asyncpg.Connection, column: str, demand: D
 
 async def save_reservation(conn: asyncpg.Connection, reserved: DemandQuantity) -> None:
     await _save_demand_quantity(conn, "reserved", reserved)
+
+
+async def expect_consumption(conn: asyncpg.Connection, events: Iterable[DomainEvent],
+                             fact_ids: Mapping[str, Sequence[str]]) -> None:
+    """Until the inventory confirms it, what a posted shipment consumes per demand and serial/lot (I7)."""
+    rows = [(list(fact_ids.get(line.item_no, ())), event.location_code, line.item_no, line.variant,
+             line.source.source_type, line.source.source_no, line.source.line_no, line.tracking.serial,
+             line.tracking.lot, line.quantity)
+            for event in events if isinstance(event, ShipmentPosted) for line in event.lines if line.quantity > 0]
+    if rows:
+        await conn.executemany(
+            """INSERT INTO shipment_consumption (fact_ids, location_code, item_no, variant, source_type, source_no,
+                                                 source_line_no, serial, lot, quantity)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""", rows)
+
+
+async def confirm_consumption(conn: asyncpg.Connection, reserved: DemandQuantity, cause: str) -> None:
+    """The inventory has applied the shipment fact `cause` to this demand: its replicated reservation counts
+    what was consumed, so the discount goes (also what is older than the confirmation window)."""
+    await conn.execute(
+        """DELETE FROM shipment_consumption
+           WHERE ($1 = ANY(fact_ids) AND (location_code, item_no, variant, source_type, source_no, source_line_no)
+                  = ($2, $3, $4, $5, $6, $7))
+              OR posted_at < now() - make_interval(secs => $8)""",
+        cause, reserved.location_code, reserved.item_no, reserved.variant, reserved.demand.source_type,
+        reserved.demand.source_no, reserved.demand.line_no, CONFIRMATION_WINDOW_SECONDS)
 
 
 async def save_assignment(conn: asyncpg.Connection, assigned: DemandQuantity) -> None:

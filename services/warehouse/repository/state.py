@@ -23,6 +23,7 @@ from warehouse.domain.stock import StockKey
 from warehouse.domain.tracking import BlockedTracking, ItemTracking, LotKey, SerialKey, Tracking, TrackingPolicy
 from warehouse.repository import exact, one_row
 from warehouse.repository.locations import LOCATION_PARTS, layout
+from warehouse.repository.replicas import CONFIRMATION_WINDOW_SECONDS
 from warehouse.repository.stock import content_row
 
 _REAL_STOCK = "quantity > 0 AND NOT is_adjustment_bin"
@@ -37,6 +38,14 @@ _STILL_ASKED = """t.assigned - coalesce((
       AND (e.location_code, e.item_no, e.variant) = (t.location_code, t.item_no, t.variant)
       AND t.serial IN ('', e.serial) AND t.lot IN ('', e.lot)), 0)"""
 """W5: what a demand still asks for of its assigned serial/lot: the assignment less what was shipped of it."""
+_STILL_RESERVED = f"""greatest(t.reserved - coalesce((
+    SELECT sum(u.quantity) FROM shipment_consumption u
+    WHERE (u.location_code, u.item_no, u.variant, u.source_type, u.source_no, u.source_line_no)
+          = (t.location_code, t.item_no, t.variant, t.source_type, t.source_no, t.source_line_no)
+      AND t.serial IN ('', u.serial) AND t.lot IN ('', u.lot)
+      AND u.posted_at >= now() - make_interval(secs => {CONFIRMATION_WINDOW_SECONDS})), 0), 0)"""
+"""I7: what a demand's replicated reservation still holds once the warehouse's own posted shipments have
+consumed it, until the inventory confirms (a DemandReservationChanged caused by the shipment's fact)."""
 _STATE = f"""SELECT {LOCATION_PARTS},
     ARRAY(SELECT i FROM item_tracking i WHERE i.item_no = ANY($2::text[])) AS items,
     ARRAY(SELECT c FROM bin_content c WHERE $3 AND c.location_code = $1 AND c.item_no = ANY($2::text[])) AS content,
@@ -52,7 +61,7 @@ _STATE = f"""SELECT {LOCATION_PARTS},
     ARRAY(SELECT ROW(item_no, lot, min(expiration), sum(quantity)) FROM bin_content
           WHERE {_REAL_STOCK} AND (item_no, lot) IN (SELECT * FROM unnest($9::text[], $10::text[]))
           GROUP BY item_no, lot) AS lots,
-    ARRAY(SELECT {_DEMAND.format(quantity="t.reserved")} FROM demand_tracking t
+    ARRAY(SELECT {_DEMAND.format(quantity=_STILL_RESERVED)} FROM demand_tracking t
           WHERE $11 AND t.location_code = $1 AND t.item_no = ANY($2::text[]) AND t.reserved > 0) AS reservations,
     ARRAY(SELECT {_DEMAND.format(quantity=_STILL_ASKED)} FROM demand_tracking t
           WHERE $11 AND t.location_code = $1 AND t.item_no = ANY($2::text[]) AND t.assigned > 0) AS assignments,

@@ -95,7 +95,7 @@ class Warehouse:
     async def parts_of(self, command_id: str, fact: type[Message], timeout: float = 60.0) -> list[dict]:
         """Every part of the one fact of type `fact` (about one item) that the command caused, in part order:
         a fact of more than LINES_PER_PART lines comes in several (Z2)."""
-        [first] = await self.facts_of(command_id, fact)
+        first = (await self.facts_of(command_id, fact))[0]  # the others may have arrived with it
         found = await self.kafka.wait_for(timeout, first["parts"], type=fact.TYPE, causation_id=command_id)
         return sorted((m.json() for m in found), key=lambda part: part["part"])
 

@@ -10,10 +10,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 
 from contracts import inventory as inv
-from contracts import warehouse as wh
 from contracts.envelope import Envelope
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS, dead_letter_topic
-from tests.cli.operator import reserve, slt
+from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, dead_letter_topic
+from tests.cli.operator import drifted_location, reserve, slt
 from tests.support.services import free_port
 from tests.support.warehouse import Warehouse, lot, serial, unique
 
@@ -111,19 +110,7 @@ async def test_dlq_list_output_json_names_origin_and_reason(stack, kafka):
 
 
 async def test_reconcile_output_json_one_line_per_item_and_its_table_fits_80_columns(warehouse, kafka, stack):
-    consistent, drifted, location = unique("RECJ"), unique("RECJ"), unique("WH")
-    await warehouse.register_item(consistent, "lot")
-    await warehouse.register_item(drifted, "lot")
-    await warehouse.configure(location)
-    await warehouse.stock_up(location, consistent, [lot("R1", 4)])
-    fact = wh.ReceiptPosted(receipt_no=unique("GHOST"), put_away_no="", location_code=location, item_no=drifted,
-                            posting_date="2030-01-01", lines=(wh.PostedLineFact(
-                                document_line_no=1, source_type="purchase_order", source_no="PO-X", source_line_no=1,
-                                variant="", bin_code="R-01", lot="R9", quantity=Decimal(5)),))
-    ghost = await kafka.send_command(WAREHOUSE_EVENTS, fact.TYPE, fact.model_dump(mode="json"), key=fact.kafka_key(),
-                                     source="/warehouse")
-    await kafka.wait_until(lambda m: m.type == inv.LedgerEntriesPosted.TYPE and m.json()["posting_id"] == ghost,
-                           describe="the ghost receipt posted")
+    consistent, drifted, location = await drifted_location(warehouse, kafka, "RECJ")
     items = ("--item", consistent, "--item", drifted)
 
     run = await slt(stack, "reconcile", "--location", location, *items, "--output", "json")

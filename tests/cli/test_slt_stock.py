@@ -7,8 +7,7 @@ import pytest
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import WAREHOUSE_EVENTS
-from tests.cli.operator import reserve, slt
+from tests.cli.operator import drifted_location, reserve, slt
 from tests.support.warehouse import LATER, SOON, Warehouse, lot, serial, unique
 
 
@@ -118,20 +117,7 @@ async def test_availability_shows_the_breakdown_per_location_and_serial_lot(ware
 
 
 async def test_reconcile_prints_agreement_and_the_differences_and_exits_1(warehouse, kafka, stack):
-    consistent, drifted, location = unique("REC"), unique("REC"), unique("WH")
-    await warehouse.register_item(consistent, "lot")
-    await warehouse.register_item(drifted, "lot")
-    await warehouse.configure(location)
-    await warehouse.stock_up(location, consistent, [lot("R1", 4)])
-    # A receipt the warehouse never made, published by hand: the item ledger holds 5 the bins do not.
-    fact = wh.ReceiptPosted(receipt_no=unique("GHOST"), put_away_no="", location_code=location, item_no=drifted,
-                            posting_date="2030-01-01", lines=(wh.PostedLineFact(
-                                document_line_no=1, source_type="purchase_order", source_no="PO-X", source_line_no=1,
-                                variant="", bin_code="R-01", lot="R9", quantity=Decimal(5)),))
-    ghost = await kafka.send_command(WAREHOUSE_EVENTS, fact.TYPE, fact.model_dump(mode="json"), key=fact.kafka_key(),
-                                     source="/warehouse")
-    await kafka.wait_until(lambda m: m.type == inv.LedgerEntriesPosted.TYPE and m.json()["posting_id"] == ghost,
-                           describe="the ghost receipt posted")
+    consistent, drifted, location = await drifted_location(warehouse, kafka, "REC")
 
     agreed = await slt(stack, "reconcile", "--location", location, "--item", consistent)
     assert agreed.exit_code == 0, agreed

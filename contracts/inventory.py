@@ -85,6 +85,10 @@ class LedgerEntry(Part):
     source_type: str = ""
     source_no: str = ""
     source_line_no: int = 0
+    transfer_from_location: str = Field(default="", description="a transfer entry: where the unit came from (X2)")
+    transfer_to_location: str = Field(default="", description="a transfer entry: where the unit goes (X2)")
+    transferred_from_entry_no: int = Field(
+        default=0, description="a transfer's inbound entry: the outbound transfer entry it continues (X2)")
 
 
 class Application(Part):
@@ -131,6 +135,8 @@ class Reserve(DemandCommand):
     bin_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     zone_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     allow_partial: bool = False
+    transfer_no: Code = Field(default="", description="reserve against this transfer order's stock in transit "
+                              "to `location_code` (X5); it moves onto the received entries at receipt")
 
 
 class CancelReservation(DemandCommand):

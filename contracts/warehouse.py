@@ -156,6 +156,8 @@ class ConfigureLocation(Command):
     ship_bin: Code
     adjustment_bin: Code
     pick_by_fefo: bool = False
+    kind: "LocationKind" = Field(default="warehouse", description="warehouse, or in_transit: no zones, no bins, "
+                                 "blank default bins (X1, docs/rules.md#X1)")
 
 
 class ReleaseInboundRequest(Command):
@@ -403,6 +405,7 @@ class LocationConfigured(Message):
     ship_bin: str
     adjustment_bin: str
     pick_by_fefo: bool
+    kind: str = "warehouse"
 
 
 class ReceiptReleased(InParts, Message):
@@ -438,6 +441,8 @@ class ReceiptPosted(InParts, StockFact):
     item_no: str
     posting_date: date
     lines: tuple[PostedLineFact, ...]
+    transfer: "TransferRoute | None" = Field(
+        default=None, description="the receipt of a transfer order: transfer entries in transit -> here (X2)")
 
 
 class PutAwayRegistered(InParts, StockFact):
@@ -488,6 +493,8 @@ class ShipmentPosted(InParts, StockFact):
     item_no: str
     posting_date: date
     lines: tuple[PostedLineFact, ...]
+    transfer: "TransferRoute | None" = Field(
+        default=None, description="the shipment of a transfer order: transfer entries here -> in transit (X2)")
 
 
 class MovementFact(InParts, StockFact):
@@ -567,13 +574,82 @@ class CommandRejected(Rejection):
     KEY = ("command_id",)
 
 
+# --- transfers between locations (X1-X6, docs/rules.md#X1) -----------------------------------------
+LOCATION_KINDS = ("warehouse", "in_transit")
+LocationKind = Annotated[str, enum_schema(LOCATION_KINDS)]
+
+
+class TransferRoute(Part):
+    """X1: the way a transfer order's stock goes: from the source, through the in-transit location, to the
+    destination. Its shipment (at the source) and its receipt (at the destination) are numbered `transfer_no`."""
+
+    transfer_no: str
+    from_location: str
+    in_transit_location: str
+    to_location: str
+
+
+class TransferLine(CommandPart):
+    """A transfer order line: which item (variant) and how much to move."""
+
+    line_no: int = Field(gt=0)
+    item_no: Code
+    variant: Code = ""
+    quantity: Quantity
+
+
+class ReleaseTransferOrder(Command):
+    """X1: becomes shipment `transfer_no` at `from_location` (picked and posted as in W4-W6); posting it
+    creates the expected receipt `transfer_no` at `to_location`, its tracking predefined (X3). Shipment and
+    receipt lines are numbered 1..n in the order of `lines`; their source line is the transfer line."""
+
+    TYPE = "warehouse.transfer_order.release.v1"
+    KEY = ("transfer_no",)
+
+    transfer_no: Code = Field(min_length=1)
+    from_location: Code
+    to_location: Code
+    in_transit_location: Code = Field(description="a location configured with kind in_transit")
+    lines: tuple[TransferLine, ...] = Field(min_length=1)
+
+
+class ShippedTrackingLine(TrackedFields):
+    """X3: a serial/lot quantity a transfer shipment posting sent: the receipt expects exactly it."""
+
+    line_no: int = Field(description="the shipment line, and the receipt line of the same number")
+    item_no: str
+    variant: str
+    quantity: Quantity
+
+
+class TransferShipped(InParts, Message):
+    """X1, X3: one shipment posting of a transfer order; its lines are what the expected receipt `receipt_no`
+    at the destination now also expects (predefined tracking), in parts (Z2)."""
+
+    TYPE = "warehouse.transfer.shipped.v1"
+    KEY = ("transfer_no",)
+
+    transfer_no: str
+    from_location: str
+    in_transit_location: str
+    to_location: str
+    receipt_no: str
+    posting_date: date
+    lines: tuple[ShippedTrackingLine, ...]
+
+
+for _model in (ConfigureLocation, ReceiptPosted, ShipmentPosted):
+    _model.model_rebuild()
+
+
 COMMANDS = by_type(
     ConfigureLocation, ReleaseInboundRequest, PostReceipt, RegisterPutAway, ReleaseOutboundRequest, CreatePick,
     RegisterPick, CancelPick, PostShipment, CreateMovement, RegisterMovement, RegisterReclassification,
     RegisterWarehouseAdjustment, RegisterPhysicalCount, CalculateWarehouseAdjustment, ReportBinTotals,
+    ReleaseTransferOrder,
 )
 EVENTS = by_type(
     LocationConfigured, ReceiptReleased, ShipmentReleased, ReceiptPosted, PutAwayRegistered, PickCreated,
     PickRegistered, PickCancelled, ShipmentPosted, MovementCreated, MovementRegistered, ReclassificationRegistered,
-    WarehouseAdjustmentRegistered, WarehouseAdjustmentPosted, BinTotalsReported, CommandRejected,
+    WarehouseAdjustmentRegistered, WarehouseAdjustmentPosted, BinTotalsReported, CommandRejected, TransferShipped,
 )

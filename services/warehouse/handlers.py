@@ -8,6 +8,7 @@ consumer's savepoint).
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
@@ -18,16 +19,34 @@ from warehouse.clock import today
 from warehouse.domain import adjustments, inbound, internal, outbound
 from warehouse.domain import commands as do
 from warehouse.domain.activities import PlaceHandling
-from warehouse.domain.documents import Activity, Document, DocumentType
-from warehouse.domain.events import ActivityOutcome, Outcome
+from warehouse.domain.documents import Activity, Document, DocumentType, Receipt
+from warehouse.domain.events import (
+    ActivityOutcome,
+    DomainEvent,
+    Outcome,
+    ReceiptPosted,
+    ShipmentOutcome,
+    ShipmentPosted,
+    TransferRoute,
+)
+from warehouse.domain.inbound import ReceivedQuantity
 from warehouse.domain.location import Location, require_location
 from warehouse.domain.location import configure_location as configure
 from warehouse.domain.picking import PickingState
 from warehouse.domain.release import SourceRequest, release_inbound, release_outbound
 from warehouse.domain.state import StockState
 from warehouse.domain.tracking import ItemTracking, Tracking
+from warehouse.domain.transfers import (
+    TransferReceipt,
+    check_route,
+    expected_receipt,
+    is_transfer,
+    receive_transfer,
+    shipped_tracking,
+    transfer_shipped,
+)
 from warehouse.messages import Envelope
-from warehouse.repository import documents, locations, locks, replicas, stock
+from warehouse.repository import documents, locations, locks, replicas, stock, transfers
 from warehouse.repository.state import Wanted, picking_state, stock_state
 
 
@@ -66,7 +85,8 @@ async def configure_location(uow: UnitOfWork, command: do.ConfigureLocation, env
     outcome = configure(
         command.location_code, zones=command.zones, bins=command.bins, receive_bin=command.receive_bin,
         ship_bin=command.ship_bin, adjustment_bin=command.adjustment_bin, pick_by_fefo=command.pick_by_fefo,
-        current=current, bins_with_content=bins_with_content, zone_descriptions=command.zone_descriptions)
+        current=current, bins_with_content=bins_with_content, zone_descriptions=command.zone_descriptions,
+        in_transit=command.in_transit)
     await locations.save_location(uow.conn, outcome.location, command.zone_descriptions)
     messages.publish(uow, envelope, outcome.events)
 
@@ -89,12 +109,20 @@ async def post_receipt(uow: UnitOfWork, command: do.PostReceipt, envelope: Envel
     """The put-away is numbered `<receipt_no>-PA<n>` for the receipt's n-th posting unless the sender names it."""
     conn = uow.conn
     receipt = await documents.receipt(conn, command.receipt_no)
-    lines = [(receipt.line(r.line_no), r.tracking) for r in command.received]
+    transfer = await _transfer_receipt(conn, receipt, command.received)
+    received = transfer.received if transfer else command.received
+    lines = [(receipt.line(r.line_no), r.tracking) for r in received]
     at = await _locked_stock(conn, receipt.location_code, {line.item_no for line, _ in lines}, Wanted(
         serials=[(line.item_no, line.variant, tracking.serial) for line, tracking in lines],
         lots=[(line.item_no, tracking.lot) for line, tracking in lines]))
+    if transfer:  # T2, X4: a serial in transit is in stock, except to the receipt that takes it out of transit
+        at = replace(at, serials_in_stock=at.serials_in_stock - transfer.serials)
     posting = await documents.count_posting(conn, DocumentType.RECEIPT, receipt.no)
-    outcome = inbound.post_receipt(receipt, command.received, command.put_away_no or f"{receipt.no}-PA{posting}", at)
+    outcome = inbound.post_receipt(receipt, received, command.put_away_no or f"{receipt.no}-PA{posting}", at)
+    if transfer:
+        await transfers.save_received(conn, transfer.route.transfer_no, transfer.changed)
+        outcome = replace(outcome, events=tuple(replace(e, transfer=transfer.route) if isinstance(e, ReceiptPosted)
+                                                else e for e in outcome.events))
     await documents.add(conn, outcome.put_away)
     await _record(uow, envelope, at.location, outcome, outcome.receipt)
 
@@ -157,9 +185,52 @@ async def post_shipment(uow: UnitOfWork, command: do.PostShipment, envelope: Env
     at = await _locked_stock(uow.conn, shipment.location_code, {line.item_no for line in shipment.lines})
     posting = await documents.count_posting(uow.conn, DocumentType.SHIPMENT, shipment.no)
     outcome = outbound.post_shipment(shipment, f"{shipment.no}-ADJ{posting}", at, command.quantities)
+    route = await transfers.route(uow.conn, shipment.no) if is_transfer(shipment) else None
+    if route:
+        outcome = await _ship_transfer(uow.conn, route, outcome)
     await _record(uow, envelope, at.location, outcome, outcome.shipment)
     # I7 until the inventory confirms: what this shipment consumes of its demands' reservations.
     await replicas.expect_consumption(uow.conn, outcome.events, messages.shipment_fact_ids(uow))
+
+
+# --- transfers between locations (X1-X6) -------------------------------------------------------------
+async def release_transfer_order(uow: UnitOfWork, command: do.ReleaseTransferOrder, envelope: Envelope) -> None:
+    """X1: the source's shipment now; the destination's receipt when the first shipment posting sends stock."""
+    conn, route = uow.conn, command.route
+    at = await _released_state(conn, route.from_location, command.requests)
+    check_route(route, at.location, await locations.location(conn, route.in_transit_location),
+                await locations.location(conn, route.to_location))
+    outcome = release_outbound(route.transfer_no, command.requests, at)
+    await transfers.add(conn, route)
+    await documents.add(conn, outcome.shipment)
+    messages.publish(uow, envelope, outcome.events)
+
+
+async def _ship_transfer(conn: asyncpg.Connection, route: TransferRoute, outcome: ShipmentOutcome) -> ShipmentOutcome:
+    """X1, X3: the shipment's facts name the transfer (inventory posts transfer entries into transit); the
+    destination's receipt is created by the first posting and expects exactly what each posting sent."""
+    shipped = shipped_tracking(line for e in outcome.events if isinstance(e, ShipmentPosted) for line in e.lines)
+    receipt_events: tuple[DomainEvent, ...] = ()
+    if not await transfers.receipt_created(conn, route.transfer_no):
+        items = {line.item_no for line in outcome.shipment.lines}
+        destination = await stock_state(conn, route.to_location, items, today(), Wanted(content=False))
+        receipt = expected_receipt(route, outcome.shipment, destination)
+        await documents.add(conn, receipt.receipt)
+        receipt_events = receipt.events
+    await transfers.add_shipped(conn, route.transfer_no, shipped)
+    events = tuple(replace(e, transfer=route) if isinstance(e, ShipmentPosted) else e for e in outcome.events)
+    return replace(outcome, events=(*events, *receipt_events, transfer_shipped(route, today(), shipped)))
+
+
+async def _transfer_receipt(conn: asyncpg.Connection, receipt: Receipt,
+                            received: Sequence[ReceivedQuantity]) -> TransferReceipt | None:
+    """X3: a transfer's receipt takes exactly what its shipments sent and is still in transit."""
+    route = await transfers.route(conn, receipt.no) if is_transfer(receipt) else None
+    if route is None:
+        return None
+    expected = await transfers.expected(conn, receipt.no, ((r.line_no, r.tracking.serial, r.tracking.lot)
+                                                           for r in received))
+    return receive_transfer(route, receipt, received, expected)
 
 
 # --- internal (W7, W8) -----------------------------------------------------------------------------
@@ -237,8 +308,12 @@ async def report_bin_totals(uow: UnitOfWork, command: do.ReportBinTotals, envelo
     """S7: one statement reads all totals, so the report is one consistent snapshot without locking anything."""
     conn = uow.conn
     location = require_location(command.location_code, await locations.location(conn, command.location_code))
-    item_nos = command.item_nos or await stock.items_with_entries(conn, command.location_code)
-    totals = await stock.bin_totals(conn, command.location_code, item_nos)
+    if location.in_transit:  # X6: in transit is what was shipped through it and not yet received
+        totals = await transfers.in_transit_totals(conn, location.code, command.item_nos)
+        item_nos = list(command.item_nos or dict.fromkeys(total.item_no for total in totals))
+    else:
+        item_nos = list(command.item_nos or await stock.items_with_entries(conn, command.location_code))
+        totals = await stock.bin_totals(conn, command.location_code, item_nos)
     messages.publish(uow, envelope, [adjustments.report_bin_totals(command.request_id, location, item_nos, totals)])
 
 

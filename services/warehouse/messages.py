@@ -30,6 +30,7 @@ from warehouse.domain.location import Bin, BlockMovement, LocationConfigured, bi
 from warehouse.domain.outbound import PickHandling
 from warehouse.domain.release import SourceRequest
 from warehouse.domain.tracking import ItemTracking, Tracking, TrackingPolicy
+from warehouse.domain.transfers import TRANSFER_ORDER, ShippedTracking, TransferShipped
 
 SOURCE = "/warehouse"
 
@@ -62,7 +63,13 @@ def configure_location(command: wh.ConfigureLocation) -> do.ConfigureLocation:
     return do.ConfigureLocation(
         command.location_code, tuple(z.code for z in command.zones), tuple(_bin(b) for b in command.bins),
         command.receive_bin, command.ship_bin, command.adjustment_bin, command.pick_by_fefo,
-        zone_descriptions={z.code: z.description for z in command.zones})
+        zone_descriptions={z.code: z.description for z in command.zones}, in_transit=_in_transit(command.kind))
+
+
+def _in_transit(kind: str) -> bool:
+    if kind not in wh.LOCATION_KINDS:
+        raise InvalidValueError(f"kind {kind!r} is unknown: use {' or '.join(wh.LOCATION_KINDS)}.")
+    return kind == "in_transit"
 
 
 def _bin(b: wh.Bin) -> Bin:
@@ -87,6 +94,15 @@ def release_outbound_request(command: wh.ReleaseOutboundRequest) -> do.ReleaseOu
 def _source_requests(command: wh.ReleaseInboundRequest | wh.ReleaseOutboundRequest) -> tuple[SourceRequest, ...]:
     return tuple(SourceRequest(SourceLine(command.source_type, command.source_no, line.source_line_no), line.item_no,
                                line.quantity, line.variant, line.bin_code) for line in command.lines)
+
+
+def release_transfer_order(command: wh.ReleaseTransferOrder) -> do.ReleaseTransferOrder:
+    """X1: each transfer line becomes a shipment line whose demand is the transfer order line."""
+    route = ev.TransferRoute(command.transfer_no, command.from_location, command.in_transit_location,
+                             command.to_location)
+    return do.ReleaseTransferOrder(route, tuple(
+        SourceRequest(SourceLine(TRANSFER_ORDER, command.transfer_no, line.line_no), line.item_no, line.quantity,
+                      line.variant) for line in command.lines))
 
 
 def _tracking(fields_: wh.TrackedFields) -> Tracking:
@@ -226,6 +242,8 @@ def _facts(event: ev.DomainEvent) -> list[Message]:
         return [_location_configured(event)]
     if isinstance(event, ev.BinTotalsReported):
         return list(_bin_totals_reported(event))
+    if isinstance(event, TransferShipped):
+        return _transfer_shipped(event)
     return _per_item(event)
 
 
@@ -233,6 +251,8 @@ def _per_item(event: Any) -> list[Message]:
     """Document events are dataclasses whose header fields match their facts' and whose lines name items."""
     contract = _PER_ITEM_FACTS[type(event)]
     header = {f.name: getattr(event, f.name) for f in fields(event) if f.name not in ("lines", "covered_items")}
+    if header.get("transfer"):
+        header["transfer"] = wh.TransferRoute(**vars(header["transfer"]))
     if "item_no" in header:
         return _parts(contract, header, event.lines)
     # Items a document covers without lines (a count that found no difference) still get their fact.
@@ -261,6 +281,7 @@ def _location_configured(event: LocationConfigured) -> wh.LocationConfigured:
         ship_bin=location.ship_bin,
         adjustment_bin=location.adjustment_bin,
         pick_by_fefo=location.pick_by_fefo,
+        kind="in_transit" if location.in_transit else "warehouse",
     )
 
 
@@ -350,3 +371,16 @@ def _bin_totals_reported(event: ev.BinTotalsReported) -> Iterable[wh.BinTotalsRe
     return [wh.BinTotalsReported(request_id=event.request_id, location_code=event.location_code, item_no=item_no,
                                  items_in_report=len(event.item_nos), lines=tuple(item_lines))
             for item_no, item_lines in lines.items()]
+
+
+# --- transfers between locations (X1-X6) ---------------------------------------------------------------
+def _transfer_shipped(event: TransferShipped) -> list[Message]:
+    """X3: the receipt's predefined tracking, one fact per shipment posting, in parts (Z2)."""
+    header = {f.name: getattr(event, f.name) for f in fields(event) if f.name != "lines"}
+    return _parts(wh.TransferShipped, header, event.lines)
+
+
+@_line.register
+def _(line: ShippedTracking) -> wh.ShippedTrackingLine:
+    return wh.ShippedTrackingLine(line_no=line.line_no, item_no=line.item_no, variant=line.variant,
+                                  **_tracked(line.tracking), quantity=line.shipped)

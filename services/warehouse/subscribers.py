@@ -30,6 +30,7 @@ COMMAND_USE_CASES: list[Route[Any, Any]] = [
     Route(wh.CalculateWarehouseAdjustment, messages.calculate_warehouse_adjustment,
           handlers.calculate_warehouse_adjustment),
     Route(wh.ReportBinTotals, messages.report_bin_totals, handlers.report_bin_totals),
+    Route(wh.ReleaseTransferOrder, messages.release_transfer_order, handlers.release_transfer_order),
 ]
 
 INVENTORY_FACT_USE_CASES: list[Route[Any, Any]] = [

@@ -10,6 +10,7 @@ from decimal import Decimal
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.adjustments import AdjustmentLine, PhysicalCount
 from warehouse.domain.documents import SourceLine
+from warehouse.domain.events import TransferRoute
 from warehouse.domain.inbound import ReceivedQuantity
 from warehouse.domain.internal import MovementRequest, ReclassificationLine
 from warehouse.domain.location import Bin
@@ -30,6 +31,7 @@ class ConfigureLocation:
     adjustment_bin: str
     pick_by_fefo: bool = False
     zone_descriptions: Mapping[str, str] = field(default_factory=dict)
+    in_transit: bool = False
 
 
 # --- inbound (W2) --------------------------------------------------------------------------------
@@ -175,3 +177,12 @@ class TrackingUnblocked:
     item_no: str
     serial: str
     lot: str
+
+
+# --- transfers between locations (X1-X6) ---------------------------------------------------------
+@dataclass(frozen=True)
+class ReleaseTransferOrder:
+    """X1: the requests are the transfer lines, each a demand of the source's shipment."""
+
+    route: TransferRoute
+    requests: tuple[SourceRequest, ...]

@@ -174,3 +174,22 @@ class ShipmentExceedsPickedError(WarehouseError):
 
 class NothingToAdjustError(WarehouseError):
     reason_code = "nothing_to_adjust"
+
+
+# --- transfers between locations (X1-X6) -------------------------------------------------------
+class NotInTransitLocationError(WarehouseError):
+    reason_code = "not_in_transit_location"
+
+
+class InTransitLocationHasBinsError(WarehouseError):
+    reason_code = "in_transit_location_has_bins"
+
+
+class InvalidTransferRouteError(WarehouseError):
+    reason_code = "invalid_transfer_route"
+
+
+class NotShippedOnTransferError(WarehouseError):
+    """X3: a transfer receipt receives exactly the serial/lot/expiration numbers its shipments sent."""
+
+    reason_code = "not_shipped_on_transfer"

@@ -116,6 +116,17 @@ class AdjustmentPostingLine:
     quantity: Decimal
 
 
+@dataclass(frozen=True)
+class TransferRoute:
+    """X1: a transfer order's way from the source through the in-transit location to the destination; its
+    shipment and its receipt are numbered `transfer_no`."""
+
+    transfer_no: str
+    from_location: str
+    in_transit_location: str
+    to_location: str
+
+
 # --- events ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReceiptReleased(DomainEvent):
@@ -131,6 +142,7 @@ class ReceiptPosted(DomainEvent):
     posting_date: date
     put_away_no: str
     lines: tuple[PostedLine, ...]
+    transfer: TransferRoute | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,7 @@ class ShipmentPosted(DomainEvent):
     location_code: str
     posting_date: date
     lines: tuple[PostedLine, ...]
+    transfer: TransferRoute | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from warehouse.domain.errors import (
     ContentInShipBinError,
     DuplicateBinError,
     DuplicateZoneError,
+    InTransitLocationHasBinsError,
     InvalidBinTypeError,
     UnknownBinError,
     UnknownLocationError,
@@ -100,6 +101,8 @@ class Location:
     ship_bin: str
     adjustment_bin: str
     pick_by_fefo: bool = False
+    in_transit: bool = False
+    """X1: a location stock passes through between two others; it has no zones and no bins."""
 
     def bin(self, code: str) -> Bin:
         try:
@@ -200,6 +203,7 @@ def configure_location(
     current: Location | None = None,
     bins_with_content: Collection[str] = (),
     zone_descriptions: Mapping[str, str] | None = None,
+    in_transit: bool = False,
 ) -> LocationOutcome:
     """Validate a location's complete configuration; it replaces `current` as a whole.
 
@@ -207,6 +211,8 @@ def configure_location(
     such a bin cannot be dropped, and a holding adjustment bin cannot be swapped, because the stock in it
     would no longer be seen by anyone (W1, S7).
     """
+    if in_transit:
+        return _in_transit_location(code, zones, bins, (receive_bin, ship_bin, adjustment_bin), current)
     zone_set = _unique(zones, DuplicateZoneError, f"Zone {{}} appears twice at location {code}: keep one.")
     by_code = {b.code: b for b in bins}
     _unique([b.code for b in bins], DuplicateBinError, f"Bin {{}} appears twice at location {code}: keep one.")
@@ -218,6 +224,18 @@ def configure_location(
     _check_default_bin(location, adjustment_bin, QC, "adjustment")
     _check_nothing_hidden(location, current, bins_with_content)
     return LocationOutcome(location=location, events=(LocationConfigured(location, zone_descriptions or {}),))
+
+
+def _in_transit_location(code: str, zones: Sequence[str], bins: Sequence[Bin], default_bins: Sequence[str],
+                         current: Location | None) -> LocationOutcome:
+    """X1: an in-transit location holds stock only on the item ledger, so it has nothing to configure but its
+    code; a warehouse location cannot become one (its bins would be hidden)."""
+    if zones or bins or any(default_bins) or (current is not None and not current.in_transit):
+        raise InTransitLocationHasBinsError(
+            f"In-transit location {code} takes no zones, bins or default bins (and cannot replace a warehouse "
+            "location of that code): leave them blank or choose another code.")
+    location = Location(code, frozenset(), {}, "", "", "", in_transit=True)
+    return LocationOutcome(location=location, events=(LocationConfigured(location, {}),))
 
 
 def _unique(codes: Sequence[str], error: type[Exception], message: str) -> frozenset[str]:

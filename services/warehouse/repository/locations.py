@@ -16,11 +16,12 @@ LOCATION_PARTS = """(SELECT l FROM location l WHERE l.location_code = $1) AS loc
 async def save_location(conn: asyncpg.Connection, location: Location, zone_descriptions: Mapping[str, str]) -> None:
     """Replace the location's layout as a whole (the domain checked that no bin with content is dropped)."""
     await conn.execute(
-        """INSERT INTO location (location_code, receive_bin, ship_bin, adjustment_bin, pick_by_fefo)
-           VALUES ($1, $2, $3, $4, $5)
+        """INSERT INTO location (location_code, receive_bin, ship_bin, adjustment_bin, pick_by_fefo, kind)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (location_code) DO UPDATE SET receive_bin = $2, ship_bin = $3, adjustment_bin = $4,
-               pick_by_fefo = $5, configured_at = now()""",
+               pick_by_fefo = $5, kind = $6, configured_at = now()""",
         location.code, location.receive_bin, location.ship_bin, location.adjustment_bin, location.pick_by_fefo,
+        "in_transit" if location.in_transit else "warehouse",
     )
     await conn.execute("DELETE FROM bin WHERE location_code = $1", location.code)
     await conn.execute("DELETE FROM zone WHERE location_code = $1", location.code)
@@ -72,4 +73,5 @@ def layout(location_code: str, row: asyncpg.Record) -> Location | None:
         ship_bin=header["ship_bin"],
         adjustment_bin=header["adjustment_bin"],
         pick_by_fefo=header["pick_by_fefo"],
+        in_transit=header["kind"] == "in_transit",
     )

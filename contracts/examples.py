@@ -71,6 +71,13 @@ OVERRIDES: dict[type[BaseModel], dict[str, Any]] = {
                         "message": "The shipment takes 5 PCS of lot LOT-2026-03 that the ledger does not hold yet."},
     wh.BinTotalLine: {"adjustment_bin": "0"},
     inv.Difference: {"adjustment_bin": "0", "real_bins": "11", "difference": "-1"},
+    # --- transfers between locations (X1-X6): BIKE-100 goes from WH1 through TRANSIT to WH2 on TO-8001
+    wh.ReleaseTransferOrder: {"transfer_no": "TO-8001", "from_location": "WH1", "to_location": "WH2",
+                              "in_transit_location": "TRANSIT",
+                              "lines": [{"line_no": 10000, "item_no": "BIKE-100", "quantity": "5"}]},
+    wh.TransferShipped: {"transfer_no": "TO-8001", "from_location": "WH1", "to_location": "WH2",
+                         "in_transit_location": "TRANSIT", "receipt_no": "TO-8001"},
+    wh.ShippedTrackingLine: {"line_no": 1},
 }
 """Whole fields of messages and parts where a value by field name would not make sense."""
 

@@ -85,6 +85,8 @@ class LedgerEntry(Part):
     source_type: str = ""
     source_no: str = ""
     source_line_no: int = 0
+    location_code: str = Field(default="", description="the entry's location (a transfer posts at two, X2); "
+                               "blank from older producers: the fact's location")
     transfer_from_location: str = Field(default="", description="a transfer entry: where the unit came from (X2)")
     transfer_to_location: str = Field(default="", description="a transfer entry: where the unit goes (X2)")
     transferred_from_entry_no: int = Field(

@@ -122,10 +122,11 @@ async def post_warehouse_document(uow: UnitOfWork, command: PostWarehouseDocumen
     if not command.lines:
         return
     place, posting = command.location, command.posting(envelope.id)
-    await stock.lock(uow.conn, place.item_no, [place.location_code])
-    waiting = await parked.waiting(uow.conn, place.item_no, place.location_code)
+    codes = sorted({location.location_code for location in posting.locations})  # X2: a transfer has two
+    await stock.lock(uow.conn, place.item_no, codes)
+    waiting = [parked_one for code in codes for parked_one in await parked.waiting(uow.conn, place.item_no, code)]
     needed = synchronization.entries_needed(posting, waiting)
-    state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed)
+    state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed, also_at=codes)
     await _store(uow, envelope, synchronization.post(posting, state, waiting))
 
 

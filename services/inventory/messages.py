@@ -20,7 +20,15 @@ from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
-from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
+from inventory.domain.ledger import (
+    TRANSFER_RECEIPT,
+    TRANSFER_SHIPMENT,
+    Application,
+    EntryType,
+    ItemLedgerEntry,
+    SourceDocument,
+    TransferLeg,
+)
 from inventory.domain.postings import PostedLine, explain
 from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount
 from servicekit.unit_of_work import UnitOfWork
@@ -109,14 +117,41 @@ def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
 
 
 def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:
-    """S1: positive purchase entries; each keeps the order line it was received for."""
+    """S1: positive purchase entries; each keeps the order line it was received for. X2: a transfer's
+    receipt takes the units out of transit: negative transfer entries there, continued here."""
+    if fact.transfer:
+        return _transferred(fact, fact.transfer.in_transit_location, TRANSFER_RECEIPT, fact.receipt_no, False)
     lines = (_posted_line(fact, EntryType.PURCHASE, line, "receipt", fact.receipt_no, 1) for line in fact.lines)
     return commands.PostWarehouseDocument(_place(fact), tuple(lines))
 
 
 def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
-    """S5: negative sale entries for the demand (order line) each line fulfils."""
+    """S5: negative sale entries for the demand (order line) each line fulfils. X2: a transfer's shipment
+    posts negative transfer entries here, continued in transit."""
+    if fact.transfer:
+        return _transferred(fact, fact.transfer.in_transit_location, TRANSFER_SHIPMENT, fact.shipment_no, True)
     lines = (_posted_line(fact, EntryType.SALE, line, "shipment", fact.shipment_no, -1) for line in fact.lines)
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+
+
+def _transferred(fact: wh.ShipmentPosted | wh.ReceiptPosted, in_transit: str, document_type: str, document_no: str,
+                 shipped: bool) -> commands.PostWarehouseDocument:
+    """X2: one outbound transfer line per serial/lot, at the source (shipped, for the transfer order line it
+    fulfils) or in transit (received); the domain continues each where it goes."""
+    leaves = fact.location_code if shipped else in_transit
+    goes_to = in_transit if shipped else fact.location_code
+    lines = (
+        PostedLine(
+            EntryType.TRANSFER,
+            TrackingKey(fact.item_no, leaves, line.variant, line.serial, line.lot),
+            -line.quantity,
+            SourceDocument(document_type, document_no, line.document_line_no),
+            line.expiration,
+            _source_line(line) if shipped else None,
+            goes_to,
+        )
+        for line in fact.lines
+    )
     return commands.PostWarehouseDocument(_place(fact), tuple(lines))
 
 
@@ -457,7 +492,16 @@ def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
         document_no=entry.source.document_no,
         document_line_no=entry.source.line_no,
         **_demand(source),
+        location_code=entry.key.location_code,
+        **_transfer_leg(entry.transfer),
     )
+
+
+def _transfer_leg(leg: TransferLeg | None) -> dict[str, Any]:
+    if leg is None:
+        return {}
+    return {"transfer_from_location": leg.from_location, "transfer_to_location": leg.to_location,
+            "transferred_from_entry_no": leg.from_entry_no}
 
 
 def application(applied: Application) -> inv.Application:

@@ -42,11 +42,32 @@ _DIRECTIONS = {
 }
 
 
+TRANSFER_SHIPMENT = "transfer_shipment"
+TRANSFER_RECEIPT = "transfer_receipt"
+"""X2: the document types of transfer entries; the document number is the transfer order's."""
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     document_type: str
     document_no: str
     line_no: int
+
+    @property
+    def is_out_of_transit(self) -> bool:
+        """X5: a transfer receipt takes units out of transit, with the reservations made against them."""
+        return self.document_type == TRANSFER_RECEIPT
+
+
+@dataclass(frozen=True)
+class TransferLeg:
+    """X2: a transfer entry's way: from one location to the next (source -> in transit -> destination).
+    An inbound transfer entry names the outbound one it continues (`from_entry_no`), so tracing follows
+    the unit across all four entries."""
+
+    from_location: str
+    to_location: str
+    from_entry_no: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +85,7 @@ class ItemLedgerEntry:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    transfer: "TransferLeg | None" = None
 
     @property
     def is_inbound(self) -> bool:
@@ -149,9 +171,11 @@ def new_entry(
     source: SourceDocument,
     expiration_date: date | None = None,
     demand: Demand | None = None,
+    transfer: TransferLeg | None = None,
 ) -> ItemLedgerEntry:
     entry_type.check_direction(quantity)
-    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand)
+    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand,
+                           transfer)
 
 
 def apply_outbound(

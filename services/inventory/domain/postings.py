@@ -1,7 +1,7 @@
 """Postings from the warehouse (S1, S4, S5) and postings parked until the ledger can take them."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +23,14 @@ class PostedLine:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    transfer_to: str = ""
+    """X2: an outbound transfer line names the location the unit continues to (in transit, or the
+    destination); its inbound transfer entry there is posted with it, applied from it."""
+
+    @property
+    def entries(self) -> int:
+        """How many item ledger entries the line posts."""
+        return 2 if self.transfer_to else 1
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,9 @@ class Posting:
     @property
     def locations(self) -> tuple[LocationKey, ...]:
         """The item/variant/locations the posting touches: load their state to apply it."""
-        return tuple(sorted({line.key.location_key for line in self.lines}))
+        continued = (replace(line.key.location_key, location_code=line.transfer_to) for line in self.lines
+                     if line.transfer_to)
+        return tuple(sorted({*(line.key.location_key for line in self.lines), *continued}))
 
 
 @dataclass(frozen=True)

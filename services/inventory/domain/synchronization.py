@@ -51,7 +51,7 @@ def post(posting: Posting, state: StockState, parked: Sequence[ParkedPosting] = 
 
 def entries_needed(posting: Posting, parked: Sequence[ParkedPosting] = ()) -> int:
     """The most entries `post` can write: one per line of the posting and of every parked one it retries."""
-    return len(posting.lines) + sum(len(waiting.posting.lines) for waiting in parked)
+    return sum(line.entries for one in (posting, *(waiting.posting for waiting in parked)) for line in one.lines)
 
 
 def _check_lines(workspace: Workspace, lines: Iterable[PostedLine]) -> None:
@@ -99,15 +99,16 @@ def _apply(workspace: Workspace, posting: Posting) -> None:
     entries: list[ItemLedgerEntry] = []
     applications: list[Application] = []
     for line in sorted(posting.lines, key=lambda line: line.quantity < ZERO):
-        entry, applied = _post_line(workspace, posting.posting_id, line)
-        entries.append(entry)
+        posted, applied = _post_line(workspace, posting.posting_id, line)
+        entries.extend(posted)
         applications.extend(applied)
     workspace.record(LedgerEntriesPosted(posting.posting_id, tuple(entries), tuple(applications)))
 
 
 def _post_line(
     workspace: Workspace, posting_id: str, line: PostedLine
-) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
+) -> tuple[list[ItemLedgerEntry], tuple[Application, ...]]:
+    """The line's entry (and, for a transfer, the entry it continues as, X2) and its applications."""
     # Only entries of the line's own key can be applied to it (I2): only the demand's rows on that key count.
     reserved = [row.entry_no for row in workspace.supply.rows(demand=line.demand, key=line.key)] if line.demand else []
     entry, applications = workspace.post_line(line, reserved)
@@ -117,8 +118,24 @@ def _post_line(
     applied = {application.inbound_entry_no for application in applications}
     if line.demand and applied:
         _synchronize_reservations(workspace, posting_id, line, line.demand, applied)
+    entries = [entry]
+    if line.transfer_to:
+        entries.append(_continue_transfer(workspace, entry, applied if line.source.is_out_of_transit else set()))
     workspace.cancel(workspace.supply.resettle(applied, "supply_left_inventory"), "supply_left_inventory")
-    return entry, applications
+    return entries, applications
+
+
+def _continue_transfer(workspace: Workspace, outbound: ItemLedgerEntry, applied: set[int]) -> ItemLedgerEntry:
+    """X2: the units arrive at the next location as an inbound transfer entry. X5: out of transit, the
+    reservations made against the transfer (on the in-transit entries `applied`) move onto it."""
+    arrived = workspace.continue_transfer(outbound)
+    left = arrived.quantity
+    for row in workspace.supply.rows(entry_nos=applied):
+        quantity = min(row.quantity, left, workspace.supply.free(arrived))
+        if quantity > ZERO:
+            workspace.supply.move(row, arrived, quantity, "transfer_received")
+            left -= quantity
+    return arrived
 
 
 def _synchronize_reservations(

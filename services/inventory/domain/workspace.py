@@ -7,7 +7,7 @@ and the inputs are never mutated.
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTotals, availability
@@ -16,7 +16,7 @@ from .errors import UnknownItemError, UnknownLocationError
 from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
 from .items import Item
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
-from .ledger import Application, ItemLedgerEntry, LedgerIndex, apply_outbound, new_entry
+from .ledger import Application, EntryType, ItemLedgerEntry, LedgerIndex, TransferLeg, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
 from .supply import SupplyBook
@@ -114,6 +114,7 @@ class Workspace:
         self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()
     ) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
         """Append the line's entry; an outbound one is applied at once (I2)."""
+        leg = TransferLeg(line.key.location_code, line.transfer_to) if line.transfer_to else None
         entry = new_entry(
             self._take_entry_no(),
             line.entry_type,
@@ -122,6 +123,7 @@ class Workspace:
             line.source,
             line.expiration_date,
             line.demand,
+            leg,
         )
         self._new_entry_nos[entry.entry_no] = None
         if entry.is_inbound:
@@ -132,6 +134,17 @@ class Workspace:
             self._store(changed)
         self._applications.extend(applied.applications)
         return applied.outbound, applied.applications
+
+    def continue_transfer(self, outbound: ItemLedgerEntry) -> ItemLedgerEntry:
+        """X2: the inbound transfer entry where an outbound transfer entry's units arrive, applied from it."""
+        assert outbound.transfer is not None
+        leg = replace(outbound.transfer, from_entry_no=outbound.entry_no)
+        key = replace(outbound.key, location_code=leg.to_location)
+        entry = new_entry(self._take_entry_no(), EntryType.TRANSFER, key, -outbound.quantity, outbound.source,
+                          outbound.expiration_date, transfer=leg)
+        self._new_entry_nos[entry.entry_no] = None
+        self._store(entry)
+        return entry
 
     def _take_entry_no(self) -> int:
         entry_no = next(self._free_entry_nos, None)

@@ -75,6 +75,7 @@ def _line_json(line: PostedLine) -> dict[str, Any]:
         "source": [line.source.document_type, line.source.document_no, line.source.line_no],
         "expiration_date": line.expiration_date.isoformat() if line.expiration_date else None,
         "demand": list(demand_values(line.demand)) if line.demand else None,
+        "transfer_to": line.transfer_to,
     }
 
 
@@ -92,6 +93,7 @@ def _line_from_json(body: dict[str, Any]) -> PostedLine:
         SourceDocument(*body["source"]),
         date.fromisoformat(expiration) if expiration else None,
         Demand(*body["demand"]) if body["demand"] else None,
+        body.get("transfer_to", ""),
     )
 
 

@@ -8,7 +8,7 @@ import asyncpg
 from inventory.domain.availability import StockKey
 from inventory.domain.demand import Demand, DemandTracking, Reservation
 from inventory.domain.keys import LocationKey, TrackingKey, TrackingNumbers
-from inventory.domain.ledger import EntryType, ItemLedgerEntry, SourceDocument
+from inventory.domain.ledger import EntryType, ItemLedgerEntry, SourceDocument, TransferLeg
 from inventory.domain.quantities import normalized
 
 NO_DEMAND = Demand("", "", 0)
@@ -47,7 +47,16 @@ def entry(row: asyncpg.Record) -> ItemLedgerEntry:
         SourceDocument(row["document_type"], row["document_no"], row["document_line_no"]),
         row["expiration_date"],
         demand(row) if row["source_type"] else None,
+        TransferLeg(row["transfer_from_location"], row["transfer_to_location"], row["transferred_from_entry_no"] or 0)
+        if row["transfer_to_location"] else None,
     )
+
+
+def transfer_values(leg: TransferLeg | None) -> tuple[str, str, int | None]:
+    """X2: how a transfer entry's way is stored: blank locations and no entry for every other entry."""
+    if leg is None:
+        return "", "", None
+    return leg.from_location, leg.to_location, leg.from_entry_no or None
 
 
 def reservation(row: asyncpg.Record) -> Reservation:

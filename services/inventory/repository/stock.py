@@ -26,18 +26,20 @@ async def load(conn: asyncpg.Connection, item_no: str, location_code: str) -> St
     return await read(conn, item_no, location_code)
 
 
-async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, new_entries: int = 0) -> StockState:
+async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, new_entries: int = 0,
+               also_at: Sequence[str] = ()) -> StockState:
     """The `StockState` in one statement, under the stock lock the caller holds (taken in a statement
     of its own: a statement reads what was committed when it began), with `new_entries` entry
     numbers for a posting: drawn from the `item_ledger_entry_no` sequence, ascending. No lock is
     shared between items, and since they are drawn under the stock lock, after every earlier posting
     of this stock committed, they are above all of its entries: first in, first out holds
-    (migration 005). Numbers a posting does not use are left as gaps."""
-    [state] = await conn.fetch(_STATE, item_no, location_code, new_entries)
+    (migration 005). Numbers a posting does not use are left as gaps. `also_at`: more locations of the item
+    whose stock the message changes with it (a transfer, X2), locked by the caller too."""
+    [state] = await conn.fetch(_STATE, item_no, sorted({location_code, *also_at}), new_entries)
     loaded = [table.to_domain(row) for table in totals.TABLES for row in state[table.name]]
     return StockState(
         items=(items.item(state["item"]),) if state["item"] else (),
-        locations=frozenset([location_code] if state["known_location"] else []),
+        locations=frozenset(state["known_locations"]),
         open_entries=tuple(map(rows.entry, state["open_entries"])),
         reservations=tuple(map(rows.reservation, state["reservations"])),
         totals=tuple(row for row in loaded if isinstance(row, StockTotals)),
@@ -48,10 +50,10 @@ async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, ne
     )
 
 
-_AT = "item_no = $1 AND location_code = $2"
+_AT = "item_no = $1 AND location_code = ANY($2::text[])"
 _STATE = f"""
     SELECT (SELECT t FROM item t WHERE item_no = $1) AS item,
-           EXISTS (SELECT FROM location WHERE location_code = $2) AS known_location,
+           ARRAY(SELECT location_code FROM location WHERE location_code = ANY($2::text[])) AS known_locations,
            ARRAY(SELECT t FROM item_ledger_entry t WHERE {_AT} AND open) AS open_entries,
            ARRAY(SELECT t FROM reservation t WHERE {_AT}) AS reservations,
            {", ".join(f"ARRAY(SELECT t FROM {table.name} t WHERE {_AT}) AS {table.name}" for table in totals.TABLES)},
@@ -94,14 +96,16 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
     await conn.executemany(
         """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, location_code, variant_code,
                serial_no, lot_no, expiration_date, quantity, remaining_quantity, open, document_type, document_no,
-               document_line_no, source_type, source_no, source_line_no)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)""",
+               document_line_no, source_type, source_no, source_line_no, transfer_from_location,
+               transfer_to_location, transferred_from_entry_no)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                   $21)""",
         [
             (
                 entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
                 entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
                 entry.source.document_type, entry.source.document_no, entry.source.line_no,
-                *rows.demand_values(entry.demand or rows.NO_DEMAND),
+                *rows.demand_values(entry.demand or rows.NO_DEMAND), *rows.transfer_values(entry.transfer),
             )
             for entry in changes.new_entries
         ],

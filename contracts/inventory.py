@@ -137,8 +137,6 @@ class Reserve(DemandCommand):
     bin_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     zone_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     allow_partial: bool = False
-    transfer_no: Code = Field(default="", description="reserve against this transfer order's stock in transit "
-                              "to `location_code` (X5); it moves onto the received entries at receipt")
 
 
 class CancelReservation(DemandCommand):

@@ -137,6 +137,8 @@ class Reserve(DemandCommand):
     bin_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     zone_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     allow_partial: bool = False
+    transfer_no: Code = Field(default="", description="X5: reserve against what this transfer order has in transit "
+                              "to `location_code`; it moves onto the received entries at receipt")
 
 
 class CancelReservation(DemandCommand):

@@ -7,6 +7,7 @@ publishes `inventory.command.rejected.v1` with the facts the refusal carries.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from inventory import messages
@@ -32,7 +33,7 @@ from inventory.domain.events import ReconciliationReported
 from inventory.domain.items import register_item as register
 from inventory.domain.keys import LocationKey
 from inventory.domain.workspace import StockChanges, StockState
-from inventory.repository import blocks, items, parked, reconciliations, stock, totals
+from inventory.repository import blocks, items, parked, reconciliations, stock, totals, transfers
 from servicekit.unit_of_work import UnitOfWork
 
 Decision = Callable[[StockState], StockChanges]
@@ -63,7 +64,22 @@ async def record_location(uow: UnitOfWork, command: RecordLocation, envelope: En
 async def reserve(uow: UnitOfWork, command: Reserve, envelope: Envelope) -> None:
     """A refusal is published twice on purpose: `ReservationRejected` with the numbers for the
     order system (the refusal's explanation), and the generic `CommandRejected` every command gets."""
+    if command.transfer_no:
+        await _reserve_against_transfer(uow, command, envelope)
+        return
     await _change_stock(uow, envelope, command.location, partial(reservations.reserve, command))
+
+
+async def _reserve_against_transfer(uow: UnitOfWork, command: Reserve, envelope: Envelope) -> None:
+    """X5: the supply is the transfer's stock in transit to the demand's location; both locations are locked
+    and loaded (the reservation sits in transit until the receipt moves it)."""
+    place = command.location
+    in_transit = await transfers.in_transit_location(uow.conn, place.item_no, command.transfer_no,
+                                                     place.location_code)
+    codes = sorted({place.location_code, in_transit or place.location_code})
+    await stock.lock(uow.conn, place.item_no, codes)
+    state = await stock.read(uow.conn, place.item_no, place.location_code, also_at=codes)
+    await _store(uow, envelope, reservations.reserve(replace(command, in_transit=in_transit or ""), state))
 
 
 async def cancel_reservation(uow: UnitOfWork, command: CancelReservation, envelope: Envelope) -> None:

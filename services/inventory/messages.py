@@ -55,6 +55,7 @@ def reserve(command: inv.Reserve) -> commands.Reserve:
         command.allow_partial,
         command.bin_code,
         command.zone_code,
+        command.transfer_no,
     )
 
 
@@ -149,6 +150,7 @@ def _transferred(fact: wh.ShipmentPosted | wh.ReceiptPosted, in_transit: str, do
             line.expiration,
             _source_line(line) if shipped else None,
             goes_to,
+            TransferLeg(fact.transfer.from_location, fact.transfer.to_location) if fact.transfer else None,
         )
         for line in fact.lines
     )

@@ -54,6 +54,19 @@ class Transfer:
         await self.destination.answered(posted, inv.LedgerEntriesPosted)
         return posted[0].json()
 
+    async def reserve(self, order: str, item_no: str, quantity: int, **options: str) -> dict:
+        """A demand at the destination reserves; the ReservationCreated or the refusal."""
+        command_id = await self.destination.send_reserve(item_no, order, quantity, **options)
+        [answer] = await self.source.kafka.wait_until(
+            lambda m: m.headers.get("causation_id") == command_id
+            and m.type in (inv.ReservationCreated.TYPE, inv.CommandRejected.TYPE), describe=f"answer to {command_id}")
+        return answer.json()
+
+    async def reservations(self, order: str) -> dict[tuple[str, str], Decimal]:
+        """{(location, lot): quantity} of the demand's reservation rows."""
+        line = await self.source.inventory(f"/demands/sales_order/{order}/1")
+        return {(row["location_code"], row["lot_no"]): D(row["quantity"]) for row in line["reservations"]}
+
     async def ledger(self, location: str, item_no: str) -> list[dict]:
         return (await self.source.inventory(f"/items/{item_no}/ledger-entries", location=location))["entries"]
 
@@ -74,7 +87,7 @@ def open_numbers(entries: list[dict]) -> dict[tuple[str, str], Decimal]:
     return held
 
 
-async def test_X1_X2_X3_X6_lot_transfer_with_swapped_lot_partial_receipt_and_refused_number(stack, kafka):
+async def test_X1_X2_X3_X5_X6_lot_transfer_with_swapped_lot_reservation_partial_receipt_and_refused_number(stack, kafka):
     transfer = await Transfer.start(stack, kafka)
     source, destination = transfer.source, transfer.destination
     item_no = await source.item("lot", expiration_required=True)
@@ -111,11 +124,31 @@ async def test_X1_X2_X3_X6_lot_transfer_with_swapped_lot_partial_receipt_and_ref
         {"line_no": 1, **lot("L1", 2, SOON)}]})
     assert refusal["reason_code"] == "not_shipped_on_transfer"
 
+    # X5: in transit is available at neither location; a demand at the destination reserves against the
+    # transfer instead (nonspecific, and specific by lot).
+    assert (await source.availability(item_no))["available_to_reserve"] == "4"
+    assert (await destination.availability(item_no))["available_to_reserve"] == "0"
+    order, specific_order = unique("SO"), unique("SO")
+    refused = await transfer.reserve(order, item_no, 3)
+    assert refused["reason_code"] == "insufficient_availability"
+    assert D((await transfer.reserve(order, item_no, 3, transfer_no=transfer_no))["quantity"]) == D(3)
+    specific = await transfer.reserve(specific_order, item_no, 1, transfer_no=transfer_no, lot="L1")
+    assert D(specific.get("quantity", "0")) == 1, specific["message"]
+    assert await transfer.reservations(order) == {(transfer.in_transit, "L2"): D(3)}
+    refused = await transfer.reserve(unique("SO"), item_no, 3, transfer_no=transfer_no)
+    assert refused["reason_code"] == "insufficient_availability"
+    refused = await transfer.reserve(unique("SO"), item_no, 1, transfer_no=unique("TO"))
+    assert refused["reason_code"] == "nothing_in_transit_on_transfer"
+
     # X3: partial receipt (the expiration is taken from the shipment); the rest stays in transit.
     posted = await transfer.receive(transfer_no, [{"lot": "L2", "quantity": "5"}])
     assert [(line["lot"], line["expiration"]) for line in posted["lines"]] == [("L2", LATER.isoformat())]
     assert open_numbers(await transfer.ledger(destination.location, item_no)) == {("", "L2"): D(5)}
     assert open_numbers(await transfer.ledger(transfer.in_transit, item_no)) == {("", "L1"): D(1)}
+    # X5: the reservation against the transfer moved onto the received entries; the one on L1 still waits.
+    assert await transfer.reservations(order) == {(destination.location, "L2"): D(3)}
+    assert await transfer.reservations(specific_order) == {(transfer.in_transit, "L1"): D(1)}
+    assert (await destination.availability(item_no))["reserved"] == "3"
     await destination.put_away(posted)
 
     # X6: S7 holds at both ends; in transit is reconciled on its own.

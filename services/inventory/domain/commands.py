@@ -5,7 +5,7 @@ warehouse's facts); the use cases in `inventory.handlers` carry them out. Wareho
 commands too: "a receipt was posted" asks the inventory to post it to the item ledger.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .availability import AdjustmentBinChange, AllocationChange
@@ -39,6 +39,15 @@ class Reserve:
     allow_partial: bool = False
     bin_code: str = ""
     zone_code: str = ""
+    transfer_no: str = ""
+    """X5: reserve against this transfer order's stock in transit to `location` (the destination)."""
+    in_transit: str = ""
+    """X5: where that stock is: the in-transit location, looked up from the ledger by the use case."""
+
+    @property
+    def supply_location(self) -> LocationKey:
+        """Where the reserved supply is: in transit for a reservation against a transfer (X5)."""
+        return replace(self.location, location_code=self.in_transit) if self.transfer_no else self.location
 
 
 @dataclass(frozen=True)

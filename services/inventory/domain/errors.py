@@ -187,3 +187,14 @@ class TrackingNotBlockedError(InventoryError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} is not blocked; check the item, variant, serial and lot number.")
+
+
+# --- transfers between locations (X5) -----------------------------------------------------------
+class NothingInTransitError(InventoryError):
+    reason_code = "nothing_in_transit_on_transfer"
+
+    def __init__(self, transfer_no: str, location: LocationKey) -> None:
+        super().__init__(
+            f"Transfer {transfer_no} has nothing of {location} in transit to it: reserve against a transfer "
+            "that shipped the item to this location, or reserve at the location itself."
+        )

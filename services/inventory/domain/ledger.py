@@ -61,9 +61,9 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class TransferLeg:
-    """X2: a transfer entry's way: from one location to the next (source -> in transit -> destination).
-    An inbound transfer entry names the outbound one it continues (`from_entry_no`), so tracing follows
-    the unit across all four entries."""
+    """X2: a transfer entry's route: the transfer order's source and destination (the entry's own location
+    is the source, the in-transit location or the destination). An inbound transfer entry names the
+    outbound one it continues (`from_entry_no`), so tracing follows the unit across all four entries."""
 
     from_location: str
     to_location: str

@@ -8,7 +8,7 @@ from decimal import Decimal
 from .demand import Demand
 from .errors import CannotBeFullyAppliedError
 from .keys import LocationKey, TrackingKey
-from .ledger import EntryType, SourceDocument
+from .ledger import EntryType, SourceDocument, TransferLeg
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class PostedLine:
     demand: Demand | None = None
     transfer_to: str = ""
     """X2: an outbound transfer line names the location the unit continues to (in transit, or the
-    destination); its inbound transfer entry there is posted with it, applied from it."""
+    destination); its inbound transfer entry there is posted with it, continuing it."""
+    route: TransferLeg | None = None
+    """X2: a transfer line's order route (its source and destination), kept on both entries."""
 
     @property
     def entries(self) -> int:

@@ -15,6 +15,7 @@ from .errors import (
     InsufficientAvailabilityError,
     InvalidQuantityError,
     InventoryError,
+    NothingInTransitError,
     ReductionExceedsReservationError,
     ReservationBelowLocationLevelError,
     ReservationNotFoundError,
@@ -34,6 +35,7 @@ from .events import (
 )
 from .items import Item, TrackingPolicy
 from .keys import LocationKey, TrackingKey, TrackingNumbers
+from .ledger import ItemLedgerEntry
 from .quantities import ZERO, total
 from .supply import portions
 from .workspace import StockChanges, StockState, Workspace
@@ -52,11 +54,11 @@ def reserve(request: Reserve, state: StockState) -> StockChanges:
 def _reserve(request: Reserve, state: StockState) -> StockChanges:
     workspace = Workspace(state)
     _check_request(request, workspace)
+    entries = _supply_entries(request, workspace, request.named)
     granted, shortage = _grantable_quantity(request, workspace)
-    before = _reserved_by_entry(workspace, request.demand, request.location)
-    entries = workspace.supply.open_entries(request.location, request.named)
+    before = _reserved_by_entry(workspace, request.demand, request.supply_location)
     placed = workspace.supply.reserve_on(request.demand, request.named, granted, entries, "made_room_for_specific")
-    supply = _added_supply(before, _reserved_by_entry(workspace, request.demand, request.location))
+    supply = _added_supply(before, _reserved_by_entry(workspace, request.demand, request.supply_location))
     workspace.record(
         ReservationCreated(request.demand, request.location, request.named, placed, request.quantity, supply,
                            shortage)
@@ -196,25 +198,44 @@ def _check_assignable(item: Item, key: TrackingKey, quantity: Decimal) -> None:
         item.check_serial_quantity(key.numbers, quantity)
 
 
+def _supply_entries(request: Reserve, workspace: Workspace, named: TrackingNumbers) -> list[ItemLedgerEntry]:
+    """The open entries with the named numbers the reservation may sit on: at the location, or (X5) the
+    in-transit entries of the transfer order that go to the location."""
+    entries = workspace.supply.open_entries(request.supply_location, named)
+    if not request.transfer_no:
+        return entries
+    destination = request.location.location_code
+    on_transfer = [entry for entry in entries if entry.source.document_no == request.transfer_no
+                   and entry.transfer is not None and entry.transfer.to_location == destination]
+    if not request.in_transit or not on_transfer:
+        raise NothingInTransitError(request.transfer_no, request.location)
+    return on_transfer
+
+
 def _grantable_quantity(request: Reserve, workspace: Workspace) -> tuple[Decimal, AvailabilityBreakdown | None]:
     """I5: all of the request, or (if allowed) what is available with the numbers that explain the
-    shortfall, or a refusal with those numbers."""
+    shortfall, or a refusal with those numbers. X5: against a transfer, never more than its in-transit
+    entries (all of its numbers: room on a named one is made by moving nonspecific promises) have free."""
     breakdown = _availability(request, workspace)
     available = breakdown.available_to_reserve
+    if request.transfer_no:
+        on_transfer = _supply_entries(request, workspace, TrackingNumbers())
+        available = min(available, total(workspace.supply.free(entry) for entry in on_transfer))
     if available >= request.quantity:
         return request.quantity, None
     if request.allow_partial and available > ZERO:
         return available, breakdown
-    raise InsufficientAvailabilityError(str(request.location.tracked(request.named)), request.quantity, breakdown)
+    raise InsufficientAvailabilityError(str(request.supply_location.tracked(request.named)), request.quantity,
+                                        breakdown)
 
 
 def _availability(request: Reserve, workspace: Workspace) -> AvailabilityBreakdown:
     """A nonspecific request must fit the location; a specific one also its serial/lot. The
     tighter level is the one that explains a refusal."""
-    location = workspace.availability(request.location, request.demand)
+    location = workspace.availability(request.supply_location, request.demand)
     if request.named.is_blank:
         return location
-    specific = _specific_availability(workspace, request.demand, request.location, request.named)
+    specific = _specific_availability(workspace, request.demand, request.supply_location, request.named)
     return min(location, specific, key=lambda breakdown: breakdown.available_to_reserve)
 
 

@@ -120,15 +120,16 @@ def _post_line(
         _synchronize_reservations(workspace, posting_id, line, line.demand, applied)
     entries = [entry]
     if line.transfer_to:
-        entries.append(_continue_transfer(workspace, entry, applied if line.source.is_out_of_transit else set()))
+        moving = applied if line.source.is_out_of_transit else set()
+        entries.append(_continue_transfer(workspace, entry, line.transfer_to, moving))
     workspace.cancel(workspace.supply.resettle(applied, "supply_left_inventory"), "supply_left_inventory")
     return entries, applications
 
 
-def _continue_transfer(workspace: Workspace, outbound: ItemLedgerEntry, applied: set[int]) -> ItemLedgerEntry:
+def _continue_transfer(workspace: Workspace, outbound: ItemLedgerEntry, at: str, applied: set[int]) -> ItemLedgerEntry:
     """X2: the units arrive at the next location as an inbound transfer entry. X5: out of transit, the
     reservations made against the transfer (on the in-transit entries `applied`) move onto it."""
-    arrived = workspace.continue_transfer(outbound)
+    arrived = workspace.continue_transfer(outbound, at)
     left = arrived.quantity
     for row in workspace.supply.rows(entry_nos=applied):
         quantity = min(row.quantity, left, workspace.supply.free(arrived))

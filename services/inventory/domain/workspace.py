@@ -114,7 +114,6 @@ class Workspace:
         self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()
     ) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
         """Append the line's entry; an outbound one is applied at once (I2)."""
-        leg = TransferLeg(line.key.location_code, line.transfer_to) if line.transfer_to else None
         entry = new_entry(
             self._take_entry_no(),
             line.entry_type,
@@ -123,7 +122,7 @@ class Workspace:
             line.source,
             line.expiration_date,
             line.demand,
-            leg,
+            line.route,
         )
         self._new_entry_nos[entry.entry_no] = None
         if entry.is_inbound:
@@ -135,11 +134,10 @@ class Workspace:
         self._applications.extend(applied.applications)
         return applied.outbound, applied.applications
 
-    def continue_transfer(self, outbound: ItemLedgerEntry) -> ItemLedgerEntry:
-        """X2: the inbound transfer entry where an outbound transfer entry's units arrive, applied from it."""
-        assert outbound.transfer is not None
-        leg = replace(outbound.transfer, from_entry_no=outbound.entry_no)
-        key = replace(outbound.key, location_code=leg.to_location)
+    def continue_transfer(self, outbound: ItemLedgerEntry, at: str) -> ItemLedgerEntry:
+        """X2: the inbound transfer entry at `at` where an outbound transfer entry's units arrive."""
+        leg = replace(outbound.transfer or TransferLeg(outbound.key.location_code, at), from_entry_no=outbound.entry_no)
+        key = replace(outbound.key, location_code=at)
         entry = new_entry(self._take_entry_no(), EntryType.TRANSFER, key, -outbound.quantity, outbound.source,
                           outbound.expiration_date, transfer=leg)
         self._new_entry_nos[entry.entry_no] = None

@@ -13,7 +13,7 @@ import asyncpg
 
 from inventory.domain.demand import Demand
 from inventory.domain.keys import TrackingKey
-from inventory.domain.ledger import EntryType, SourceDocument
+from inventory.domain.ledger import EntryType, SourceDocument, TransferLeg
 from inventory.domain.postings import ParkedPosting, PostedLine, Posting, Shortage
 
 from .rows import demand_values, key_values
@@ -76,6 +76,7 @@ def _line_json(line: PostedLine) -> dict[str, Any]:
         "expiration_date": line.expiration_date.isoformat() if line.expiration_date else None,
         "demand": list(demand_values(line.demand)) if line.demand else None,
         "transfer_to": line.transfer_to,
+        "route": [line.route.from_location, line.route.to_location] if line.route else None,
     }
 
 
@@ -94,6 +95,7 @@ def _line_from_json(body: dict[str, Any]) -> PostedLine:
         date.fromisoformat(expiration) if expiration else None,
         Demand(*body["demand"]) if body["demand"] else None,
         body.get("transfer_to", ""),
+        TransferLeg(*body["route"]) if body.get("route") else None,
     )
 
 

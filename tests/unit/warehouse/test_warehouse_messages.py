@@ -111,8 +111,10 @@ def test_Z2_every_warehouse_fact_with_lines_carries_part_and_parts(fact):
 def _longest(model: type[BaseModel], **given: object) -> BaseModel:
     """The model with every field at the longest value its type allows (strings of 50 characters)."""
     longest = {str: "X" * 50, int: 999_999, bool: True, D: D("-999999999999.999999"), date: JUL}
-    values = {name: longest[get_args(f.annotation)[0] if get_args(f.annotation) else f.annotation]
-              for name, f in model.model_fields.items() if name not in given}
+    kinds = {name: get_args(f.annotation)[0] if get_args(f.annotation) else f.annotation
+             for name, f in model.model_fields.items() if name not in given}
+    values = {name: _longest(kind) if isinstance(kind, type) and issubclass(kind, BaseModel) else longest[kind]
+              for name, kind in kinds.items()}  # a nested part (a transfer's route) at its longest too
     return model(**values, **given)
 
 

@@ -1,5 +1,6 @@
 """The console's HTTP side: the page, a Server-Sent Events stream of the fact topics (the latest facts
-first, then live), and queries: availability, trace (JSON and CSV) and consumer-group lag."""
+first, then live), and queries: availability, trace (JSON and CSV), consumer-group lag and
+transfer orders."""
 
 import asyncio
 import csv
@@ -16,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from console.settings import ConsoleSettings
 from contracts.catalog import REFUSALS
 from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_EVENTS
-from slt_cli import kafka
+from slt_cli import kafka, transfers
 from slt_cli import lag as consumer_lag
 from slt_cli.errors import INVALID_INPUT, CliError
 from slt_cli.kafka import Record
@@ -61,7 +62,8 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
 
 def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
-    """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag."""
+    """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag,
+    transfer orders."""
 
     @app.get("/api/availability/{item_no}")
     async def availability(item_no: str, location: str | None = None) -> dict:
@@ -85,6 +87,20 @@ def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
+
+    @app.get("/api/transfers")
+    async def transfer_orders(location: str | None = None, in_transit: bool = False) -> list[dict]:
+        """Transfer orders (X1-X6): route, shipped, received, in transit (as `slt transfer`)."""
+        async with read_apis.open() as read:
+            found: list[dict] = await _answer(transfers.transfer_orders(read, location or None, in_transit))
+        return found
+
+    @app.get("/api/transfers/{transfer_no}")
+    async def transfer_order(transfer_no: str) -> dict:
+        """A transfer order's predefined tracking: per receipt line and serial/lot, shipped, received, in transit."""
+        async with read_apis.open() as read:
+            found: dict = await _answer(transfers.transfer_order(read, transfer_no))
+        return found
 
     @app.get("/api/lag")
     async def lag() -> list[dict]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from aiokafka.errors import KafkaError
 
-from slt_cli import catalog, opening_balances, outbox_quarantine, stock
+from slt_cli import catalog, opening_balances, outbox_quarantine, stock, transfers
 from slt_cli import dlq as dead_letters
 from slt_cli import lag as consumer_lag
 from slt_cli import reconcile as reconciliation
@@ -33,7 +33,7 @@ from slt_cli.watch import watch as watch_topics
 
 app = typer.Typer(
     help="Operate serial and lot tracking: publish commands, watch topics, handle dead letters, trace serials and "
-    "lots, show availability, reconcile, consumer-group lag, import opening balances. "
+    "lots, show availability and transfer orders, reconcile, consumer-group lag, import opening balances. "
     "Rule ids (I5, S7, ...) are defined in docs/rules.md.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -266,6 +266,33 @@ def availability(
         console.print(f"no stock of {item}" + (f" at {location}" if location else ""))
         return
     stock.show_availability(answer)
+
+
+@app.command()
+def transfer(
+    transfer_no: Annotated[str | None, typer.Argument(metavar="[TRANSFER_NO]", help="one transfer order")] = None,
+    location: Annotated[str | None, typer.Option(help="only transfers from, through or to this location")] = None,
+    in_transit: Annotated[bool, typer.Option("--in-transit", help="only transfers with stock in transit")] = False,
+    output: OutputOption = Format.text,
+    warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
+    token: Token = None,
+) -> None:
+    """Transfer orders (X1-X6, docs/rules.md#X1): route and shipped / received / in transit; with TRANSFER_NO,
+    per receipt line and serial/lot what the receipt still expects (X3)."""
+
+    async def work():
+        async with ReadApis(warehouse_url, token=token).open() as read:
+            if transfer_no:
+                return [await transfers.transfer_order(read, transfer_no)]
+            return await transfers.transfer_orders(read, location, in_transit)
+
+    orders = run(work)
+    if output == Format.json:
+        transfers.show_json(orders)
+    elif transfer_no:
+        transfers.show_order(orders[0])
+    else:
+        transfers.show_orders(orders)
 
 
 @app.command()

@@ -129,3 +129,24 @@ async def get_pick_proposal(shipment_no: str, request: Request) -> dict[str, Any
             return await queries.pick_proposal(conn, shipment_no)
     except (DocumentNotFoundError, UnknownLocationError) as missing:
         raise HTTPException(404, missing.message) from None
+
+
+# --- transfers between locations (X1-X6) ---------------------------------------------------------------
+@router.get("/transfers")
+async def list_transfer_orders(request: Request, location: str | None = None, in_transit: bool = False,
+                               after: AfterText = "", limit: Limit = 100) -> dict[str, Any]:
+    """Transfer orders (only those with stock in transit, with `in_transit=true`) and what they shipped,
+    received and have in transit; `next_after` (null on the last page) is the `after` of the next."""
+    async with _connection(request) as conn:
+        rows = await queries.transfer_orders(conn, location, in_transit, after, limit)
+    return {"transfers": rows, "next_after": rows[-1]["transfer_no"] if len(rows) == limit else None}
+
+
+@router.get("/transfers/{transfer_no}")
+async def get_transfer_order(transfer_no: str, request: Request) -> dict[str, Any]:
+    """X3: the transfer order and, per receipt line and serial/lot, what was shipped, received and is in transit."""
+    async with _connection(request) as conn:
+        found = await queries.transfer_order(conn, transfer_no)
+    if found is None:
+        raise HTTPException(404, f"transfer order {transfer_no} was not released")
+    return found

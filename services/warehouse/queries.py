@@ -109,3 +109,36 @@ async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) ->
     rows = await conn.fetch("""SELECT * FROM demand_tracking WHERE location_code = $1 AND item_no = $2
                                ORDER BY source_type, source_no, source_line_no, lot, serial""", location_code, item_no)
     return [plain(r) for r in rows]
+
+
+# --- transfers between locations (X1-X6) ---------------------------------------------------------------
+_TRANSFER_TOTALS = """coalesce(sum(t.shipped), 0) AS shipped, coalesce(sum(t.received), 0) AS received,
+    coalesce(sum(t.shipped - t.received), 0) AS in_transit"""
+
+
+async def transfer_orders(conn: asyncpg.Connection, location_code: str | None, in_transit_only: bool,
+                          after: str, limit: int) -> list[dict[str, Any]]:
+    """Transfer orders by number, a page at a time (`after` the last number), with what they shipped, received
+    and have in transit; only those touching `location_code` (from, in transit or to) when given."""
+    rows = await conn.fetch(
+        f"""SELECT o.transfer_no, o.from_location, o.in_transit_location, o.to_location, o.released_at,
+                   {_TRANSFER_TOTALS}
+            FROM transfer_order o LEFT JOIN transfer_tracking t USING (transfer_no)
+            WHERE o.transfer_no > $1 AND ($2::text IS NULL OR $2 IN (o.from_location, o.in_transit_location,
+                                                                     o.to_location))
+            GROUP BY o.transfer_no HAVING NOT $3 OR coalesce(sum(t.shipped - t.received), 0) > 0
+            ORDER BY o.transfer_no LIMIT {min(limit, MAX_ROWS)}""", after, location_code, in_transit_only)
+    return [plain(r) for r in rows]
+
+
+async def transfer_order(conn: asyncpg.Connection, transfer_no: str) -> dict[str, Any] | None:
+    """X3: a transfer order with its predefined tracking: per receipt line and serial/lot, shipped, received
+    and in transit."""
+    order = await conn.fetchrow("SELECT * FROM transfer_order WHERE transfer_no = $1", transfer_no)
+    if order is None:
+        return None
+    lines = await conn.fetch(
+        """SELECT line_no, item_no, variant, serial, lot, expiration, shipped, received,
+                  shipped - received AS in_transit
+           FROM transfer_tracking WHERE transfer_no = $1 ORDER BY line_no, lot, serial""", transfer_no)
+    return {**plain(order), "tracking": [plain(r) for r in lines]}

@@ -200,6 +200,51 @@ async function showLag() {
   }
 }
 
+// --- transfer orders (X1-X6) ----------------------------------------------------------------------
+const TRANSFER_FIGURES = ["shipped", "received", "in_transit"];
+
+async function showTransfers(location, inTransit) {
+  const params = new URLSearchParams({ in_transit: inTransit ? "true" : "false" });
+  if (location) params.set("location", location);
+  try {
+    const rows = await query(`/api/transfers?${params}`);
+    const head = el("tr", {}, ...["transfer", "from", "in transit", "to", ...TRANSFER_FIGURES].map((h) =>
+      el("th", {}, h.replace("_", " "))));
+    const lines = rows.map((r) => {
+      const link = el("a", { href: "#", "data-transfer": r.transfer_no }, r.transfer_no);
+      link.addEventListener("click", (e) => { e.preventDefault(); showTransferTracking(r.transfer_no); });
+      return el("tr", { "data-transfer": r.transfer_no }, el("td", {}, link), el("td", {}, r.from_location),
+        el("td", {}, r.in_transit_location), el("td", {}, r.to_location),
+        ...TRANSFER_FIGURES.map((f) => el("td", { class: f }, r[f])));
+    });
+    $("#transfers").replaceChildren(head, ...lines);
+    $("#transfers-status").textContent = `${rows.length} transfer order(s)`;
+  } catch (error) {
+    $("#transfers-status").textContent = String(error.message);
+  }
+}
+
+async function showTransferTracking(transferNo) {
+  try {
+    const order = await query(`/api/transfers/${encodeURIComponent(transferNo)}`);
+    const head = el("tr", {}, ...["line", "item", "serial", "lot", "expiration", ...TRANSFER_FIGURES].map((h) =>
+      el("th", {}, h.replace("_", " "))));
+    const lines = order.tracking.map((r) => el("tr", { "data-serial": r.serial, "data-lot": r.lot },
+      el("td", {}, String(r.line_no)), el("td", {}, r.item_no), el("td", {}, r.serial), el("td", {}, r.lot),
+      el("td", {}, r.expiration || ""), ...TRANSFER_FIGURES.map((f) => el("td", { class: f }, r[f]))));
+    $("#transfer-tracking").replaceChildren(el("caption", {}, `${order.transfer_no}: what its receipt expects`),
+      head, ...lines);
+  } catch (error) {
+    $("#transfers-status").textContent = String(error.message);
+  }
+}
+
+$("#transfers-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  showTransfers(form.get("location").trim(), form.get("in_transit") === "on");
+});
+
 // --- deep links: /?item=…&serial=… (or &lot=…, &location=…) ----------------------------------------
 function openLink(params) {
   const item = (params.get("item") || "").trim();

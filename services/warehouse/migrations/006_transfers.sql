@@ -24,4 +24,6 @@ CREATE TABLE transfer_tracking (
     received    numeric(18,6) NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= shipped),
     PRIMARY KEY (transfer_no, line_no, serial, lot)
 );
-CREATE INDEX transfer_tracking_in_transit ON transfer_tracking (item_no) WHERE received < shipped;
+-- T2/X4: is a serial in transit? (read by the serials a command brings into stock)
+CREATE INDEX transfer_tracking_serial_in_transit ON transfer_tracking (item_no, variant, serial)
+    WHERE received < shipped AND serial <> '';

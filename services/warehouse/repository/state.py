@@ -60,7 +60,7 @@ _STATE = f"""SELECT {LOCATION_PARTS},
                 (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]))
           UNION ALL  -- X4: a serial in transit is in stock too
           SELECT ROW(item_no, variant, serial) FROM transfer_tracking
-          WHERE received < shipped AND (item_no, variant, serial) IN
+          WHERE received < shipped AND serial <> '' AND (item_no, variant, serial) IN
                 (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]))) AS serials_in_stock,
     ARRAY(SELECT ROW(item_no, lot, min(expiration), sum(quantity)) FROM bin_content
           WHERE {_REAL_STOCK} AND (item_no, lot) IN (SELECT * FROM unnest($9::text[], $10::text[]))

@@ -57,13 +57,13 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
         )
 
     _add_queries(app, read_apis, bootstrap)
+    _add_transfer_queries(app, read_apis)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
 
 def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
-    """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag,
-    transfer orders."""
+    """What the page asks: availability, a trace (JSON for drawing, CSV for a spreadsheet), consumer-group lag."""
 
     @app.get("/api/availability/{item_no}")
     async def availability(item_no: str, location: str | None = None) -> dict:
@@ -88,9 +88,18 @@ def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
 
+    @app.get("/api/lag")
+    async def lag() -> list[dict]:
+        """Per consumer group, topic and partition: committed offset, end offset and lag (as `slt lag`)."""
+        return [asdict(row) for row in await _answer(consumer_lag.lags(bootstrap, []))]
+
+
+def _add_transfer_queries(app: FastAPI, read_apis: ReadApis) -> None:
+    """Transfer orders between locations (X1-X6), as `slt transfer` reads them."""
+
     @app.get("/api/transfers")
     async def transfer_orders(location: str | None = None, in_transit: bool = False) -> list[dict]:
-        """Transfer orders (X1-X6): route, shipped, received, in transit (as `slt transfer`)."""
+        """Route, shipped, received, in transit per transfer order."""
         async with read_apis.open() as read:
             found: list[dict] = await _answer(transfers.transfer_orders(read, location or None, in_transit))
         return found
@@ -101,11 +110,6 @@ def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
         async with read_apis.open() as read:
             found: dict = await _answer(transfers.transfer_order(read, transfer_no))
         return found
-
-    @app.get("/api/lag")
-    async def lag() -> list[dict]:
-        """Per consumer group, topic and partition: committed offset, end offset and lag (as `slt lag`)."""
-        return [asdict(row) for row in await _answer(consumer_lag.lags(bootstrap, []))]
 
 
 async def _answer(query):

@@ -30,7 +30,7 @@ from warehouse.domain.events import (
     TransferRoute,
 )
 from warehouse.domain.inbound import ReceivedQuantity
-from warehouse.domain.location import Location, require_location
+from warehouse.domain.location import Location, configure_in_transit_location, require_location
 from warehouse.domain.location import configure_location as configure
 from warehouse.domain.picking import PickingState
 from warehouse.domain.release import SourceRequest, release_inbound, release_outbound
@@ -82,11 +82,14 @@ async def _record(uow: UnitOfWork, envelope: Envelope, location: Location, outco
 async def configure_location(uow: UnitOfWork, command: do.ConfigureLocation, envelope: Envelope) -> None:
     await locks.lock_location(uow.conn, command.location_code)
     current, bins_with_content = await locations.current_layout(uow.conn, command.location_code)
-    outcome = configure(
-        command.location_code, zones=command.zones, bins=command.bins, receive_bin=command.receive_bin,
-        ship_bin=command.ship_bin, adjustment_bin=command.adjustment_bin, pick_by_fefo=command.pick_by_fefo,
-        current=current, bins_with_content=bins_with_content, zone_descriptions=command.zone_descriptions,
-        in_transit=command.in_transit)
+    if command.in_transit:  # X1
+        outcome = configure_in_transit_location(command.location_code, command.zones, command.bins, (
+            command.receive_bin, command.ship_bin, command.adjustment_bin), current)
+    else:
+        outcome = configure(
+            command.location_code, zones=command.zones, bins=command.bins, receive_bin=command.receive_bin,
+            ship_bin=command.ship_bin, adjustment_bin=command.adjustment_bin, pick_by_fefo=command.pick_by_fefo,
+            current=current, bins_with_content=bins_with_content, zone_descriptions=command.zone_descriptions)
     await locations.save_location(uow.conn, outcome.location, command.zone_descriptions)
     messages.publish(uow, envelope, outcome.events)
 

@@ -203,7 +203,6 @@ def configure_location(
     current: Location | None = None,
     bins_with_content: Collection[str] = (),
     zone_descriptions: Mapping[str, str] | None = None,
-    in_transit: bool = False,
 ) -> LocationOutcome:
     """Validate a location's complete configuration; it replaces `current` as a whole.
 
@@ -211,8 +210,6 @@ def configure_location(
     such a bin cannot be dropped, and a holding adjustment bin cannot be swapped, because the stock in it
     would no longer be seen by anyone (W1, S7).
     """
-    if in_transit:
-        return _in_transit_location(code, zones, bins, (receive_bin, ship_bin, adjustment_bin), current)
     zone_set = _unique(zones, DuplicateZoneError, f"Zone {{}} appears twice at location {code}: keep one.")
     by_code = {b.code: b for b in bins}
     _unique([b.code for b in bins], DuplicateBinError, f"Bin {{}} appears twice at location {code}: keep one.")
@@ -226,8 +223,8 @@ def configure_location(
     return LocationOutcome(location=location, events=(LocationConfigured(location, zone_descriptions or {}),))
 
 
-def _in_transit_location(code: str, zones: Sequence[str], bins: Sequence[Bin], default_bins: Sequence[str],
-                         current: Location | None) -> LocationOutcome:
+def configure_in_transit_location(code: str, zones: Sequence[str], bins: Sequence[Bin], default_bins: Sequence[str],
+                                  current: Location | None) -> LocationOutcome:
     """X1: an in-transit location holds stock only on the item ledger, so it has nothing to configure but its
     code; a warehouse location cannot become one (its bins would be hidden)."""
     if zones or bins or any(default_bins) or (current is not None and not current.in_transit):

@@ -15,7 +15,7 @@ from warehouse.domain.errors import (
 )
 from warehouse.domain.events import PostedLine, TransferRoute
 from warehouse.domain.inbound import ReceivedQuantity
-from warehouse.domain.location import configure_location
+from warehouse.domain.location import configure_in_transit_location
 from warehouse.domain.tracking import Tracking
 from warehouse.domain.transfers import (
     TRANSFER_ORDER,
@@ -29,8 +29,7 @@ from warehouse.domain.transfers import (
 
 ROUTE = TransferRoute("TO1", LOC, "TRANSIT", "EAST")
 L1, L2 = Tracking(lot="L1", expiration=TODAY), Tracking(lot="L2", expiration=TODAY.replace(year=2026))
-TRANSIT = configure_location("TRANSIT", zones=[], bins=[], receive_bin="", ship_bin="", adjustment_bin="",
-                             in_transit=True).location
+TRANSIT = configure_in_transit_location("TRANSIT", [], [], ("", "", ""), None).location
 
 
 def shipment() -> Shipment:
@@ -47,11 +46,11 @@ def shipped(*lines: tuple[Tracking, int, int]) -> dict[tuple[int, str, str], Shi
 def test_X1_an_in_transit_location_has_no_bins():
     assert TRANSIT.in_transit and TRANSIT.bins == {}
     with pytest.raises(InTransitLocationHasBinsError):
-        configure_location("TRANSIT", zones=["DOCK"], bins=[], receive_bin="", ship_bin="", adjustment_bin="",
-                           in_transit=True)
+        configure_in_transit_location("TRANSIT", ["DOCK"], [], ("", "", ""), None)
+    with pytest.raises(InTransitLocationHasBinsError):
+        configure_in_transit_location("TRANSIT", [], [], ("RECV", "", ""), None)
     with pytest.raises(InTransitLocationHasBinsError):  # a warehouse location cannot become one
-        configure_location(LOC, zones=[], bins=[], receive_bin="", ship_bin="", adjustment_bin="", in_transit=True,
-                           current=location())
+        configure_in_transit_location(LOC, [], [], ("", "", ""), location())
 
 
 def test_X1_a_transfer_goes_between_two_warehouse_locations_through_an_in_transit_one():

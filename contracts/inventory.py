@@ -87,8 +87,9 @@ class LedgerEntry(Part):
     source_line_no: int = 0
     location_code: str = Field(default="", description="the entry's location (a transfer posts at two, X2); "
                                "blank from older producers: the fact's location")
-    transfer_from_location: str = Field(default="", description="a transfer entry: where the unit came from (X2)")
-    transfer_to_location: str = Field(default="", description="a transfer entry: where the unit goes (X2)")
+    transfer_from_location: str = Field(default="", description="a transfer entry: its transfer order's source (X2)")
+    transfer_to_location: str = Field(default="", description="a transfer entry: its transfer order's destination "
+                                      "(X2)")
     transferred_from_entry_no: int = Field(
         default=0, description="a transfer's inbound entry: the outbound transfer entry it continues (X2)")
 

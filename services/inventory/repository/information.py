@@ -38,7 +38,8 @@ async def save(conn: asyncpg.Connection, record: TrackingInformation) -> None:
         """INSERT INTO tracking_information (item_no, variant_code, serial_no, lot_no, quality_status, certificate_no,
                comment) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (item_no, variant_code, serial_no, lot_no) DO UPDATE SET
-               quality_status = excluded.quality_status, certificate_no = excluded.certificate_no, comment = excluded.comment, changed_at = now()""",
+               quality_status = excluded.quality_status, certificate_no = excluded.certificate_no,
+               comment = excluded.comment, changed_at = now()""",
         *_number_values(record.number), record.status.value, record.certificate_no, record.comment,
     )
 

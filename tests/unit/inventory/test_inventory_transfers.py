@@ -27,7 +27,8 @@ def transfer(posting_id: str, document_type: str, leaves: str, goes_to: str, *lo
     for_demand = ORDER_LINE if document_type == TRANSFER_SHIPMENT else None
     return Posting(posting_id, tuple(
         PostedLine(EntryType.TRANSFER, key(lot=number, location=leaves), d(-quantity),
-                   SourceDocument(document_type, TRANSFER, n), None, for_demand, goes_to, ROUTE)
+                   SourceDocument(document_type, TRANSFER, n), None, for_demand, transfer_to=goes_to,
+                   route=ROUTE)
         for n, (number, quantity) in enumerate(lots, 1)))
 
 

@@ -71,6 +71,11 @@ OVERRIDES: dict[type[BaseModel], dict[str, Any]] = {
                         "message": "The shipment takes 5 PCS of lot LOT-2026-03 that the ledger does not hold yet."},
     wh.BinTotalLine: {"adjustment_bin": "0"},
     inv.Difference: {"adjustment_bin": "0", "real_bins": "11", "difference": "-1"},
+    # units of measure (U1-U4): BIKE-100 also comes in boxes of 12.
+    inv.ItemUnit: {"code": "BOX", "quantity_per_base_unit": "12", "rounding_precision": "1"},
+    inv.ItemUnitLine: {"code": "BOX", "quantity_per_base_unit": "12", "rounding_precision": "1"},
+    inv.SetItemUnits: {"rounding_precision": "1"},
+    inv.ItemUnitsSet: {"rounding_precision": "1"},
 }
 """Whole fields of messages and parts where a value by field name would not make sense."""
 

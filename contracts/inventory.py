@@ -15,6 +15,7 @@ from contracts.base import (
     STOCK_KEY,
     Code,
     Command,
+    CommandPart,
     InParts,
     Message,
     Part,
@@ -85,6 +86,8 @@ class LedgerEntry(Part):
     source_type: str = ""
     source_no: str = ""
     source_line_no: int = 0
+    unit_code: str = Field(default="", description="U2: the unit the posted line was stated in; blank: base unit")
+    quantity_per_unit: Quantity = Field(default=Decimal(1), description="U2: of `unit_code`, when posted")
 
 
 class Application(Part):
@@ -98,6 +101,26 @@ class Shortage(Part):
     serial: str
     lot: str
     missing_quantity: Quantity
+
+
+# --- units of measure (U1-U4, docs/rules.md#U1) -------------------------------------------------
+UnitCode = Annotated[str, Field(max_length=10, description="a unit of the item (U2); blank = its base unit")]
+RoundingPrecision = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6,
+                                             description="base quantities are whole multiples of it (1: whole "
+                                                         "base units); default 0.000001")]
+
+
+class ItemUnit(Part):
+    """U1: a unit of an item: `quantity_per_base_unit` base units make one of it (BOX = 12 PCS)."""
+
+    code: Code = Field(min_length=1, max_length=10)
+    quantity_per_base_unit: Quantity = Field(gt=0)
+    rounding_precision: RoundingPrecision | None = Field(
+        default=None, description="of base quantities converted from this unit; default: the base unit's")
+
+
+class ItemUnitLine(ItemUnit, CommandPart):
+    """An item unit as a command sets it (unknown fields refused)."""
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -118,6 +141,21 @@ class RegisterItem(Command):
     tracking_policy: TrackingPolicy = Field(description="one of: none, lot, serial, lot_and_serial")
     expiration_required: bool = False
     strict_expiration: bool = False
+    rounding_precision: RoundingPrecision | None = Field(
+        default=None, description="U1: of base quantities; default 0.000001 (serial items: 1)")
+    units: tuple[ItemUnitLine, ...] = Field(default=(), description="U1: the item's units besides the base unit")
+
+
+class SetItemUnits(Command):
+    """U1, U4: replace the units of a registered item (all of them: a unit left out is removed). A unit whose
+    quantity per base unit changes, or that is removed, while documents or stock use it is refused."""
+
+    TYPE = "inventory.item.set_units.v1"
+    KEY = ("item_no",)
+
+    item_no: Code = Field(min_length=1)
+    rounding_precision: RoundingPrecision | None = Field(default=None, description="of base quantities")
+    units: tuple[ItemUnitLine, ...] = ()
 
 
 class Reserve(DemandCommand):
@@ -131,6 +169,7 @@ class Reserve(DemandCommand):
     bin_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     zone_code: Code = Field(default="", description="must stay blank: reservations live at location level")
     allow_partial: bool = False
+    unit: UnitCode = ""
 
 
 class CancelReservation(DemandCommand):
@@ -146,6 +185,7 @@ class ReduceReservation(DemandCommand):
     TYPE = "inventory.reservation.reduce.v1"
 
     quantity: Quantity = Field(description="how much less to reserve")
+    unit: UnitCode = ""
 
 
 class ChangeReservationTracking(DemandCommand):
@@ -173,6 +213,7 @@ class AssignTracking(DemandCommand):
     serial: Code = ""
     lot: Code = ""
     quantity: Quantity
+    unit: UnitCode = ""
 
 
 class BlockTracking(Command):
@@ -238,6 +279,20 @@ class ItemRegistered(Message):
     tracking_policy: TrackingPolicy
     expiration_required: bool
     strict_expiration: bool
+    rounding_precision: Quantity = Field(default=Decimal("0.000001"), description="U1: of base quantities")
+    units: tuple[ItemUnit, ...] = Field(default=(), description="U1: the item's units besides the base unit")
+
+
+class ItemUnitsSet(Message):
+    """U1: an item's units now (absolute: a unit missing here was removed)."""
+
+    TYPE = "inventory.item.units_set.v1"
+    KEY = ("item_no",)
+
+    item_no: str
+    base_unit: str
+    rounding_precision: Quantity
+    units: tuple[ItemUnit, ...]
 
 
 class LedgerEntriesPosted(InParts, PostingFact):
@@ -256,6 +311,8 @@ class ReservationCreated(TrackedDemandFact):
     serial: str = Field(description="named by the demand (specific); blank = nonspecific")
     quantity: Quantity = Field(description="granted; below requested_quantity only when allow_partial")
     requested_quantity: Quantity
+    unit_code: str = Field(default="", description="U2: the unit the request was stated in; quantities are base")
+    quantity_per_unit: Quantity = Field(default=Decimal(1), description="U2: of `unit_code`")
     breakdown: Breakdown | None = Field(
         default=None, description="a partial grant: the I5 figures (docs/rules.md#I5) that explain the shortfall")
 
@@ -401,10 +458,12 @@ class CommandRejected(Rejection):
 COMMANDS = by_type(
     RegisterItem, Reserve, CancelReservation, ReduceReservation, ChangeReservationTracking, DeleteDemandLine,
     AssignTracking, BlockTracking, UnblockTracking,
+    SetItemUnits,
 )
 EVENTS = by_type(
     ItemRegistered, LedgerEntriesPosted, ReservationCreated, ReservationChanged, ReservationCancelled,
     ReservationRejected, ReservationConflict, DemandReservationChanged, TrackingAssigned, PickedTrackingRecorded,
     ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked,
     ReconciliationReported, CommandRejected,
+    ItemUnitsSet,
 )

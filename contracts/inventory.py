@@ -311,8 +311,6 @@ class ReservationCreated(TrackedDemandFact):
     serial: str = Field(description="named by the demand (specific); blank = nonspecific")
     quantity: Quantity = Field(description="granted; below requested_quantity only when allow_partial")
     requested_quantity: Quantity
-    unit_code: str = Field(default="", description="U2: the unit the request was stated in; quantities are base")
-    quantity_per_unit: Quantity = Field(default=Decimal(1), description="U2: of `unit_code`")
     breakdown: Breakdown | None = Field(
         default=None, description="a partial grant: the I5 figures (docs/rules.md#I5) that explain the shortfall")
 

@@ -7,6 +7,8 @@ publishes `inventory.command.rejected.v1` with the facts the refusal carries.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 from functools import partial
 
 from inventory import messages
@@ -26,10 +28,13 @@ from inventory.domain.commands import (
     RegisterItem,
     RegisterPicks,
     Reserve,
+    SetItemUnits,
     UnblockTracking,
 )
+from inventory.domain.errors import UnknownItemError
 from inventory.domain.events import ReconciliationReported
 from inventory.domain.items import register_item as register
+from inventory.domain.items import set_item_units as set_units
 from inventory.domain.keys import LocationKey
 from inventory.domain.workspace import StockChanges, StockState
 from inventory.repository import blocks, items, parked, reconciliations, stock, totals
@@ -47,11 +52,37 @@ async def register_item(uow: UnitOfWork, command: RegisterItem, envelope: Envelo
         command.tracking_policy,
         command.expiration_required,
         command.strict_expiration,
+        command.rounding_precision,
+        command.units,
         registered=await items.get_item(uow.conn, command.item_no),
     )
     if registration.is_new:
         await items.add_item(uow.conn, registration.item)
     messages.publish(uow, envelope, registration.events)
+
+
+async def set_item_units(uow: UnitOfWork, command: SetItemUnits, envelope: Envelope) -> None:
+    """U1, U4: under the stock locks of the locations holding the item, so that no posting there slips in
+    between the check and the change."""
+    await stock.lock(uow.conn, command.item_no, await blocks.stocked_locations(uow.conn, command.item_no))
+    item, event = set_units(await items.get_item(uow.conn, command.item_no), command.item_no,
+                            command.rounding_precision, command.units, await items.units_in_use(uow.conn,
+                                                                                                command.item_no))
+    await items.save_units(uow.conn, item)
+    messages.publish(uow, envelope, [event])
+
+
+async def _in_base(uow: UnitOfWork, item_no: str, quantity: Decimal, unit: str, serial: str = "") -> Decimal:
+    """U2: a quantity stated in one of the item's units, in base units (a serial is 1 base unit)."""
+    if not unit:
+        return quantity
+    item = await items.get_item(uow.conn, item_no)
+    if item is None:
+        raise UnknownItemError(item_no)
+    base = item.measures.to_base(quantity, unit)
+    if serial and unit != item.base_unit:
+        item.measures.check_serials(quantity, unit, base, serial_given=True)
+    return base
 
 
 async def record_location(uow: UnitOfWork, command: RecordLocation, envelope: Envelope) -> None:
@@ -63,7 +94,9 @@ async def record_location(uow: UnitOfWork, command: RecordLocation, envelope: En
 async def reserve(uow: UnitOfWork, command: Reserve, envelope: Envelope) -> None:
     """A refusal is published twice on purpose: `ReservationRejected` with the numbers for the
     order system (the refusal's explanation), and the generic `CommandRejected` every command gets."""
-    await _change_stock(uow, envelope, command.location, partial(reservations.reserve, command))
+    quantity = await _in_base(uow, command.location.item_no, command.quantity, command.unit, command.named.serial_no)
+    await _change_stock(uow, envelope, command.location, partial(reservations.reserve, replace(command,
+                                                                                            quantity=quantity)))
 
 
 async def cancel_reservation(uow: UnitOfWork, command: CancelReservation, envelope: Envelope) -> None:
@@ -72,7 +105,8 @@ async def cancel_reservation(uow: UnitOfWork, command: CancelReservation, envelo
 
 
 async def reduce_reservation(uow: UnitOfWork, command: ReduceReservation, envelope: Envelope) -> None:
-    reduce = partial(reservations.reduce_reservation, command.demand, command.location, command.reduction)
+    reduction = await _in_base(uow, command.location.item_no, command.reduction, command.unit)
+    reduce = partial(reservations.reduce_reservation, command.demand, command.location, reduction)
     await _change_stock(uow, envelope, command.location, reduce)
 
 
@@ -89,7 +123,8 @@ async def delete_demand_line(uow: UnitOfWork, command: DeleteDemandLine, envelop
 
 
 async def assign_tracking(uow: UnitOfWork, command: AssignTracking, envelope: Envelope) -> None:
-    assign = partial(reservations.assign_tracking, command.demand, command.key, command.quantity)
+    quantity = await _in_base(uow, command.key.item_no, command.quantity, command.unit, command.key.serial_no)
+    assign = partial(reservations.assign_tracking, command.demand, command.key, quantity)
     await _change_stock(uow, envelope, command.key.location_key, assign)
 
 

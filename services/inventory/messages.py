@@ -22,8 +22,10 @@ from inventory.domain.demand import Demand
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
 from inventory.domain.postings import PostedLine, explain
+from inventory.domain.quantities import ZERO
 from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount
 from servicekit.unit_of_work import UnitOfWork
+from units_of_measure import ItemUnits, StatedUnit, Unit
 
 SOURCE = "/inventory"
 
@@ -35,7 +37,24 @@ def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
         command.tracking_policy,
         command.expiration_required,
         command.strict_expiration,
+        command.rounding_precision,
+        _units(command.units),
     )
+
+
+# --- units of measure (U1, U2) -------------------------------------------------------------------
+def set_item_units(command: inv.SetItemUnits) -> commands.SetItemUnits:
+    return commands.SetItemUnits(command.item_no, command.rounding_precision, _units(command.units))
+
+
+def _units(units: Iterable[inv.ItemUnit]) -> tuple[Unit, ...]:
+    """A unit without its own rounding precision takes the base unit's (zero here, resolved by the domain)."""
+    return tuple(Unit(u.code, u.quantity_per_base_unit, u.rounding_precision or ZERO) for u in units)
+
+
+def item_unit_facts(units: ItemUnits) -> tuple[inv.ItemUnit, ...]:
+    return tuple(inv.ItemUnit(code=u.code, quantity_per_base_unit=u.per_base, rounding_precision=u.precision)
+                 for u in units.units.values())
 
 
 def reserve(command: inv.Reserve) -> commands.Reserve:
@@ -47,6 +66,7 @@ def reserve(command: inv.Reserve) -> commands.Reserve:
         command.allow_partial,
         command.bin_code,
         command.zone_code,
+        command.unit,
     )
 
 
@@ -56,7 +76,7 @@ def cancel_reservation(command: inv.CancelReservation) -> commands.CancelReserva
 
 
 def reduce_reservation(command: inv.ReduceReservation) -> commands.ReduceReservation:
-    return commands.ReduceReservation(_demand_of(command), _location_of(command), command.quantity)
+    return commands.ReduceReservation(_demand_of(command), _location_of(command), command.quantity, command.unit)
 
 
 def change_reservation_tracking(command: inv.ChangeReservationTracking) -> commands.ChangeReservationTracking:
@@ -70,7 +90,7 @@ def delete_demand_line(command: inv.DeleteDemandLine) -> commands.DeleteDemandLi
 
 def assign_tracking(command: inv.AssignTracking) -> commands.AssignTracking:
     key = _location_of(command).tracked(TrackingNumbers(command.serial, command.lot))
-    return commands.AssignTracking(_demand_of(command), key, command.quantity)
+    return commands.AssignTracking(_demand_of(command), key, command.quantity, command.unit)
 
 
 def block_tracking(command: inv.BlockTracking) -> commands.BlockTracking:
@@ -130,6 +150,7 @@ def _posted_line(
         SourceDocument(document_type, document_no, line.document_line_no),
         line.expiration,
         _source_line(line),
+        StatedUnit(line.unit_code, line.quantity_per_unit),
     )
 
 
@@ -228,7 +249,16 @@ def _(event: events.ItemRegistered) -> inv.ItemRegistered:
         tracking_policy=event.tracking_policy,
         expiration_required=event.expiration_required,
         strict_expiration=event.strict_expiration,
+        rounding_precision=event.units.precision,
+        units=item_unit_facts(event.units),
     )
+
+
+@fact.register
+def _(event: events.ItemUnitsSet) -> inv.ItemUnitsSet:
+    units = event.units
+    return inv.ItemUnitsSet(item_no=units.item_no, base_unit=units.base_unit, rounding_precision=units.precision,
+                            units=item_unit_facts(units))
 
 
 @fact.register
@@ -457,6 +487,8 @@ def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
         document_no=entry.source.document_no,
         document_line_no=entry.source.line_no,
         **_demand(source),
+        unit_code=entry.stated.code,
+        quantity_per_unit=entry.stated.per_base,
     )
 
 

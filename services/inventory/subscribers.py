@@ -10,6 +10,7 @@ from inventory import handlers, messages
 from inventory.domain.errors import InventoryError
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
+from units_of_measure import UnitError
 
 COMMANDS: list[Route[Any, Any]] = [
     Route(inv.RegisterItem, messages.register_item, handlers.register_item),
@@ -21,6 +22,7 @@ COMMANDS: list[Route[Any, Any]] = [
     Route(inv.AssignTracking, messages.assign_tracking, handlers.assign_tracking),
     Route(inv.BlockTracking, messages.block_tracking, handlers.block_tracking),
     Route(inv.UnblockTracking, messages.unblock_tracking, handlers.unblock_tracking),
+    Route(inv.SetItemUnits, messages.set_item_units, handlers.set_item_units),
 ]
 
 # Warehouse facts inventory acts on; the others (releases, put-aways, movements) change no
@@ -46,6 +48,7 @@ def subscribe(runtime: Runtime) -> None:
         "inventory.commands",
         COMMANDS,
         inv.COMMANDS,
-        Rejections(INVENTORY_EVENTS, inv.CommandRejected, messages.SOURCE, (InventoryError,), messages.explanations),
+        Rejections(INVENTORY_EVENTS, inv.CommandRejected, messages.SOURCE, (InventoryError, UnitError),
+                   messages.explanations),
     )
     runtime.consume(WAREHOUSE_EVENTS, "inventory.warehouse-facts", WAREHOUSE_FACTS, wh.EVENTS)

@@ -24,9 +24,10 @@ class UnitError(Exception):
 
     reason_code = "unit_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.details = dict(details or {})
 
 
 class UnknownUnitError(UnitError):
@@ -64,6 +65,18 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class StatedUnit:
+    """U2: the unit a line's quantity was stated in, kept on document lines and entries beside the base
+    quantity. Blank `code`: stated in the base unit (or before units existed)."""
+
+    code: str = ""
+    per_base: Decimal = ONE
+
+
+IN_BASE = StatedUnit()
+
+
+@dataclass(frozen=True)
 class ItemUnits:
     """U1: an item's base unit (its rounding precision `precision`) and its other units, by code."""
 
@@ -85,6 +98,10 @@ class ItemUnits:
             raise UnknownUnitError(f"Item {self.item_no} has no unit {code}: use one of {known}.")
         return self.units[code]
 
+    def stated(self, code: str) -> StatedUnit:
+        """What a line stated in unit `code` keeps of it."""
+        return StatedUnit(code, self.unit(code).per_base) if code else IN_BASE
+
     def to_base(self, quantity: Decimal, code: str) -> Decimal:
         """U2: `quantity` of unit `code` in base units, exactly, or refused."""
         unit = self.unit(code)
@@ -97,7 +114,9 @@ class ItemUnits:
         raise NotConvertibleError(
             f"{plain(quantity)} {unit.code} of item {self.item_no} is {plain(base)} {self.base_unit}, not a whole "
             f"multiple of {plain(unit.precision)} {self.base_unit} (the rounding precision of {unit.code}): "
-            f"enter {self._nearest(below, unit)} or {self._nearest(above, unit)}.")
+            f"enter {self._nearest(below, unit)} or {self._nearest(above, unit)}.",
+            {"unit": unit.code, "base_quantity": plain(base), "nearest_below": plain(below),
+             "nearest_above": plain(above)})
 
     def _nearest(self, base: Decimal, unit: Unit) -> str:
         """A valid base quantity, in the unit when it is exact there, always in base units."""

@@ -8,6 +8,7 @@ from contracts import warehouse as wh
 from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
+from units_of_measure import UnitError
 from warehouse import handlers, messages
 from warehouse.domain.errors import WarehouseError
 
@@ -33,7 +34,8 @@ COMMAND_USE_CASES: list[Route[Any, Any]] = [
 ]
 
 INVENTORY_FACT_USE_CASES: list[Route[Any, Any]] = [
-    Route(inv.ItemRegistered, messages.item_tracking, handlers.replicate_item_tracking),
+    Route(inv.ItemRegistered, messages.registered_item, handlers.replicate_item),
+    Route(inv.ItemUnitsSet, messages.item_units, handlers.replicate_item_units),
     Route(inv.DemandReservationChanged, messages.demand_reservation, handlers.replicate_demand_reservation),
     Route(inv.TrackingAssigned, messages.tracking_assignment, handlers.replicate_tracking_assignment),
     Route(inv.TrackingBlocked, messages.tracking_block, handlers.replicate_tracking_block),
@@ -47,6 +49,6 @@ def subscribe(runtime: Runtime) -> None:
         "warehouse.commands",
         COMMAND_USE_CASES,
         wh.COMMANDS,
-        Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, messages.SOURCE, (WarehouseError,)),
+        Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, messages.SOURCE, (WarehouseError, UnitError)),
     )
     runtime.consume(INVENTORY_EVENTS, "warehouse.inventory-facts", INVENTORY_FACT_USE_CASES, inv.EVENTS)

@@ -8,6 +8,8 @@ commands too: "a receipt was posted" asks the inventory to post it to the item l
 from dataclasses import dataclass
 from decimal import Decimal
 
+from units_of_measure import Unit
+
 from .availability import AdjustmentBinChange, AllocationChange
 from .demand import Demand
 from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
@@ -25,6 +27,17 @@ class RegisterItem:
     tracking_policy: str
     expiration_required: bool = False
     strict_expiration: bool = False
+    rounding_precision: Decimal | None = None
+    units: tuple[Unit, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetItemUnits:
+    """U1, U4: the item's units as they shall be; a unit's zero precision is the base unit's."""
+
+    item_no: str
+    rounding_precision: Decimal | None
+    units: tuple[Unit, ...]
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,7 @@ class Reserve:
     allow_partial: bool = False
     bin_code: str = ""
     zone_code: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,7 @@ class ReduceReservation:
     demand: Demand
     location: LocationKey
     reduction: Decimal
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ class AssignTracking:
     demand: Demand
     key: TrackingKey
     quantity: Decimal
+    unit: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from units_of_measure import ItemUnits
+
 from .availability import AvailabilityBreakdown, StockKey
 from .demand import Demand
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
@@ -21,6 +23,14 @@ class ItemRegistered:
     tracking_policy: str
     expiration_required: bool
     strict_expiration: bool
+    units: ItemUnits
+
+
+@dataclass(frozen=True)
+class ItemUnitsSet:
+    """U1: the item's units now (absolute)."""
+
+    units: ItemUnits
 
 
 @dataclass(frozen=True)

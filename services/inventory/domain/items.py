@@ -1,9 +1,11 @@
 """Items and how their stock is tracked (T1, T3), and registering them."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+
+from units_of_measure import FINEST, ONE, ItemUnits, Unit, UnitError, changed_units, check_definition
 
 from .errors import (
     ExpirationDateRequiredError,
@@ -12,9 +14,11 @@ from .errors import (
     SerialQuantityMustBeOneError,
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
+    UnitInUseError,
+    UnknownItemError,
     UnknownTrackingPolicyError,
 )
-from .events import ItemRegistered
+from .events import ItemRegistered, ItemUnitsSet
 from .keys import TrackingKey, TrackingNumbers
 
 
@@ -47,6 +51,13 @@ class Item:
     tracking_policy: TrackingPolicy
     expiration_required: bool = False
     strict_expiration: bool = False
+    rounding_precision: Decimal = FINEST
+    units: tuple[Unit, ...] = ()
+
+    @property
+    def measures(self) -> ItemUnits:
+        """U1: the base unit and the other units, for conversion (units_of_measure)."""
+        return ItemUnits(self.item_no, self.base_unit, self.rounding_precision, {u.code: u for u in self.units})
 
     def check_numbers(self, numbers: TrackingNumbers, *, complete: bool) -> None:
         """T1: a number the policy does not track is never accepted. Lines that handle stock
@@ -90,6 +101,8 @@ def register_item(
     tracking_policy: str,
     expiration_required: bool = False,
     strict_expiration: bool = False,
+    rounding_precision: Decimal | None = None,
+    units: tuple[Unit, ...] = (),
     *,
     registered: Item | None = None,
 ) -> ItemRegistration:
@@ -100,10 +113,43 @@ def register_item(
     for field, value in (("item number", item_no), ("base unit of measure", base_unit)):
         if not value.strip():
             raise InvalidItemDefinitionError(item_no, f"the {field} is blank")
-    item = Item(item_no, base_unit, TrackingPolicy.parse(tracking_policy), expiration_required, strict_expiration)
-    event = ItemRegistered(item_no, base_unit, item.tracking_policy.value, expiration_required, strict_expiration)
+    policy = TrackingPolicy.parse(tracking_policy)
+    precision = rounding_precision or (ONE if policy.tracks_serials else FINEST)
+    item = Item(item_no, base_unit, policy, expiration_required, strict_expiration, precision,
+                _checked_units(item_no, base_unit, precision, units))
+    event = ItemRegistered(item_no, base_unit, policy.value, expiration_required, strict_expiration, item.measures)
     if registered is None:
         return ItemRegistration(item, True, (event,))
     if registered != item:
         raise ItemAlreadyRegisteredError(item_no, item.differences_from(registered))
     return ItemRegistration(registered, False, (event,))
+
+
+def _checked_units(item_no: str, base_unit: str, precision: Decimal, units: tuple[Unit, ...]) -> tuple[Unit, ...]:
+    """U1: the units as given, sorted by code; a precision left out (zero) is the base unit's."""
+    checked = tuple(sorted((Unit(u.code, u.per_base, u.precision or precision) for u in units),
+                           key=lambda u: u.code))
+    if len({u.code for u in checked}) < len(checked):
+        raise InvalidItemDefinitionError(item_no, "a unit is named twice")
+    try:
+        check_definition(ItemUnits(item_no, base_unit, precision, {u.code: u for u in checked}))
+    except UnitError as error:
+        raise InvalidItemDefinitionError(item_no, error.message.rstrip(".")) from None
+    return checked
+
+
+def set_item_units(item: Item | None, item_no: str, rounding_precision: Decimal | None, units: tuple[Unit, ...],
+                   units_in_use: frozenset[str]) -> tuple[Item, ItemUnitsSet]:
+    """U1, U4: replace the item's units. A unit that documents or stock use (`units_in_use`) keeps its
+    quantity per base unit and cannot be removed; everything else may change."""
+    if item is None:
+        raise UnknownItemError(item_no)
+    precision = rounding_precision or item.rounding_precision
+    changed = replace(item, rounding_precision=precision,
+                      units=_checked_units(item_no, item.base_unit, precision, units))
+    kept = {u.code for u in changed.units}
+    removed = sorted(code for code in units_in_use if code not in kept and code != item.base_unit)
+    touched = [code for code in changed_units(item.measures, changed.measures) if code in units_in_use]
+    if touched or removed:
+        raise UnitInUseError(item_no, touched, removed)
+    return changed, ItemUnitsSet(changed.measures)

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from units_of_measure import IN_BASE, StatedUnit
+
 from .demand import Demand
 from .errors import CannotBeFullyAppliedError, InvalidQuantityError
 from .keys import LocationKey, TrackingKey
@@ -64,6 +66,7 @@ class ItemLedgerEntry:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    stated: StatedUnit = IN_BASE
 
     @property
     def is_inbound(self) -> bool:
@@ -149,9 +152,11 @@ def new_entry(
     source: SourceDocument,
     expiration_date: date | None = None,
     demand: Demand | None = None,
+    stated: StatedUnit = IN_BASE,
 ) -> ItemLedgerEntry:
     entry_type.check_direction(quantity)
-    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand)
+    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand,
+                           stated)
 
 
 def apply_outbound(

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
+
 from .demand import Demand
 from .errors import CannotBeFullyAppliedError
 from .keys import LocationKey, TrackingKey
@@ -15,7 +17,8 @@ from .ledger import EntryType, SourceDocument
 class PostedLine:
     """One serial/lot of a posted warehouse line. `quantity` is signed like the ledger: + for
     receipts and found stock, - for shipments and lost stock. `demand` is the source line a
-    shipment fulfils; its reservations are synchronized (S5)."""
+    shipment fulfils; its reservations are synchronized (S5). `stated`: the unit the warehouse line was
+    stated in (U2); the quantity is in base units."""
 
     entry_type: EntryType
     key: TrackingKey
@@ -23,6 +26,7 @@ class PostedLine:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class Workspace:
             line.source,
             line.expiration_date,
             line.demand,
+            line.stated,
         )
         self._new_entry_nos[entry.entry_no] = None
         if entry.is_inbound:

@@ -15,6 +15,7 @@ from inventory.domain.demand import Demand
 from inventory.domain.keys import TrackingKey
 from inventory.domain.ledger import EntryType, SourceDocument
 from inventory.domain.postings import ParkedPosting, PostedLine, Posting, Shortage
+from units_of_measure import IN_BASE, StatedUnit
 
 from .rows import demand_values, key_values
 
@@ -75,6 +76,7 @@ def _line_json(line: PostedLine) -> dict[str, Any]:
         "source": [line.source.document_type, line.source.document_no, line.source.line_no],
         "expiration_date": line.expiration_date.isoformat() if line.expiration_date else None,
         "demand": list(demand_values(line.demand)) if line.demand else None,
+        "stated": [line.stated.code, str(line.stated.per_base)],
     }
 
 
@@ -92,6 +94,7 @@ def _line_from_json(body: dict[str, Any]) -> PostedLine:
         SourceDocument(*body["source"]),
         date.fromisoformat(expiration) if expiration else None,
         Demand(*body["demand"]) if body["demand"] else None,
+        StatedUnit(body["stated"][0], Decimal(body["stated"][1])) if "stated" in body else IN_BASE,
     )
 
 

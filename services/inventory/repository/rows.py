@@ -10,6 +10,7 @@ from inventory.domain.demand import Demand, DemandTracking, Reservation
 from inventory.domain.keys import LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import EntryType, ItemLedgerEntry, SourceDocument
 from inventory.domain.quantities import normalized
+from units_of_measure import StatedUnit
 
 NO_DEMAND = Demand("", "", 0)
 """How an entry without a demand is stored: blank source columns."""
@@ -47,6 +48,7 @@ def entry(row: asyncpg.Record) -> ItemLedgerEntry:
         SourceDocument(row["document_type"], row["document_no"], row["document_line_no"]),
         row["expiration_date"],
         demand(row) if row["source_type"] else None,
+        StatedUnit(row["unit_code"], normalized(row["quantity_per_unit"])),
     )
 
 

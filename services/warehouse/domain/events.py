@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import Activity, Receipt, Shipment, SourceLine
 from warehouse.domain.stock import WarehouseEntry
 from warehouse.domain.tracking import Tracking
@@ -26,6 +27,7 @@ class ReleasedLine:
     variant: str
     quantity: Decimal
     bin_code: str
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class PostedLine:
     bin_code: str
     tracking: Tracking
     quantity: Decimal
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class RegisteredLine:
     proposed_tracking: Tracking
     tracking: Tracking
     quantity: Decimal
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import Receipt, ReceiptLine, Shipment, ShipmentLine, SourceLine, check_positive
 from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import ReceiptOutcome, ReceiptReleased, ReleasedLine, ShipmentOutcome, ShipmentReleased
@@ -25,6 +26,7 @@ class SourceRequest:
     variant: str = ""
     bin_code: str = ""
     """Blank: the location's default receive (inbound) or ship (outbound) bin."""
+    stated: StatedUnit = IN_BASE
 
 
 Line = TypeVar("Line", ReceiptLine, ShipmentLine)
@@ -37,7 +39,7 @@ def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: S
     lines, facts = _release(location, BinType.RECEIVE, location.receive_bin, requests, state.items,
                             lambda i, r, bin_code: ReceiptLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                variant=r.variant, quantity=r.quantity,
-                                                               bin_code=bin_code))
+                                                               bin_code=bin_code, stated=r.stated))
     return ReceiptOutcome(receipt=Receipt(no=receipt_no, location_code=location.code, lines=lines),
                           events=(ReceiptReleased(receipt_no, location.code, facts),))
 
@@ -49,7 +51,7 @@ def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state:
     lines, facts = _release(location, BinType.SHIP, location.ship_bin, requests, state.items,
                             lambda i, r, bin_code: ShipmentLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                 variant=r.variant, quantity=r.quantity,
-                                                                bin_code=bin_code))
+                                                                bin_code=bin_code, stated=r.stated))
     return ShipmentOutcome(shipment=Shipment(no=shipment_no, location_code=location.code, lines=lines),
                            events=(ShipmentReleased(shipment_no, location.code, facts),))
 
@@ -64,7 +66,7 @@ def _release(location: Location, flag: BinType, default_bin: str, requests: Sequ
         bin_code = _request_bin(location, request.bin_code or default_bin, flag)
         lines.append(make_line(line_no, request, bin_code))
         facts.append(ReleasedLine(line_no, request.source, request.item_no, request.variant, request.quantity,
-                                  bin_code))
+                                  bin_code, request.stated))
     return tuple(lines), tuple(facts)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from units_of_measure import StatedUnit
 from warehouse.domain.documents import (
     ZERO,
     Activity,
@@ -30,7 +31,7 @@ _LINE_COLUMNS = {
     "line_no": "int", "item_no": "text", "variant": "text", "quantity": "numeric", "quantity_handled": "numeric",
     "source_type": "text", "source_no": "text", "source_line_no": "int", "bin_code": "text", "take_bin": "text",
     "place_bin": "text", "serial": "text", "lot": "text", "expiration": "date", "document_line_no": "int",
-    "quantity_on_pick": "numeric",
+    "quantity_on_pick": "numeric", "unit_code": "text", "quantity_per_unit": "numeric",
 }
 
 
@@ -89,7 +90,8 @@ async def _load(conn: asyncpg.Connection, document_type: DocumentType, document_
 
 def _line_fields(row: asyncpg.Record) -> dict[str, Any]:
     return {"line_no": row["line_no"], "item_no": row["item_no"], "variant": row["variant"],
-            "quantity": exact(row["quantity"]), "quantity_handled": exact(row["quantity_handled"])}
+            "quantity": exact(row["quantity"]), "quantity_handled": exact(row["quantity_handled"]),
+            "stated": StatedUnit(row["unit_code"], exact(row["quantity_per_unit"]))}
 
 
 def _source_line(row: asyncpg.Record) -> SourceLine:
@@ -151,6 +153,7 @@ def _line_values(line: DocumentLine) -> dict[str, Any]:
         "source_no": source.source_no if source else "", "source_line_no": source.line_no if source else 0,
         "bin_code": getattr(line, "bin_code", None), "take_bin": None, "place_bin": None, "serial": "", "lot": "",
         "expiration": None, "document_line_no": None, "quantity_on_pick": getattr(line, "quantity_on_pick", ZERO),
+        "unit_code": line.stated.code, "quantity_per_unit": line.stated.per_base,
     }
     if isinstance(line, ActivityLine):
         values.update(take_bin=line.take_bin, place_bin=line.place_bin, serial=line.tracking.serial,

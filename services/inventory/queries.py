@@ -6,7 +6,7 @@ Quantities leave as exact decimal strings (as on the wire), never as floats.
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -17,6 +17,8 @@ from inventory.domain.availability import AvailabilityBreakdown, StockTotals, av
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.quantities import normalized
 from inventory.repository import blocks, totals
+from inventory.repository.items import get_item
+from units_of_measure import FINEST, ItemUnits
 
 Json = dict[str, Any]
 
@@ -65,8 +67,37 @@ def _tracking_availability(tracking: StockTotals, key: TrackingKey, blocked: tup
 
 
 async def item(conn: asyncpg.Connection, item_no: str) -> Json | None:
+    """The item with its units (U1)."""
     row = await conn.fetchrow("SELECT * FROM item WHERE item_no = $1", item_no)
-    return None if row is None else dict(row)
+    if row is None:
+        return None
+    units = await conn.fetch("SELECT unit_code, quantity_per_base_unit, rounding_precision FROM item_unit "
+                             "WHERE item_no = $1 ORDER BY unit_code", item_no)
+    return {**dict(row), "units": _plain(units)}
+
+
+# --- units of measure (U3) -----------------------------------------------------------------------
+_FIGURES = {f.name for f in fields(AvailabilityBreakdown)}
+
+
+async def item_units(conn: asyncpg.Connection, item_no: str, unit: str) -> ItemUnits:
+    """The item's units, refusing (UnitError) a unit it does not have; None-item is an unknown unit too."""
+    found = await get_item(conn, item_no)
+    units = found.measures if found else ItemUnits(item_no, "", FINEST)
+    units.unit(unit)
+    return units
+
+
+def in_unit(rows: list[Json], units: ItemUnits, unit: str) -> list[Json]:
+    """U3: each location's (and serial/lot's) I5 figures also shown in `unit`: base quantity / quantity per
+    unit, truncated at six decimals (10 PCS in BOX of 12: 0.833333); the base figures stay as they are."""
+    return [{**row, "in_unit": _figures_in(row, units, unit),
+             "tracking": [{**t, "in_unit": _figures_in(t, units, unit)} for t in row["tracking"]]} for row in rows]
+
+
+def _figures_in(row: Json, units: ItemUnits, unit: str) -> Json:
+    return {"unit": unit, **{name: _json_value(units.view(Decimal(value), unit)) for name, value in row.items()
+                             if name in _FIGURES}}
 
 
 async def items(conn: asyncpg.Connection, after: str, limit: int) -> list[Json]:

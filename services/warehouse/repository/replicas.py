@@ -44,7 +44,7 @@ async def save_item_units(conn: asyncpg.Connection, units: ItemUnits) -> None:
              for u in units.units.values()]))
 
 
-def item_units(row: Mapping[str, Any]) -> ItemUnits | None:
+def item_units(row: Mapping[str, Any] | asyncpg.Record) -> ItemUnits | None:
     """An `item_tracking` row's units; None for an item replicated before units existed."""
     if not row["base_unit"]:
         return None

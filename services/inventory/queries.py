@@ -77,7 +77,7 @@ async def item(conn: asyncpg.Connection, item_no: str) -> Json | None:
 
 
 # --- units of measure (U3) -----------------------------------------------------------------------
-_FIGURES = {f.name for f in fields(AvailabilityBreakdown)}
+_FIGURES = {f.name for f in fields(AvailabilityBreakdown)} | {"available_to_reserve"}
 
 
 async def item_units(conn: asyncpg.Connection, item_no: str, unit: str) -> ItemUnits:

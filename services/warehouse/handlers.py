@@ -89,7 +89,7 @@ async def release_inbound_request(uow: UnitOfWork, command: do.ReleaseInboundReq
 
 
 def _requests_in_base(at: StockState, requests: Iterable[SourceRequest]) -> list[SourceRequest]:
-    return [at.in_base(r.item_no, r) for r in requests]
+    return [at.in_base(r.item_no, r, handles_serials=False) for r in requests]
 
 
 async def post_receipt(uow: UnitOfWork, command: do.PostReceipt, envelope: Envelope) -> None:
@@ -179,7 +179,8 @@ def _shipped_in_base(at: StockState, shipment: Shipment, command: do.PostShipmen
     if command.quantities is None:
         return None
     return {line_no: at.in_base(shipment.line(line_no).item_no,
-                                TrackedQuantity(Tracking(), quantity, command.units.get(line_no, IN_BASE))).quantity
+                                TrackedQuantity(Tracking(), quantity, command.units.get(line_no, IN_BASE)),
+                                handles_serials=False).quantity
             for line_no, quantity in command.quantities.items()}
 
 

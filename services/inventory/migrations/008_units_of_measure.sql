@@ -1,12 +1,12 @@
 -- U1: an item's base unit has a rounding precision for base quantities; its other units each have a
--- quantity per base unit and a rounding precision (NULL: the base unit's).
+-- quantity per base unit and a rounding precision (the base unit's when the command named none).
 ALTER TABLE item ADD COLUMN rounding_precision numeric(18,6) NOT NULL DEFAULT 0.000001
     CHECK (rounding_precision > 0);
 CREATE TABLE item_unit (
     item_no                text          NOT NULL REFERENCES item,
     unit_code              text          NOT NULL,
     quantity_per_base_unit numeric(18,6) NOT NULL CHECK (quantity_per_base_unit > 0),
-    rounding_precision     numeric(18,6) CHECK (rounding_precision > 0),
+    rounding_precision     numeric(18,6) NOT NULL CHECK (rounding_precision > 0),
     PRIMARY KEY (item_no, unit_code)
 );
 

@@ -20,8 +20,7 @@ async def get_item(conn: asyncpg.Connection, item_no: str) -> Item | None:
 def item(row: asyncpg.Record) -> Item:
     """An `item` row; its units when the row carries them (`get_item`), none otherwise (a stock state)."""
     precision = normalized(row["rounding_precision"])
-    units = tuple(Unit(u["unit_code"], normalized(u["quantity_per_base_unit"]),
-                       normalized(u["rounding_precision"]) if u["rounding_precision"] is not None else precision)
+    units = tuple(Unit(u["unit_code"], normalized(u["quantity_per_base_unit"]), normalized(u["rounding_precision"]))
                   for u in row.get("units") or ())
     return Item(row["item_no"], row["base_unit"], TrackingPolicy(row["tracking_policy"]),
                 row["expiration_required"], row["strict_expiration"], precision, units)

@@ -43,10 +43,11 @@ class StockState:
     lot_quantities: Mapping[LotKey, Decimal] = field(default_factory=dict)
     units: Mapping[str, ItemUnits] = field(default_factory=dict)
 
-    def in_base(self, item_no: str, value: Stated, serial: str = "") -> Stated:
+    def in_base(self, item_no: str, value: Stated, serial: str = "", *, handles_serials: bool = True) -> Stated:
         """U2: `value` (a request, handling or journal line with `quantity` and `stated`) with its quantity in
         base units and the unit it was stated in, with that unit's quantity per base unit. A serial item's line
-        stated in another unit than the base unit is refused unless it is 1 base unit (U3)."""
+        that handles serials (one per line), stated in another unit than the base unit, is refused unless it is
+        1 base unit (U3); order lines and shipped quantities cover many serials."""
         line: Any = value
         code = line.stated.code
         if not code:
@@ -56,7 +57,7 @@ class StockState:
             raise UnknownUnitError(f"Item {item_no} has no units registered besides its base unit: state the "
                                    f"quantity in the base unit, or set the item's units (SetItemUnits) to use {code}.")
         base = units.to_base(line.quantity, code)
-        if item_tracking(self.items, item_no).policy.serial_tracked and code != units.base_unit:
+        if handles_serials and item_tracking(self.items, item_no).policy.serial_tracked and code != units.base_unit:
             units.check_serials(line.quantity, code, base, serial_given=bool(serial))
         converted: Stated = replace(line, quantity=base, stated=units.stated(code))
         return converted

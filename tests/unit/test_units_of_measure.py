@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from inventory.domain.errors import InvalidItemDefinitionError, UnitInUseError
+from inventory.domain.errors import InvalidItemDefinitionError, ItemAlreadyRegisteredError, UnitInUseError
 from inventory.domain.items import register_item, set_item_units
 from units_of_measure import (
     IN_BASE,
@@ -116,3 +116,15 @@ def test_U4_a_unit_in_use_keeps_its_quantity_per_base_unit_and_cannot_be_removed
     assert "unit BOX is removed" in removed.value.message
     assert free.measures.units["BOX"].per_base == 10 and event.units == free.measures
     assert set(kept.measures.units) == {"BOX", "PAL"}
+
+
+def test_U1_registering_again_without_units_keeps_the_units_set_since():
+    item = register_item("SCREW", "PCS", "none").item
+    with_boxes, _ = set_item_units(item, "SCREW", D(1), (Unit("BOX", D(12), D(0)),), frozenset())
+
+    again = register_item("SCREW", "PCS", "none", registered=with_boxes)
+
+    assert not again.is_new and again.item == with_boxes
+    assert again.events[0].units == with_boxes.measures
+    with pytest.raises(ItemAlreadyRegisteredError):
+        register_item("SCREW", "PCS", "none", units=(Unit("BOX", D(10), D(0)),), registered=with_boxes)

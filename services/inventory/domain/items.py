@@ -120,9 +120,11 @@ def register_item(
     event = ItemRegistered(item_no, base_unit, policy.value, expiration_required, strict_expiration, item.measures)
     if registered is None:
         return ItemRegistration(item, True, (event,))
+    if rounding_precision is None and not units:  # U1: names no units, so it keeps those SetItemUnits set
+        item = replace(item, rounding_precision=registered.rounding_precision, units=registered.units)
     if registered != item:
         raise ItemAlreadyRegisteredError(item_no, item.differences_from(registered))
-    return ItemRegistration(registered, False, (event,))
+    return ItemRegistration(registered, False, (replace(event, units=registered.measures),))
 
 
 def _checked_units(item_no: str, base_unit: str, precision: Decimal, units: tuple[Unit, ...]) -> tuple[Unit, ...]:

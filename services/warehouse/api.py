@@ -1,5 +1,6 @@
 """Read-only HTTP queries of the warehouse-tracking service."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -33,7 +34,7 @@ async def get_item_tracking(item_no: str, request: Request) -> dict[str, Any]:
     row = await _pool(request).fetchrow("SELECT * FROM item_tracking WHERE item_no = $1", item_no)
     if row is None:
         raise HTTPException(404, f"no tracking policy replicated for item {item_no} yet")
-    return dict(row)
+    return {**dict(row), "units": json.loads(row["units"])}  # U1: the replicated units, as a list
 
 
 @router.get("/items/{item_no}/blocked-tracking")

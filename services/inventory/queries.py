@@ -81,7 +81,7 @@ _FIGURES = {f.name for f in fields(AvailabilityBreakdown)} | {"available_to_rese
 
 
 async def item_units(conn: asyncpg.Connection, item_no: str, unit: str) -> ItemUnits:
-    """The item's units, refusing (UnitError) a unit it does not have; None-item is an unknown unit too."""
+    """The item's units; a unit it does not have (or an item not registered) is refused with a UnitError."""
     found = await get_item(conn, item_no)
     units = found.measures if found else ItemUnits(item_no, "", FINEST)
     units.unit(unit)

@@ -60,9 +60,6 @@ class Unit:
     per_base: Decimal = ONE
     precision: Decimal = FINEST
 
-    def describe(self, base_unit: str) -> str:
-        return f"{self.code} (= {plain(self.per_base)} {base_unit})"
-
 
 @dataclass(frozen=True)
 class StatedUnit:
@@ -119,13 +116,13 @@ class ItemUnits:
              "nearest_above": plain(above)})
 
     def _nearest(self, base: Decimal, unit: Unit) -> str:
-        """A valid base quantity, in the unit when it is exact there, always in base units."""
+        """A valid base quantity, always in base units, and in the unit too when it is exact there."""
+        in_base = f"{plain(base)} {self.base_unit}"
         with localcontext(_EXACT):
             in_unit = base / unit.per_base
-        exact = in_unit == in_unit.quantize(FINEST, rounding=ROUND_DOWN)
-        stated = f"{plain(in_unit)} {unit.code} (= {plain(base)} {self.base_unit})" if exact else \
-            f"{plain(base)} {self.base_unit}"
-        return stated if unit.code != self.base_unit else f"{plain(base)} {self.base_unit}"
+        if unit.code == self.base_unit or in_unit != in_unit.quantize(FINEST, rounding=ROUND_DOWN):
+            return in_base
+        return f"{plain(in_unit)} {unit.code} (= {in_base})"
 
     def view(self, base_quantity: Decimal, code: str) -> Decimal:
         """U3: a base quantity shown in unit `code`, truncated towards zero at six decimal places."""

@@ -21,6 +21,9 @@ from tests.support.warehouse import Warehouse, serial
 
 D = Decimal
 BOX = {"code": "BOX", "quantity_per_base_unit": "12"}
+REPLICATION = 60.0
+"""Seconds a fact may take to reach the other service: the suite's 10,000-serial tests run just before these and
+leave both services busy for a while on a small machine."""
 
 
 class Units:
@@ -44,7 +47,8 @@ class Units:
         command = {"item_no": item_no, "base_unit": "PCS", "tracking_policy": policy,
                    "rounding_precision": precision, "units": list(units)}
         await self.kafka.send_command(INVENTORY_COMMANDS, inv.RegisterItem.TYPE, command, key=item_no)
-        await self.warehouse.eventually(f"/items/{item_no}/tracking", lambda row: row["base_unit"] == "PCS")
+        await self.warehouse.eventually(f"/items/{item_no}/tracking", lambda row: row["base_unit"] == "PCS",
+                                        timeout=REPLICATION)
         return item_no
 
     async def inventory_command(self, command: type[inv.Command], data: dict) -> Any:
@@ -74,7 +78,7 @@ class Units:
         return (await self.inventory(f"/availability/{item_no}", location=self.location, **params))["locations"][0]
 
     @staticmethod
-    async def until(read: Callable, holds: Callable[[Any], bool], timeout: float = 20.0) -> Any:
+    async def until(read: Callable, holds: Callable[[Any], bool], timeout: float = 60.0) -> Any:
         deadline = time.monotonic() + timeout
         while not holds(value := await read()):
             assert time.monotonic() < deadline, f"still {value} after {timeout}s"

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .availability import AdjustmentBinChange, AllocationChange
 from .demand import Demand
+from .feed import Announce
 from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .postings import PostedLine, Posting
 from .reconciliation import WarehouseCount
@@ -104,6 +105,7 @@ class PostWarehouseDocument:
 
     location: LocationKey
     lines: tuple[PostedLine, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
     def posting(self, posting_id: str) -> Posting:
         """The warehouse fact's id names the posting: unique even when a document is posted in
@@ -117,6 +119,7 @@ class RecordAllocations:
 
     location: LocationKey
     changes: tuple[AllocationChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,7 @@ class RegisterPicks:
 
     location: LocationKey
     picks: tuple[RegisteredPick, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class RecordAdjustmentBinChanges:
 
     location: LocationKey
     changes: tuple[AdjustmentBinChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ async def test_I7_a_reservation_publishes_the_demands_reservation_total(pool):
 
     facts = await run(pool, reserve(item_no, "SO-1"))
 
-    assert facts == [inv.ReservationCreated.TYPE, inv.DemandReservationChanged.TYPE]
+    # ... followed by what it did to availability (A1).
+    assert facts == [inv.ReservationCreated.TYPE, inv.DemandReservationChanged.TYPE, inv.AvailabilityChanged.TYPE]
 
 
 def receipt(item_no: str, receipt_no: str, quantity: int) -> wh.ReceiptPosted:

@@ -15,7 +15,7 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import LINES_PER_PART, InParts, Message, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
-from contracts.topics import INVENTORY_EVENTS
+from contracts.topics import INVENTORY_EVENTS, INVENTORY_REPLICATION
 from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
@@ -539,8 +539,11 @@ def _explanation(event: object, envelope: Envelope) -> Message:
 # --- publishing ----------------------------------------------------------------------------------
 def publish(uow: UnitOfWork, envelope: Envelope, decided: Iterable[object]) -> None:
     """Queue the facts of these domain events in the outbox, caused by the message `envelope` names:
-    one outbox row per fact or part, all parts with the same Kafka key."""
+    one outbox row per fact or part, all parts with the same Kafka key. A fact the warehouse replicates
+    goes to `inventory.replication.v1` too, the same message with the same id (issue 10)."""
     for event in decided:
         for message in facts(event):
             caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
             uow.outbox.publish(INVENTORY_EVENTS, message, caused)
+            if message.TYPE in inv.REPLICATION:
+                uow.outbox.publish(INVENTORY_REPLICATION, message, caused)

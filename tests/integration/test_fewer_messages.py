@@ -24,7 +24,8 @@ SERIALS = 400  # one part of each fact (LINES_PER_PART is 500)
 
 async def ignored_by_the_warehouse(warehouse_url: str) -> float:
     """How many inventory facts the warehouse's consumer has taken only to skip them, since it started."""
-    metrics = httpx.get(f"{warehouse_url}/metrics", timeout=10).text
+    async with httpx.AsyncClient(timeout=10) as client:
+        metrics = (await client.get(f"{warehouse_url}/metrics")).text
     pattern = rf'^slt_messages_processed_total{{[^}}]*consumer="{WAREHOUSE_READS_INVENTORY}"[^}}]*outcome="ignored"[^}}]*}} (\S+)$'
     return sum(float(value) for value in re.findall(pattern, metrics, re.MULTILINE))
 

@@ -433,6 +433,28 @@ class ReconciliationReported(InParts, StockFact):
     differences: tuple[Difference, ...]
 
 
+# --- availability feed (A1, issue 14) ----------------------------------------------------------
+class AvailabilityChanged(StockFields, StockFact):
+    """A1 (docs/rules.md#A1): available to reserve at an item/variant/location and its I5 terms, as they
+    are after a committed change of any of them; the names and figures of the location row of
+    `GET /availability/{item_no}`. Absolute values: a reader keeps the latest per key and needs no
+    earlier one. At most one per item/variant/location per transaction (a document in parts: one,
+    after its last part)."""
+
+    TYPE = "inventory.availability.changed.v1"
+
+    inventory: Quantity
+    on_picks_and_movements: Quantity
+    reserved: Quantity
+    in_outbound_bins: Quantity
+    adjustment_bin_positive: Quantity
+    reserved_and_allocated_same_demand: Quantity = Field(description="subtracted once, not twice")
+    blocked: Quantity = Field(description="what blocked serial/lot numbers would otherwise offer (T4)")
+    available_to_reserve: Quantity = Field(
+        description="inventory - on_picks_and_movements - reserved - in_outbound_bins - adjustment_bin_positive"
+                    " + reserved_and_allocated_same_demand - blocked")
+
+
 class CommandRejected(Rejection):
     TYPE = "inventory.command.rejected.v1"
     KEY = ("command_id",)
@@ -448,5 +470,8 @@ EVENTS = by_type(
     ReservationRejected, ReservationConflict, DemandReservationChanged, TrackingAssigned, PickedTrackingRecorded,
     ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked,
     ReconciliationReported, CommandRejected,
-    TrackingInformationChanged,
+    TrackingInformationChanged, AvailabilityChanged,
 )
+# Fewer messages (issue 10): the facts the warehouse replicates, published on `inventory.replication.v1` as well,
+# with the same id; the topic carries nothing else.
+REPLICATION = by_type(ItemRegistered, DemandReservationChanged, TrackingAssigned, TrackingBlocked, TrackingUnblocked)

@@ -13,12 +13,13 @@ from typing import Any, Protocol
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.base import LINES_PER_PART, Message, in_parts
+from contracts.base import LINES_PER_PART, InParts, Message, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
-from contracts.topics import INVENTORY_EVENTS
+from contracts.topics import INVENTORY_EVENTS, INVENTORY_REPLICATION
 from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
+from inventory.domain.feed import Announce
 from inventory.domain.information import QualityStatus, TrackingInformation
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
@@ -121,13 +122,13 @@ def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
 def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:
     """S1: positive purchase entries; each keeps the order line it was received for."""
     lines = (_posted_line(fact, EntryType.PURCHASE, line, "receipt", fact.receipt_no, 1) for line in fact.lines)
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
     """S5: negative sale entries for the demand (order line) each line fulfils."""
     lines = (_posted_line(fact, EntryType.SALE, line, "shipment", fact.shipment_no, -1) for line in fact.lines)
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def _posted_line(
@@ -161,7 +162,7 @@ def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.Po
         for line_no, line in enumerate(fact.lines, first_line_no)
         if line.quantity
     )
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.RecordAllocations:
@@ -171,7 +172,7 @@ def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.Reco
         change(_source_line(line), _key(fact, line.variant, line.serial, line.lot), line.quantity)
         for line in fact.lines
     )
-    return commands.RecordAllocations(_place(fact), tuple(changes))
+    return commands.RecordAllocations(_place(fact), tuple(changes), _announce(fact))
 
 
 def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
@@ -183,7 +184,7 @@ def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
         proposed = _key(fact, line.variant, line.proposed_serial, line.proposed_lot)
         differs = (line.proposed_serial or line.proposed_lot) and proposed != picked
         picks.append(commands.RegisteredPick(_source_line(line), picked, line.quantity, proposed if differs else None))
-    return commands.RegisterPicks(_place(fact), tuple(picks))
+    return commands.RegisterPicks(_place(fact), tuple(picks), _announce(fact))
 
 
 def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.RecordAdjustmentBinChanges:
@@ -196,7 +197,7 @@ def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.Rec
         new = _key(fact, line.variant, line.to_serial, line.to_lot)
         if old != new:
             changes += [AdjustmentBinChange(old, line.quantity), AdjustmentBinChange(new, -line.quantity)]
-    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes), _announce(fact))
 
 
 def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> commands.RecordAdjustmentBinChanges:
@@ -204,7 +205,7 @@ def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> comma
     A fact without lines confirms a physical count that found no difference."""
     changes = (AdjustmentBinChange(_key(fact, line.variant, line.serial, line.lot), -line.quantity)
                for line in fact.lines)
-    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes), _announce(fact))
 
 
 def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
@@ -213,6 +214,14 @@ def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
         for line in fact.lines
     )
     return commands.Reconcile(fact.request_id, _place(fact), fact.items_in_report, tuple(counts))
+
+
+def _announce(fact: InParts) -> Announce:
+    """A1: a warehouse fact in parts is one document to an order system: its earlier parts announce
+    nothing, its last part the figures all of them left (Z2 keeps the parts in order on one key)."""
+    if fact.parts == 1:
+        return Announce.CHANGED
+    return Announce.CURRENT if fact.part == fact.parts else Announce.DEFERRED
 
 
 def _place(fact: _StockFact) -> LocationKey:
@@ -360,6 +369,22 @@ def _(event: events.TrackingInformationChanged) -> inv.TrackingInformationChange
         certificate_no=record.certificate_no,
         comment=record.comment,
         previous_quality_status=event.previous_status.value,
+    )
+
+
+@fact.register
+def _(event: events.AvailabilityChanged) -> inv.AvailabilityChanged:
+    figures = event.figures
+    return inv.AvailabilityChanged(
+        **_stock(event.location),
+        inventory=figures.inventory,
+        on_picks_and_movements=figures.on_picks_and_movements,
+        reserved=figures.reserved,
+        in_outbound_bins=figures.in_outbound_bins,
+        adjustment_bin_positive=figures.adjustment_bin_positive,
+        reserved_and_allocated_same_demand=figures.reserved_and_allocated_same_demand,
+        blocked=figures.blocked,
+        available_to_reserve=figures.available_to_reserve,
     )
 
 
@@ -541,8 +566,11 @@ def _explanation(event: object, envelope: Envelope) -> Message:
 # --- publishing ----------------------------------------------------------------------------------
 def publish(uow: UnitOfWork, envelope: Envelope, decided: Iterable[object]) -> None:
     """Queue the facts of these domain events in the outbox, caused by the message `envelope` names:
-    one outbox row per fact or part, all parts with the same Kafka key."""
+    one outbox row per fact or part, all parts with the same Kafka key. A fact the warehouse replicates
+    goes to `inventory.replication.v1` too, the same message with the same id (issue 10)."""
     for event in decided:
         for message in facts(event):
             caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
             uow.outbox.publish(INVENTORY_EVENTS, message, caused)
+            if message.TYPE in inv.REPLICATION:
+                uow.outbox.publish(INVENTORY_REPLICATION, message, caused)

@@ -5,9 +5,10 @@ from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS
+from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, INVENTORY_REPLICATION, WAREHOUSE_EVENTS
 from inventory import handlers, messages
 from inventory.domain.errors import InventoryError
+from servicekit import asyncapi
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
 
@@ -50,3 +51,5 @@ def subscribe(runtime: Runtime) -> None:
         Rejections(INVENTORY_EVENTS, inv.CommandRejected, messages.SOURCE, (InventoryError,), messages.explanations),
     )
     runtime.consume(WAREHOUSE_EVENTS, "inventory.warehouse-facts", WAREHOUSE_FACTS, wh.EVENTS)
+    asyncapi.declare_facts(runtime.broker, INVENTORY_REPLICATION, "The facts the warehouse replicates, and only those: "
+                           "each is also on inventory.events.v1, with the same ce_id (issue 10).")

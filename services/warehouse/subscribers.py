@@ -5,7 +5,7 @@ from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
+from contracts.topics import INVENTORY_REPLICATION, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
 from warehouse import handlers, messages
@@ -32,6 +32,10 @@ COMMAND_USE_CASES: list[Route[Any, Any]] = [
     Route(wh.ReportBinTotals, messages.report_bin_totals, handlers.report_bin_totals),
 ]
 
+# The inventory facts the warehouse replicates, read from `inventory.replication.v1`, which carries only these:
+# the facts of `inventory.events.v1` that grow per serial (picked tracking, synchronized reservations, ledger
+# entries) never reach the warehouse (issue 10). Same consumer group as when it read inventory.events.v1, so
+# its inbox knows the facts it applied from there (they keep their ids on both topics).
 INVENTORY_FACT_USE_CASES: list[Route[Any, Any]] = [
     Route(inv.ItemRegistered, messages.item_tracking, handlers.replicate_item_tracking),
     Route(inv.DemandReservationChanged, messages.demand_reservation, handlers.replicate_demand_reservation),
@@ -50,4 +54,4 @@ def subscribe(runtime: Runtime) -> None:
         wh.COMMANDS,
         Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, messages.SOURCE, (WarehouseError,)),
     )
-    runtime.consume(INVENTORY_EVENTS, "warehouse.inventory-facts", INVENTORY_FACT_USE_CASES, inv.EVENTS)
+    runtime.consume(INVENTORY_REPLICATION, "warehouse.inventory-facts", INVENTORY_FACT_USE_CASES, inv.REPLICATION)

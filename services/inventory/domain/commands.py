@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .availability import AdjustmentBinChange, AllocationChange
 from .demand import Demand
+from .feed import Announce
 from .information import TrackingInformation
 from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .postings import PostedLine, Posting
@@ -114,6 +115,7 @@ class PostWarehouseDocument:
 
     location: LocationKey
     lines: tuple[PostedLine, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
     def posting(self, posting_id: str) -> Posting:
         """The warehouse fact's id names the posting: unique even when a document is posted in
@@ -127,6 +129,7 @@ class RecordAllocations:
 
     location: LocationKey
     changes: tuple[AllocationChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,7 @@ class RegisterPicks:
 
     location: LocationKey
     picks: tuple[RegisteredPick, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class RecordAdjustmentBinChanges:
 
     location: LocationKey
     changes: tuple[AdjustmentBinChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)

@@ -200,3 +200,12 @@ class ReconciliationReported:
     request_id: str
     location: LocationKey
     differences: tuple[ReconciliationDifference, ...]
+
+
+@dataclass(frozen=True)
+class AvailabilityChanged:
+    """A1: available to reserve at an item/variant/location and its I5 terms, after a message changed
+    one of them (the figures as they are now, not the change)."""
+
+    location: LocationKey
+    figures: AvailabilityBreakdown

@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 from contracts.base import Message, Rejection
 from contracts.envelope import Envelope
-from servicekit import dead_letters
+from servicekit import dead_letters, locks
 from servicekit.metrics import ServiceMetrics
 from servicekit.outbox import MAX_RECORD_BYTES, MessageTooLarge
 from servicekit.quarantine import quarantine_record
@@ -187,8 +187,12 @@ class MessageProcessor:
             taken = [_Taken(record, *self._decode(record)) for record in records]
             outcomes = await self._apply_batch(taken)
         except Exception as error:  # a dead letter, a hold, a reused id, an unexpected or infrastructure error
-            log.info("batch falls back to one message per transaction", records=len(records), reason=repr(error))
+            expected = isinstance(error, (DeadLetter, AwaitingOtherService, _FallBack, locks.LockOutOfOrder))
+            (log.info if expected else log.warning)("batch falls back to one message per transaction",
+                                                    records=len(records), reason=repr(error))
+            self._metrics.batches.labels(self._consumer, "one_by_one", type(error).__name__).inc()
             return False
+        self._metrics.batches.labels(self._consumer, "together", "").inc()
         for message, (outcome, reason_code) in zip(taken, outcomes, strict=True):
             if reason_code:
                 self._metrics.refusals.labels(self._consumer, message.envelope.type, reason_code).inc()
@@ -206,6 +210,7 @@ class MessageProcessor:
                 if claim is Claim.SEEN:
                     outcomes[id(message)] = ("duplicate", "")
                     continue
+                locks.begin_message()
                 with self.traced(message.record):
                     _bind_log_context(message.envelope)
                     reason_code = await self.run(uow, message.envelope, cast(Message, message.payload),

@@ -11,6 +11,7 @@ import structlog
 from aiokafka.structs import ConsumerRecord
 
 from contracts.envelope import Envelope
+from servicekit import locks
 from servicekit.outbox import MAX_RECORD_BYTES, OutboxWriter
 
 log = structlog.get_logger(__name__)
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.conn = cast(asyncpg.Connection, await self._pool.acquire())
         self._transaction = self.conn.transaction()
         await self._transaction.start()
+        locks.begin_transaction()
         self.outbox = OutboxWriter(self.conn, self._max_record_bytes)
         self._done = False
         return self

@@ -12,6 +12,7 @@ import uuid
 from contextlib import asynccontextmanager
 
 import asyncpg
+import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
@@ -20,6 +21,7 @@ from faststream.kafka import KafkaBroker
 from contracts import warehouse as wh
 from contracts.envelope import Envelope
 from contracts.topics import WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
+from servicekit import locks
 from servicekit.consumer import MessageProcessor, Rejections, Route
 from servicekit.database import CORE_MIGRATIONS, apply_migrations, create_pool
 from servicekit.metrics import ServiceMetrics
@@ -87,6 +89,26 @@ def counted(metrics: ServiceMetrics, outcome: str) -> float:
         {"consumer": CONSUMER, "message_type": wh.ReleaseInboundRequest.TYPE, "outcome": outcome}) or 0.0
 
 
+def batches(metrics: ServiceMetrics, applied: str, reason: str) -> float:
+    return metrics.registry.get_sample_value(
+        "slt_batches_total", {"consumer": CONSUMER, "applied": applied, "reason": reason}) or 0.0
+
+
+async def test_a_later_message_of_a_batch_never_waits_for_a_lock_below_those_of_earlier_ones(pool):
+    low, high = sorted([locks.key("test", unique("A")), locks.key("test", unique("B"))])
+    async with pool.acquire() as other, other.transaction():
+        await other.execute("SELECT pg_advisory_xact_lock($1)", low)  # another batch holds the lower key
+        async with UnitOfWork(pool) as uow:
+            await locks.take(uow.conn, [high])  # the batch's first message
+            locks.begin_message()
+            await locks.take(uow.conn, [high])  # taken again: no wait
+            with pytest.raises(locks.LockOutOfOrder):
+                await asyncio.wait_for(locks.take(uow.conn, [low, high]), 5)  # would wait in a circle: refused
+        async with UnitOfWork(pool) as uow:  # a message in a transaction of its own waits in order, as before
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(locks.take(uow.conn, [low]), 0.5)
+
+
 async def test_a_refused_command_inside_a_batch_gets_its_own_rejection_and_the_others_apply(pool):
     metrics = ServiceMetrics()
     await processor(pool, metrics).process_batch(
@@ -98,6 +120,7 @@ async def test_a_refused_command_inside_a_batch_gets_its_own_rejection_and_the_o
     assert await pool.fetchval("SELECT count(DISTINCT processed_at) FROM inbox") == 1
     assert await pool.fetchval("SELECT count(*) FROM inbox") == 3
     assert (counted(metrics, "applied"), counted(metrics, "refused")) == (2, 1)
+    assert batches(metrics, "together", "") == 1
 
 
 async def test_a_poison_message_in_a_batch_is_dead_lettered_alone_and_the_rest_applies(pool):
@@ -112,6 +135,7 @@ async def test_a_poison_message_in_a_batch_is_dead_lettered_alone_and_the_rest_a
     claims = await pool.fetch('SELECT "offset", outcome FROM record_claims ORDER BY "offset"')
     assert [(c["offset"], c["outcome"]) for c in claims] == [(1, "dead_lettered"), (2, "dead_lettered")]
     assert counted(metrics, "applied") == 2
+    assert batches(metrics, "one_by_one", "DeadLetter") == 1
 
 
 async def test_duplicates_inside_one_batch_and_across_batches_are_applied_once(pool):

@@ -174,9 +174,9 @@ class MessageProcessor:
             if len(records) > 1 and await self._applied_together(records, started):
                 return
             for record in records:
+                structlog.contextvars.clear_contextvars()
                 with self.traced(record):
                     await self._process(record, time.perf_counter())
-                structlog.contextvars.clear_contextvars()
         finally:
             self.busy_since, self.last_done = None, time.monotonic()
 
@@ -187,6 +187,7 @@ class MessageProcessor:
             taken = [_Taken(record, *self._decode(record)) for record in records]
             outcomes = await self._apply_batch(taken)
         except Exception as error:  # a dead letter, a hold, a reused id, an unexpected or infrastructure error
+            structlog.contextvars.clear_contextvars()
             expected = isinstance(error, (DeadLetter, AwaitingOtherService, _FallBack, locks.LockOutOfOrder))
             (log.info if expected else log.warning)("batch falls back to one message per transaction",
                                                     records=len(records), reason=repr(error))

@@ -31,6 +31,7 @@ class Consumption:
     max_poll_interval_ms: int = 300_000
     batch_max_records: int = 200
     batch_wait_ms: int = 25
+    batch_max_bytes: int = 131_072
 
 
 def _default_partition_workers() -> int:
@@ -101,6 +102,10 @@ class ServiceSettings(KafkaClientSettings):
     consumer_batch_max_records: int = Field(default=200, gt=0, description=(
         "at most this many records of what one fetch delivers are applied in one transaction with one offset "
         "commit; 1 gives one message per transaction"))
+    consumer_batch_max_bytes: int = Field(default=131_072, gt=0, description=(
+        "at most about this many bytes of one partition per fetch (the consumer's max_partition_fetch_bytes; a "
+        "larger record still comes, alone): big messages make small batches, so a batch stays well within "
+        "KAFKA_MAX_POLL_INTERVAL_MS"))
     consumer_batch_wait_ms: int = Field(default=25, gt=0, description=(
         "how long an idle consumer waits for records before it asks again (and pauses as long after an empty "
         "fetch): the most a message that arrives at an idle subscription waits"))
@@ -126,7 +131,7 @@ class ServiceSettings(KafkaClientSettings):
     @property
     def consumption(self) -> Consumption:
         return Consumption(self.kafka_max_poll_interval_ms, self.consumer_batch_max_records,
-                           self.consumer_batch_wait_ms)
+                           self.consumer_batch_wait_ms, self.consumer_batch_max_bytes)
 
     @property
     def fact_sources(self) -> frozenset[str]:

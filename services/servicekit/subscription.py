@@ -54,6 +54,7 @@ def subscribe(broker: KafkaBroker, topic: str, group_id: str, processors: Sequen
             batch=True,
             max_records=consumption.batch_max_records,
             batch_timeout_ms=consumption.batch_wait_ms,
+            max_partition_fetch_bytes=consumption.batch_max_bytes,
             auto_offset_reset="earliest",
             max_poll_interval_ms=consumption.max_poll_interval_ms,
             parser=_tolerant_parser,

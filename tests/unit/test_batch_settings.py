@@ -25,12 +25,15 @@ def test_the_environment_sets_batch_size_wait_and_workers(monkeypatch):
     monkeypatch.setenv("CONSUMER_BATCH_MAX_RECORDS", "1")
     monkeypatch.setenv("CONSUMER_BATCH_WAIT_MS", "5")
     monkeypatch.setenv("CONSUMER_PARTITION_WORKERS", "3")
+    monkeypatch.setenv("CONSUMER_BATCH_MAX_BYTES", "4096")
     configured = service_settings(kafka_max_poll_interval_ms=15_000)
     assert configured.consumer_partition_workers == 3
-    assert configured.consumption == Consumption(max_poll_interval_ms=15_000, batch_max_records=1, batch_wait_ms=5)
+    assert configured.consumption == Consumption(max_poll_interval_ms=15_000, batch_max_records=1, batch_wait_ms=5,
+                                                  batch_max_bytes=4096)
 
 
-@pytest.mark.parametrize("name", ["consumer_batch_max_records", "consumer_batch_wait_ms", "consumer_partition_workers"])
+@pytest.mark.parametrize("name", ["consumer_batch_max_records", "consumer_batch_wait_ms", "consumer_batch_max_bytes",
+                                  "consumer_partition_workers"])
 def test_zero_is_refused(name):
     with pytest.raises(ValidationError, match=name):
         service_settings(**{name: 0})

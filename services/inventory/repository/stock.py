@@ -8,16 +8,17 @@ from inventory.domain.availability import DemandTotals, StockTotals
 from inventory.domain.demand import DemandTracking, Reservation
 from inventory.domain.events import LedgerEntriesPosted
 from inventory.domain.workspace import StockChanges, StockState
+from servicekit import locks
 
 from . import blocks, information, items, parked, rows, totals
 
 
 async def lock(conn: asyncpg.Connection, item_no: str, location_codes: Iterable[str]) -> None:
-    """Serialize every message about these item+locations until the transaction ends. Sorted, so
-    a message locking several (a block) never deadlocks with one locking a single location.
+    """Serialize every message about these item+locations until the transaction ends. In one global
+    order (servicekit.locks), so a message locking several (a block) never deadlocks with one locking a
+    single location, nor one batch with another.
     Taking a lock the transaction already holds is harmless (they nest)."""
-    for location_code in sorted(set(location_codes)):
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"stock|{item_no}|{location_code}")
+    await locks.take(conn, (locks.key("stock", item_no, code) for code in location_codes))
 
 
 async def load(conn: asyncpg.Connection, item_no: str, location_code: str) -> StockState:

@@ -37,6 +37,9 @@ VALUES: dict[str, Any] = {
     "command_type": "inventory.reservation.reserve.v1", "correlation_id": "SO-7001",
     "from_lot": "LOT-2026-03", "to_lot": "LOT-2026-04", "new_lot": "LOT-2026-04", "source_type": "sales_order",
     "from_expiration": "2027-03-31", "to_expiration": "2027-03-31",
+    # lot and serial information (Q1, Q2)
+    "quality_status": "quarantine", "previous_quality_status": "released", "certificate_no": "COA-2026-0317",
+    "comment": "awaiting the lab's test result", "warranty_formula": "2Y", "warranty_date": "2028-03-02",
 }
 """Example values by field name; a field not named here takes its default, or a value of its type."""
 
@@ -76,6 +79,8 @@ OVERRIDES: dict[type[BaseModel], dict[str, Any]] = {
     inv.ItemUnitLine: {"code": "BOX", "quantity_per_base_unit": "12", "rounding_precision": "1"},
     inv.SetItemUnits: {"rounding_precision": "1"},
     inv.ItemUnitsSet: {"rounding_precision": "1"},
+    # A1: SO-7001's pick of 2 is reserved too, so it is subtracted once: 12 - 2 - 5 + 2 = 7.
+    inv.AvailabilityChanged: {"on_picks_and_movements": "2", "reserved_and_allocated_same_demand": "2"},
 }
 """Whole fields of messages and parts where a value by field name would not make sense."""
 

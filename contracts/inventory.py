@@ -30,6 +30,10 @@ TRACKING_POLICIES = ("none", "lot", "serial", "lot_and_serial")
 ENTRY_TYPES = ("purchase", "sale", "positive_adjustment", "negative_adjustment", "transfer")
 TrackingPolicy = Annotated[str, enum_schema(TRACKING_POLICIES)]
 EntryType = Annotated[str, enum_schema(ENTRY_TYPES)]
+QUALITY_STATUSES = ("released", "quarantine", "rejected")
+QualityStatus = Annotated[str, enum_schema(QUALITY_STATUSES)]
+WARRANTY_FORMULA = ("a date formula: one or more terms of a whole number and a unit, D (days), W (weeks), "
+                    "M (months) or Y (years), added left to right, e.g. 2Y, 18M, 90D, 1Y6M (docs/rules.md#Q2)")
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -86,6 +90,9 @@ class LedgerEntry(Part):
     source_type: str = ""
     source_no: str = ""
     source_line_no: int = 0
+    warranty_date: date | None = Field(
+        default=None, description="Q2: posting date + the item's warranty date formula (inbound entries of tracked "
+                                  "items whose item has one); null otherwise")
     unit_code: str = Field(default="", description="U2: the unit the posted line was stated in; blank: base unit")
     quantity_per_unit: Quantity = Field(default=Decimal(1), description="U2: of `unit_code`, when posted")
 
@@ -141,6 +148,9 @@ class RegisterItem(Command):
     tracking_policy: TrackingPolicy = Field(description="one of: none, lot, serial, lot_and_serial")
     expiration_required: bool = False
     strict_expiration: bool = False
+    warranty_formula: str | None = Field(
+        default=None, max_length=20,
+        description=f"Q2: {WARRANTY_FORMULA}; blank: none; left out (null): keep what the item has (none when new)")
     rounding_precision: RoundingPrecision | None = Field(
         default=None, description="U1: of base quantities; default 0.000001 (serial items: 1)")
     units: tuple[ItemUnitLine, ...] = Field(default=(), description="U1: the item's units besides the base unit")
@@ -239,6 +249,23 @@ class UnblockTracking(Command):
     lot: Code = ""
 
 
+# --- lot and serial information (Q1-Q3) ----------------------------------------------------------
+class SetTrackingInformation(Command):
+    """Q1: the information record of ONE lot or ONE serial of an item, set as a whole. Quarantined and
+    rejected numbers behave like blocked ones (T4); released ones are usable again."""
+
+    TYPE = "inventory.tracking.set_information.v1"
+    KEY = ("item_no",)
+
+    item_no: Code
+    variant: Code = ""
+    serial: Code = Field(default="", description="name either the serial or the lot, not both")
+    lot: Code = ""
+    quality_status: QualityStatus = Field(description="one of: released, quarantine, rejected")
+    certificate_no: Code = Field(default="", description="certificate or test number")
+    comment: str = Field(default="", max_length=250)
+
+
 # --- events -----------------------------------------------------------------------------------
 class DemandFact(DemandFields, StockFields, StockFact):
     """A fact about what one demand (order line) has of an item at a location."""
@@ -279,6 +306,7 @@ class ItemRegistered(Message):
     tracking_policy: TrackingPolicy
     expiration_required: bool
     strict_expiration: bool
+    warranty_formula: str = Field(default="", description="Q2: the item's warranty date formula; blank: none")
     rounding_precision: Quantity = Field(default=Decimal("0.000001"), description="U1: of base quantities")
     units: tuple[ItemUnit, ...] = Field(default=(), description="U1: the item's units besides the base unit")
 
@@ -426,6 +454,18 @@ class TrackingUnblocked(TrackingNumbersFact):
     TYPE = "inventory.tracking.unblocked.v1"
 
 
+class TrackingInformationChanged(TrackingNumbersFact):
+    """Q1, Q3: the information record of a lot or serial as it is now (absolute); the warehouse replicates
+    it and keeps quarantined and rejected numbers out of picks and movements, as blocked ones."""
+
+    TYPE = "inventory.tracking.information_changed.v1"
+
+    quality_status: QualityStatus
+    certificate_no: str = ""
+    comment: str = ""
+    previous_quality_status: QualityStatus = Field(default="released", description="before this change")
+
+
 class Difference(Part):
     variant: str
     serial: str
@@ -448,6 +488,28 @@ class ReconciliationReported(InParts, StockFact):
     differences: tuple[Difference, ...]
 
 
+# --- availability feed (A1, issue 14) ----------------------------------------------------------
+class AvailabilityChanged(StockFields, StockFact):
+    """A1 (docs/rules.md#A1): available to reserve at an item/variant/location and its I5 terms, as they
+    are after a committed change of any of them; the names and figures of the location row of
+    `GET /availability/{item_no}`. Absolute values: a reader keeps the latest per key and needs no
+    earlier one. At most one per item/variant/location per transaction (a document in parts: one,
+    after its last part)."""
+
+    TYPE = "inventory.availability.changed.v1"
+
+    inventory: Quantity
+    on_picks_and_movements: Quantity
+    reserved: Quantity
+    in_outbound_bins: Quantity
+    adjustment_bin_positive: Quantity
+    reserved_and_allocated_same_demand: Quantity = Field(description="subtracted once, not twice")
+    blocked: Quantity = Field(description="what blocked serial/lot numbers would otherwise offer (T4)")
+    available_to_reserve: Quantity = Field(
+        description="inventory - on_picks_and_movements - reserved - in_outbound_bins - adjustment_bin_positive"
+                    " + reserved_and_allocated_same_demand - blocked")
+
+
 class CommandRejected(Rejection):
     TYPE = "inventory.command.rejected.v1"
     KEY = ("command_id",)
@@ -457,6 +519,7 @@ COMMANDS = by_type(
     RegisterItem, Reserve, CancelReservation, ReduceReservation, ChangeReservationTracking, DeleteDemandLine,
     AssignTracking, BlockTracking, UnblockTracking,
     SetItemUnits,
+    SetTrackingInformation,
 )
 EVENTS = by_type(
     ItemRegistered, LedgerEntriesPosted, ReservationCreated, ReservationChanged, ReservationCancelled,
@@ -464,4 +527,9 @@ EVENTS = by_type(
     ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked,
     ReconciliationReported, CommandRejected,
     ItemUnitsSet,
+    TrackingInformationChanged, AvailabilityChanged,
 )
+# Fewer messages (issue 10): the facts the warehouse replicates, published on `inventory.replication.v1` as well,
+# with the same id; the topic carries nothing else.
+REPLICATION = by_type(ItemRegistered, DemandReservationChanged, TrackingAssigned, TrackingBlocked, TrackingUnblocked,
+                      TrackingInformationChanged, ItemUnitsSet)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import partial
 
 from inventory import messages
-from inventory.domain import blocking, reconciliation, reservations, synchronization
+from inventory.domain import blocking, feed, reconciliation, reservations, synchronization
 from inventory.domain.commands import (
     AssignTracking,
     BlockTracking,
@@ -29,15 +29,18 @@ from inventory.domain.commands import (
     RegisterPicks,
     Reserve,
     SetItemUnits,
+    SetTrackingInformation,
     UnblockTracking,
 )
 from inventory.domain.errors import UnknownItemError
 from inventory.domain.events import ReconciliationReported
+from inventory.domain.feed import Announce, Feed
+from inventory.domain.information import withheld_reason
 from inventory.domain.items import register_item as register
 from inventory.domain.items import set_item_units as set_units
 from inventory.domain.keys import LocationKey
 from inventory.domain.workspace import StockChanges, StockState
-from inventory.repository import blocks, items, parked, reconciliations, stock, totals
+from inventory.repository import blocks, information, items, parked, reconciliations, stock, totals
 from servicekit.unit_of_work import UnitOfWork
 
 Decision = Callable[[StockState], StockChanges]
@@ -52,12 +55,15 @@ async def register_item(uow: UnitOfWork, command: RegisterItem, envelope: Envelo
         command.tracking_policy,
         command.expiration_required,
         command.strict_expiration,
+        command.warranty_formula,
         command.rounding_precision,
         command.units,
         registered=await items.get_item(uow.conn, command.item_no),
     )
     if registration.is_new:
         await items.add_item(uow.conn, registration.item)
+    elif registration.is_changed:
+        await items.set_warranty_formula(uow.conn, registration.item)
     messages.publish(uow, envelope, registration.events)
 
 
@@ -135,18 +141,43 @@ async def block_tracking(uow: UnitOfWork, command: BlockTracking, envelope: Enve
     event = blocking.block_tracking(blocked, command.reason, await items.get_item(uow.conn, blocked.item_no))
     locations = await blocks.stocked_locations(uow.conn, blocked.item_no)
     await stock.lock(uow.conn, blocked.item_no, locations)
+    before = Feed(blocked_before=await blocks.blocked_tracking(uow.conn, blocked.item_no))
     await blocks.save_block(uow.conn, blocked, command.reason)
     messages.publish(uow, envelope, [event])
     for location in sorted(LocationKey(blocked.item_no, code) for code in locations):
-        await _change_stock(uow, envelope, location, blocking.withdraw_blocked_supply)
+        await _change_stock(uow, envelope, location, blocking.withdraw_blocked_supply, before)
 
 
 async def unblock_tracking(uow: UnitOfWork, command: UnblockTracking, envelope: Envelope) -> None:
+    """Unblocking restores no reservation (ID32); the stock is reservable again, which the feed announces (A1)."""
     blocked = command.blocked
-    is_blocked = blocked in await blocks.blocked_tracking(uow.conn, blocked.item_no)
-    event = blocking.unblock_tracking(blocked, await items.get_item(uow.conn, blocked.item_no), is_blocked)
+    locations = await blocks.stocked_locations(uow.conn, blocked.item_no)
+    await stock.lock(uow.conn, blocked.item_no, locations)
+    before = await blocks.blocked_tracking(uow.conn, blocked.item_no)
+    event = blocking.unblock_tracking(blocked, await items.get_item(uow.conn, blocked.item_no), blocked in before)
     await blocks.remove_block(uow.conn, blocked)
     messages.publish(uow, envelope, [event])
+    for location in sorted(LocationKey(blocked.item_no, code) for code in locations):
+        await _change_stock(uow, envelope, location, feed.nothing_changed, Feed(blocked_before=before))
+
+
+# --- lot and serial information (Q1, Q3) ---------------------------------------------------------
+async def set_tracking_information(uow: UnitOfWork, command: SetTrackingInformation, envelope: Envelope) -> None:
+    """Q1: a quarantined or rejected number is withheld like a blocked one, at every location: its
+    reservations are withdrawn wherever the item is stocked. Released again, it is usable at once."""
+    record = command.information
+    item_no = record.item_no
+    previous = await information.get(uow.conn, record.number)
+    event = blocking.set_tracking_information(record, await items.get_item(uow.conn, item_no), previous)
+    locations = await blocks.stocked_locations(uow.conn, item_no)
+    await stock.lock(uow.conn, item_no, locations)
+    await information.save(uow.conn, record)
+    messages.publish(uow, envelope, [event])
+    if record.block is None:
+        return
+    withdraw = partial(blocking.withdraw_blocked_supply, reason=withheld_reason(record.status))
+    for location in sorted(LocationKey(item_no, code) for code in locations):
+        await _change_stock(uow, envelope, location, withdraw)
 
 
 # --- warehouse postings (S1, S4, S5) -------------------------------------------------------------
@@ -155,24 +186,25 @@ async def post_warehouse_document(uow: UnitOfWork, command: PostWarehouseDocumen
     (S5), read under the stock lock so that no two messages apply the same one. The state comes
     with an entry number for every line the posting may apply."""
     if not command.lines:
-        return
+        return await _announce_only(uow, envelope, command.location, command.announce)
     place, posting = command.location, command.posting(envelope.id)
     await stock.lock(uow.conn, place.item_no, [place.location_code])
     waiting = await parked.waiting(uow.conn, place.item_no, place.location_code)
     needed = synchronization.entries_needed(posting, waiting)
     state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed)
-    await _store(uow, envelope, synchronization.post(posting, state, waiting))
+    await _store(uow, envelope, state, synchronization.post(posting, state, waiting), Feed(command.announce))
 
 
 # --- warehouse activities (S2, S3, W8, W9) -------------------------------------------------------
 async def record_allocations(uow: UnitOfWork, command: RecordAllocations, envelope: Envelope) -> None:
     """S2: a pick created or cancelled for a demand changes what can still be reserved."""
     record = partial(synchronization.record_allocation_changes, command.changes)
-    await _change_stock(uow, envelope, command.location, record)
+    await _change_stock(uow, envelope, command.location, record, Feed(command.announce))
 
 
 async def register_picks(uow: UnitOfWork, command: RegisterPicks, envelope: Envelope) -> None:
-    await _change_stock(uow, envelope, command.location, partial(synchronization.register_pick, command.picks))
+    register = partial(synchronization.register_pick, command.picks)
+    await _change_stock(uow, envelope, command.location, register, Feed(command.announce))
 
 
 async def record_adjustment_bin_changes(
@@ -180,9 +212,9 @@ async def record_adjustment_bin_changes(
 ) -> None:
     """W8, W9. Without changes (a count that found no difference, a move to another bin) there is nothing to do."""
     if not command.changes:
-        return
+        return await _announce_only(uow, envelope, command.location, command.announce)
     record = partial(synchronization.record_adjustment_bin_changes, command.changes)
-    await _change_stock(uow, envelope, command.location, record)
+    await _change_stock(uow, envelope, command.location, record, Feed(command.announce))
 
 
 # --- reconciliation (S7) -------------------------------------------------------------------------
@@ -197,11 +229,23 @@ async def reconcile(uow: UnitOfWork, command: Reconcile, envelope: Envelope) -> 
 
 
 # --- the shape every stock use case shares -------------------------------------------------------
-async def _change_stock(uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision) -> None:
+async def _change_stock(
+    uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision, announced: Feed = Feed()
+) -> None:
     state = await stock.load(uow.conn, location.item_no, location.location_code)
-    await _store(uow, envelope, decide(state))
+    await _store(uow, envelope, state, decide(state), announced)
 
 
-async def _store(uow: UnitOfWork, envelope: Envelope, changes: StockChanges) -> None:
+async def _store(
+    uow: UnitOfWork, envelope: Envelope, state: StockState, changes: StockChanges, announced: Feed = Feed()
+) -> None:
+    """Write the outcome and queue its facts, followed by what it did to availability (A1)."""
     await stock.save(uow.conn, changes)
-    messages.publish(uow, envelope, changes.events)
+    messages.publish(uow, envelope, [*changes.events, *feed.availability_changed(state, changes, announced)])
+
+
+async def _announce_only(uow: UnitOfWork, envelope: Envelope, location: LocationKey, announce: Announce) -> None:
+    """A message without stock changes of its own; the last part of a fact in parts still announces the
+    figures its earlier parts changed (A1)."""
+    if announce is Announce.CURRENT:
+        await _change_stock(uow, envelope, location, feed.nothing_changed, Feed(announce))

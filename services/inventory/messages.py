@@ -13,12 +13,14 @@ from typing import Any, Protocol
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.base import LINES_PER_PART, Message, in_parts
+from contracts.base import LINES_PER_PART, InParts, Message, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
-from contracts.topics import INVENTORY_EVENTS
+from contracts.topics import INVENTORY_EVENTS, INVENTORY_REPLICATION
 from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
+from inventory.domain.feed import Announce
+from inventory.domain.information import QualityStatus, TrackingInformation
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
 from inventory.domain.postings import PostedLine, explain
@@ -37,6 +39,7 @@ def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
         command.tracking_policy,
         command.expiration_required,
         command.strict_expiration,
+        command.warranty_formula,
         command.rounding_precision,
         _units(command.units),
     )
@@ -101,6 +104,14 @@ def unblock_tracking(command: inv.UnblockTracking) -> commands.UnblockTracking:
     return commands.UnblockTracking(_blocked_of(command))
 
 
+def set_tracking_information(command: inv.SetTrackingInformation) -> commands.SetTrackingInformation:
+    """Q1: an unknown quality status is refused here, naming the valid ones."""
+    return commands.SetTrackingInformation(TrackingInformation(
+        command.item_no, command.variant, TrackingNumbers(command.serial, command.lot),
+        QualityStatus.parse(command.quality_status), command.certificate_no, command.comment,
+    ))
+
+
 def _demand_of(fields: inv.DemandFields) -> Demand:
     return Demand(fields.source_type, fields.source_no, fields.source_line_no)
 
@@ -131,17 +142,18 @@ def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
 def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:
     """S1: positive purchase entries; each keeps the order line it was received for."""
     lines = (_posted_line(fact, EntryType.PURCHASE, line, "receipt", fact.receipt_no, 1) for line in fact.lines)
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
     """S5: negative sale entries for the demand (order line) each line fulfils."""
     lines = (_posted_line(fact, EntryType.SALE, line, "shipment", fact.shipment_no, -1) for line in fact.lines)
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def _posted_line(
-    fact: _StockFact, entry_type: EntryType, line: wh.PostedLineFact, document_type: str, document_no: str, sign: int
+    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact, document_type: str,
+    document_no: str, sign: int,
 ) -> PostedLine:
     return PostedLine(
         entry_type,
@@ -150,6 +162,7 @@ def _posted_line(
         SourceDocument(document_type, document_no, line.document_line_no),
         line.expiration,
         _source_line(line),
+        fact.posting_date,
         StatedUnit(line.unit_code, line.quantity_per_unit),
     )
 
@@ -165,11 +178,12 @@ def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.Po
             line.quantity,
             SourceDocument("warehouse_adjustment", fact.document_no, line_no),
             line.expiration,
+            posting_date=fact.posting_date,
         )
         for line_no, line in enumerate(fact.lines, first_line_no)
         if line.quantity
     )
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.RecordAllocations:
@@ -179,7 +193,7 @@ def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.Reco
         change(_source_line(line), _key(fact, line.variant, line.serial, line.lot), line.quantity)
         for line in fact.lines
     )
-    return commands.RecordAllocations(_place(fact), tuple(changes))
+    return commands.RecordAllocations(_place(fact), tuple(changes), _announce(fact))
 
 
 def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
@@ -191,7 +205,7 @@ def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
         proposed = _key(fact, line.variant, line.proposed_serial, line.proposed_lot)
         differs = (line.proposed_serial or line.proposed_lot) and proposed != picked
         picks.append(commands.RegisteredPick(_source_line(line), picked, line.quantity, proposed if differs else None))
-    return commands.RegisterPicks(_place(fact), tuple(picks))
+    return commands.RegisterPicks(_place(fact), tuple(picks), _announce(fact))
 
 
 def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.RecordAdjustmentBinChanges:
@@ -204,7 +218,7 @@ def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.Rec
         new = _key(fact, line.variant, line.to_serial, line.to_lot)
         if old != new:
             changes += [AdjustmentBinChange(old, line.quantity), AdjustmentBinChange(new, -line.quantity)]
-    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes), _announce(fact))
 
 
 def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> commands.RecordAdjustmentBinChanges:
@@ -212,7 +226,7 @@ def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> comma
     A fact without lines confirms a physical count that found no difference."""
     changes = (AdjustmentBinChange(_key(fact, line.variant, line.serial, line.lot), -line.quantity)
                for line in fact.lines)
-    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes), _announce(fact))
 
 
 def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
@@ -221,6 +235,14 @@ def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
         for line in fact.lines
     )
     return commands.Reconcile(fact.request_id, _place(fact), fact.items_in_report, tuple(counts))
+
+
+def _announce(fact: InParts) -> Announce:
+    """A1: a warehouse fact in parts is one document to an order system: its earlier parts announce
+    nothing, its last part the figures all of them left (Z2 keeps the parts in order on one key)."""
+    if fact.parts == 1:
+        return Announce.CHANGED
+    return Announce.CURRENT if fact.part == fact.parts else Announce.DEFERRED
 
 
 def _place(fact: _StockFact) -> LocationKey:
@@ -243,14 +265,16 @@ def fact(event: object) -> Message:
 
 @fact.register
 def _(event: events.ItemRegistered) -> inv.ItemRegistered:
+    units = event.units or ItemUnits(event.item_no, event.base_unit)
     return inv.ItemRegistered(
         item_no=event.item_no,
         base_unit=event.base_unit,
         tracking_policy=event.tracking_policy,
         expiration_required=event.expiration_required,
         strict_expiration=event.strict_expiration,
-        rounding_precision=event.units.precision,
-        units=item_unit_facts(event.units),
+        warranty_formula=event.warranty_formula,
+        rounding_precision=units.precision,
+        units=item_unit_facts(units),
     )
 
 
@@ -365,6 +389,34 @@ def _(event: events.TrackingBlocked) -> inv.TrackingBlocked:
 @fact.register
 def _(event: events.TrackingUnblocked) -> inv.TrackingUnblocked:
     return inv.TrackingUnblocked(**_blocked(event.blocked))
+
+
+@fact.register
+def _(event: events.TrackingInformationChanged) -> inv.TrackingInformationChanged:
+    record = event.information
+    return inv.TrackingInformationChanged(
+        **_blocked(record.number),
+        quality_status=record.status.value,
+        certificate_no=record.certificate_no,
+        comment=record.comment,
+        previous_quality_status=event.previous_status.value,
+    )
+
+
+@fact.register
+def _(event: events.AvailabilityChanged) -> inv.AvailabilityChanged:
+    figures = event.figures
+    return inv.AvailabilityChanged(
+        **_stock(event.location),
+        inventory=figures.inventory,
+        on_picks_and_movements=figures.on_picks_and_movements,
+        reserved=figures.reserved,
+        in_outbound_bins=figures.in_outbound_bins,
+        adjustment_bin_positive=figures.adjustment_bin_positive,
+        reserved_and_allocated_same_demand=figures.reserved_and_allocated_same_demand,
+        blocked=figures.blocked,
+        available_to_reserve=figures.available_to_reserve,
+    )
 
 
 # --- facts in parts (Z2) -------------------------------------------------------------------------
@@ -487,6 +539,7 @@ def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
         document_no=entry.source.document_no,
         document_line_no=entry.source.line_no,
         **_demand(source),
+        warranty_date=entry.warranty_date,
         unit_code=entry.stated.code,
         quantity_per_unit=entry.stated.per_base,
     )
@@ -546,8 +599,11 @@ def _explanation(event: object, envelope: Envelope) -> Message:
 # --- publishing ----------------------------------------------------------------------------------
 def publish(uow: UnitOfWork, envelope: Envelope, decided: Iterable[object]) -> None:
     """Queue the facts of these domain events in the outbox, caused by the message `envelope` names:
-    one outbox row per fact or part, all parts with the same Kafka key."""
+    one outbox row per fact or part, all parts with the same Kafka key. A fact the warehouse replicates
+    goes to `inventory.replication.v1` too, the same message with the same id (issue 10)."""
     for event in decided:
         for message in facts(event):
             caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
             uow.outbox.publish(INVENTORY_EVENTS, message, caused)
+            if message.TYPE in inv.REPLICATION:
+                uow.outbox.publish(INVENTORY_REPLICATION, message, caused)

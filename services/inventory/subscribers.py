@@ -5,9 +5,10 @@ from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS
+from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, INVENTORY_REPLICATION, WAREHOUSE_EVENTS
 from inventory import handlers, messages
 from inventory.domain.errors import InventoryError
+from servicekit import asyncapi
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
 from units_of_measure import UnitError
@@ -23,6 +24,7 @@ COMMANDS: list[Route[Any, Any]] = [
     Route(inv.BlockTracking, messages.block_tracking, handlers.block_tracking),
     Route(inv.UnblockTracking, messages.unblock_tracking, handlers.unblock_tracking),
     Route(inv.SetItemUnits, messages.set_item_units, handlers.set_item_units),
+    Route(inv.SetTrackingInformation, messages.set_tracking_information, handlers.set_tracking_information),
 ]
 
 # Warehouse facts inventory acts on; the others (releases, put-aways, movements) change no
@@ -52,3 +54,5 @@ def subscribe(runtime: Runtime) -> None:
                    messages.explanations),
     )
     runtime.consume(WAREHOUSE_EVENTS, "inventory.warehouse-facts", WAREHOUSE_FACTS, wh.EVENTS)
+    asyncapi.declare_facts(runtime.broker, INVENTORY_REPLICATION, "The facts the warehouse replicates, and only those: "
+                           "each is also on inventory.events.v1, with the same ce_id (issue 10).")

@@ -332,6 +332,7 @@ async def test_T1_resending_an_item_definition_is_confirmed_and_the_warehouse_re
         answers.append(answer.json())
     assert answers[0] == answers[1] == {"item_no": item_no, "base_unit": "PCS", "tracking_policy": "serial",
                                         "expiration_required": True, "strict_expiration": False,
+                                        "warranty_formula": "",
                                         "rounding_precision": "1", "units": []}  # U1: serials are whole pieces
     warehouse = Warehouse(stack.warehouse.url, kafka)
     replica = await warehouse.eventually(f"/items/{item_no}/tracking", lambda answer: isinstance(answer, dict))

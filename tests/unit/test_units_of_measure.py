@@ -128,3 +128,16 @@ def test_U1_registering_again_without_units_keeps_the_units_set_since():
     assert again.events[0].units == with_boxes.measures
     with pytest.raises(ItemAlreadyRegisteredError):
         register_item("SCREW", "PCS", "none", units=(Unit("BOX", D(10), D(0)),), registered=with_boxes)
+
+
+def test_U1_a_new_warranty_formula_keeps_the_units_and_new_units_keep_the_formula():
+    item = register_item("SCREW", "PCS", "lot", warranty_formula="2Y").item
+    with_boxes, _ = set_item_units(item, "SCREW", D(1), (Unit("BOX", D(12), D(0)),), frozenset())
+
+    changed = register_item("SCREW", "PCS", "lot", warranty_formula="18M", registered=with_boxes)
+    kept = register_item("SCREW", "PCS", "lot", rounding_precision=D(1), units=(Unit("BOX", D(12), D(1)),),
+                         registered=changed.item)
+
+    assert changed.is_changed and changed.item.units == with_boxes.units
+    assert (changed.events[0].warranty_formula, changed.events[0].units) == ("18M", with_boxes.measures)
+    assert not kept.is_changed and str(kept.item.warranty_formula) == "18M"

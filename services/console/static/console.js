@@ -16,7 +16,7 @@ let stream = null;
 function summary(data) {
   if (!data) return "";
   const parts = [];
-  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code"]) {
+  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code", "quality_status", "available_to_reserve"]) {
     if (data[name]) parts.push(`${name}=${data[name]}`);
   }
   for (const name of ["receipt_no", "shipment_no", "pick_no", "put_away_no", "movement_no", "document_no", "request_id"]) {
@@ -46,7 +46,11 @@ function listen(item) {
   status.textContent = "connecting";
   stream = new EventSource("/api/events" + (item ? `?item=${encodeURIComponent(item)}` : ""));
   stream.addEventListener("ready", () => { status.dataset.state = "live"; status.textContent = "live"; });
-  stream.addEventListener("fact", (message) => showEvent(JSON.parse(message.data)));
+  stream.addEventListener("fact", (message) => {
+    const event = JSON.parse(message.data);
+    showEvent(event);
+    followAvailability(event);
+  });
   stream.onerror = () => { status.dataset.state = "down"; status.textContent = "reconnecting"; };
 }
 
@@ -70,21 +74,26 @@ const BREAKDOWN = [
 ];
 
 function availabilityTable(itemNo, at) {
-  const table = el("table", { class: "availability", "data-location": at.location_code },
+  const table = el("table", { class: "availability", "data-location": at.location_code, "data-variant": at.variant },
     el("caption", {}, `${itemNo} at ${at.location_code}${at.variant ? " variant " + at.variant : ""}`));
   const head = el("tr", {}, el("th", {}, "serial"), el("th", {}, "lot"));
   for (const [, label] of BREAKDOWN) head.append(el("th", {}, label));
   table.append(head);
-  const row = (cls, serial, lot, figures) => {
-    const tr = el("tr", { class: cls }, el("td", {}, serial), el("td", {}, lot));
-    for (const [name] of BREAKDOWN) {
-      tr.append(el("td", name === "available_to_reserve" ? { class: "available" } : {}, figures[name] ?? "0"));
-    }
-    return tr;
-  };
-  table.append(row("total", "all", "", at));
-  for (const t of at.tracking) table.append(row("tracking", t.serial, t.lot + (t.is_blocked ? " (blocked)" : ""), t));
+  table.append(breakdownRow("total", "all", "", at));
+  // Q1: a quarantined or rejected number is withheld like a blocked one; the row says which.
+  const withheld = (t) => (t.quality_status && t.quality_status !== "released" ? t.quality_status : "blocked");
+  for (const t of at.tracking) {
+    table.append(breakdownRow("tracking", t.serial, t.lot + (t.is_blocked ? ` (${withheld(t)})` : ""), t));
+  }
   return table;
+}
+
+function breakdownRow(cls, serial, lot, figures) {
+  const tr = el("tr", { class: cls }, el("td", {}, serial), el("td", {}, lot));
+  for (const [name] of BREAKDOWN) {
+    tr.append(el("td", name === "available_to_reserve" ? { class: "available" } : {}, figures[name] ?? "0"));
+  }
+  return tr;
 }
 
 $("#availability-form").addEventListener("submit", (e) => {
@@ -93,7 +102,23 @@ $("#availability-form").addEventListener("submit", (e) => {
   showAvailability(form.get("item").trim(), form.get("location").trim());
 });
 
+// A1: while an item is shown, each AvailabilityChanged of it replaces its location's total row (live); a
+// location not shown yet is asked for again. The serial/lot rows stay as answered (the feed is per location).
+const AVAILABILITY_CHANGED = "inventory.availability.changed.v1";
+let shown = { item: null, location: "" };
+
+function followAvailability(event) {
+  const data = event.data;
+  if (event.type !== AVAILABILITY_CHANGED || event.recent || !data || data.item_no !== shown.item) return;
+  if (shown.location && data.location_code !== shown.location) return;
+  const table = [...document.querySelectorAll("#availability table.availability")]
+    .find((t) => t.dataset.location === data.location_code && t.dataset.variant === data.variant);
+  if (!table) return showAvailability(shown.item, shown.location);
+  table.querySelector("tr.total").replaceWith(breakdownRow("total live", "all (live)", "", data));
+}
+
 async function showAvailability(item, location) {
+  shown = { item, location };
   const target = $("#availability");
   target.replaceChildren(el("p", { class: "muted" }, "asking the inventory..."));
   try {
@@ -147,6 +172,15 @@ function drawTrace(trace) {
   $("#trace-steps").replaceChildren(...rows);
   const where = trace.whereabouts.map((w) => `${w.location_code}/${w.bin_code} ${w.quantity}`).join(", ");
   $("#trace-status").textContent = `${trace.subject}: ${trace.steps.length} step(s); now in: ${where || "no bin"}`;
+  showInformation(trace.information || []);
+}
+
+// Q1: the serial's and its lot's information (quality status, certificate or test number, comment).
+function showInformation(records) {
+  const items = records.map((r) => el("li", { "data-status": r.quality_status },
+    el("b", {}, r.serial_no ? `serial ${r.serial_no}` : `lot ${r.lot_no}`), `: ${r.quality_status}`,
+    r.certificate_no ? ` · certificate ${r.certificate_no}` : "", r.comment ? ` · ${r.comment}` : ""));
+  $("#trace-information").replaceChildren(...(items.length ? items : [el("li", { class: "muted" }, "released (no information recorded)")]));
 }
 
 $("#trace-form").addEventListener("submit", (e) => {
@@ -177,6 +211,7 @@ async function showTrace(params) {
     $("#trace-status").textContent = String(error.message);
     $("#trace-graph").replaceChildren();
     $("#trace-steps").replaceChildren();
+    $("#trace-information").replaceChildren();
   }
 }
 

@@ -12,6 +12,8 @@ from units_of_measure import Unit
 
 from .availability import AdjustmentBinChange, AllocationChange
 from .demand import Demand
+from .feed import Announce
+from .information import TrackingInformation
 from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .postings import PostedLine, Posting
 from .reconciliation import WarehouseCount
@@ -20,13 +22,15 @@ from .reconciliation import WarehouseCount
 # --- from the order system -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class RegisterItem:
-    """`tracking_policy` as given: an unknown one is refused by `items.register_item`."""
+    """`tracking_policy` and `warranty_formula` as given: `items.register_item` reads (or refuses) them.
+    No `warranty_formula` (None) keeps what the item has (Q2)."""
 
     item_no: str
     base_unit: str
     tracking_policy: str
     expiration_required: bool = False
     strict_expiration: bool = False
+    warranty_formula: str | None = None
     rounding_precision: Decimal | None = None
     units: tuple[Unit, ...] = ()
 
@@ -105,6 +109,13 @@ class UnblockTracking:
     blocked: BlockedTracking
 
 
+@dataclass(frozen=True)
+class SetTrackingInformation:
+    """Q1: the whole record of one lot or serial, as it is to be."""
+
+    information: TrackingInformation
+
+
 # --- from the warehouse: one item at one location (all its variants) per fact ----------------------
 @dataclass(frozen=True)
 class RecordLocation:
@@ -120,6 +131,7 @@ class PostWarehouseDocument:
 
     location: LocationKey
     lines: tuple[PostedLine, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
     def posting(self, posting_id: str) -> Posting:
         """The warehouse fact's id names the posting: unique even when a document is posted in
@@ -133,6 +145,7 @@ class RecordAllocations:
 
     location: LocationKey
     changes: tuple[AllocationChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -152,6 +165,7 @@ class RegisterPicks:
 
     location: LocationKey
     picks: tuple[RegisteredPick, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -161,6 +175,7 @@ class RecordAdjustmentBinChanges:
 
     location: LocationKey
     changes: tuple[AdjustmentBinChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)

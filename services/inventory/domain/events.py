@@ -10,6 +10,7 @@ from units_of_measure import ItemUnits
 
 from .availability import AvailabilityBreakdown, StockKey
 from .demand import Demand
+from .information import QualityStatus, TrackingInformation
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import Shortage
@@ -23,7 +24,8 @@ class ItemRegistered:
     tracking_policy: str
     expiration_required: bool
     strict_expiration: bool
-    units: ItemUnits
+    warranty_formula: str = ""
+    units: ItemUnits | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,14 @@ class TrackingUnblocked:
 
 
 @dataclass(frozen=True)
+class TrackingInformationChanged:
+    """Q1, Q3: the record as it is now; the warehouse withholds quarantined and rejected numbers from it."""
+
+    information: TrackingInformation
+    previous_status: QualityStatus
+
+
+@dataclass(frozen=True)
 class ReconciliationReported:
     """S7: how the warehouse's counts of one item at one location compare with the item ledger;
     no differences means they agree."""
@@ -200,3 +210,12 @@ class ReconciliationReported:
     request_id: str
     location: LocationKey
     differences: tuple[ReconciliationDifference, ...]
+
+
+@dataclass(frozen=True)
+class AvailabilityChanged:
+    """A1: available to reserve at an item/variant/location and its I5 terms, after a message changed
+    one of them (the figures as they are now, not the change)."""
+
+    location: LocationKey
+    figures: AvailabilityBreakdown

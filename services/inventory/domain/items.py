@@ -20,6 +20,7 @@ from .errors import (
 )
 from .events import ItemRegistered, ItemUnitsSet
 from .keys import TrackingKey, TrackingNumbers
+from .warranty import WarrantyFormula
 
 
 class TrackingPolicy(StrEnum):
@@ -51,6 +52,7 @@ class Item:
     tracking_policy: TrackingPolicy
     expiration_required: bool = False
     strict_expiration: bool = False
+    warranty_formula: WarrantyFormula | None = None
     rounding_precision: Decimal = FINEST
     units: tuple[Unit, ...] = ()
 
@@ -58,6 +60,12 @@ class Item:
     def measures(self) -> ItemUnits:
         """U1: the base unit and the other units, for conversion (units_of_measure)."""
         return ItemUnits(self.item_no, self.base_unit, self.rounding_precision, {u.code: u for u in self.units})
+
+    def warranty_date(self, posting_date: date | None) -> date | None:
+        """Q2: the warranty date of stock of this item posted on `posting_date` (none without a formula)."""
+        if self.warranty_formula is None or posting_date is None:
+            return None
+        return self.warranty_formula.date_after(posting_date)
 
     def check_numbers(self, numbers: TrackingNumbers, *, complete: bool) -> None:
         """T1: a number the policy does not track is never accepted. Lines that handle stock
@@ -88,11 +96,13 @@ class Item:
 
 @dataclass(frozen=True)
 class ItemRegistration:
-    """`is_new` tells the persistence layer whether there is a row to insert."""
+    """`is_new` tells the persistence layer whether there is a row to insert, `is_changed` whether an
+    existing row's warranty date formula changes (Q2)."""
 
     item: Item
     is_new: bool
     events: tuple[ItemRegistered, ...]
+    is_changed: bool = False
 
 
 def register_item(
@@ -101,6 +111,7 @@ def register_item(
     tracking_policy: str,
     expiration_required: bool = False,
     strict_expiration: bool = False,
+    warranty_formula: str | None = None,
     rounding_precision: Decimal | None = None,
     units: tuple[Unit, ...] = (),
     *,
@@ -109,22 +120,37 @@ def register_item(
     """Define an item. Sending the same definition again is harmless (commands are retried) and
     is confirmed: `ItemRegistered` is published again with the same content, so the sender gets
     an answer and a replica that missed the first one catches up. Changing an existing
-    definition is refused, because entries already posted were checked against it."""
+    definition is refused, because entries already posted were checked against it; only the
+    warranty date formula may change (Q2: it dates entries still to come, posted ones keep theirs),
+    and leaving it out (None) keeps the item's."""
     for field, value in (("item number", item_no), ("base unit of measure", base_unit)):
         if not value.strip():
             raise InvalidItemDefinitionError(item_no, f"the {field} is blank")
     policy = TrackingPolicy.parse(tracking_policy)
+    formula = _warranty_formula(warranty_formula, registered)
+    if formula and policy is TrackingPolicy.NONE:
+        raise InvalidItemDefinitionError(item_no, "a warranty date formula needs lot or serial tracking (Q2)")
     precision = rounding_precision or (ONE if policy.tracks_serials else FINEST)
-    item = Item(item_no, base_unit, policy, expiration_required, strict_expiration, precision,
+    item = Item(item_no, base_unit, policy, expiration_required, strict_expiration, formula, precision,
                 _checked_units(item_no, base_unit, precision, units))
-    event = ItemRegistered(item_no, base_unit, policy.value, expiration_required, strict_expiration, item.measures)
     if registered is None:
-        return ItemRegistration(item, True, (event,))
+        return ItemRegistration(item, True, (_registered(item),))
     if rounding_precision is None and not units:  # U1: names no units, so it keeps those SetItemUnits set
         item = replace(item, rounding_precision=registered.rounding_precision, units=registered.units)
-    if registered != item:
-        raise ItemAlreadyRegisteredError(item_no, item.differences_from(registered))
-    return ItemRegistration(registered, False, (replace(event, units=registered.measures),))
+    if (same_formula := replace(registered, warranty_formula=formula)) != item:
+        raise ItemAlreadyRegisteredError(item_no, item.differences_from(same_formula))
+    return ItemRegistration(item, False, (_registered(item),), is_changed=registered != item)
+
+
+def _registered(item: Item) -> ItemRegistered:
+    return ItemRegistered(item.item_no, item.base_unit, item.tracking_policy.value, item.expiration_required,
+                          item.strict_expiration, str(item.warranty_formula or ""), item.measures)
+
+
+def _warranty_formula(text: str | None, registered: Item | None) -> WarrantyFormula | None:
+    if text is None:
+        return registered.warranty_formula if registered else None
+    return WarrantyFormula.parse(text) if text.strip() else None
 
 
 def _checked_units(item_no: str, base_unit: str, precision: Decimal, units: tuple[Unit, ...]) -> tuple[Unit, ...]:

@@ -17,8 +17,9 @@ from .ledger import EntryType, SourceDocument
 class PostedLine:
     """One serial/lot of a posted warehouse line. `quantity` is signed like the ledger: + for
     receipts and found stock, - for shipments and lost stock. `demand` is the source line a
-    shipment fulfils; its reservations are synchronized (S5). `stated`: the unit the warehouse line was
-    stated in (U2); the quantity is in base units."""
+    shipment fulfils; its reservations are synchronized (S5). `posting_date` is the warehouse
+    document's: inbound entries count their warranty date from it (Q2). `stated`: the unit the warehouse
+    line was stated in (U2); the quantity is in base units."""
 
     entry_type: EntryType
     key: TrackingKey
@@ -26,6 +27,7 @@ class PostedLine:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    posting_date: date | None = None
     stated: StatedUnit = IN_BASE
 
 

@@ -76,6 +76,7 @@ def _line_json(line: PostedLine) -> dict[str, Any]:
         "source": [line.source.document_type, line.source.document_no, line.source.line_no],
         "expiration_date": line.expiration_date.isoformat() if line.expiration_date else None,
         "demand": list(demand_values(line.demand)) if line.demand else None,
+        "posting_date": line.posting_date.isoformat() if line.posting_date else None,
         "stated": [line.stated.code, str(line.stated.per_base)],
     }
 
@@ -86,16 +87,22 @@ def _posting_from_json(text: str) -> Posting:
 
 
 def _line_from_json(body: dict[str, Any]) -> PostedLine:
-    expiration = body["expiration_date"]
+    """Postings parked before warranty dates (Q2) were kept have no posting date; those parked before
+    units of measure (U2), no stated unit (base unit)."""
     return PostedLine(
         EntryType(body["entry_type"]),
         TrackingKey(*body["key"]),
         Decimal(body["quantity"]),
         SourceDocument(*body["source"]),
-        date.fromisoformat(expiration) if expiration else None,
+        _date(body["expiration_date"]),
         Demand(*body["demand"]) if body["demand"] else None,
+        _date(body.get("posting_date")),
         StatedUnit(body["stated"][0], Decimal(body["stated"][1])) if "stated" in body else IN_BASE,
     )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _shortage_json(shortage: Shortage) -> dict[str, Any]:

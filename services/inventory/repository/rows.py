@@ -48,6 +48,7 @@ def entry(row: asyncpg.Record) -> ItemLedgerEntry:
         SourceDocument(row["document_type"], row["document_no"], row["document_line_no"]),
         row["expiration_date"],
         demand(row) if row["source_type"] else None,
+        row["warranty_date"],
         StatedUnit(row["unit_code"], normalized(row["quantity_per_unit"])),
     )
 

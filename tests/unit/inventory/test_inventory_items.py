@@ -17,7 +17,7 @@ def test_registering_an_item_records_its_tracking_policy():
 
     assert registration.is_new
     assert registration.item.tracking_policy is TrackingPolicy.LOT
-    assert registration.events == (ItemRegistered("PAINT", "L", "lot", True, True, ItemUnits("PAINT", "L")),)
+    assert registration.events == (ItemRegistered("PAINT", "L", "lot", True, True, units=ItemUnits("PAINT", "L")),)
 
 
 def test_registering_the_same_definition_again_changes_nothing_and_is_confirmed():

@@ -474,4 +474,5 @@ EVENTS = by_type(
 )
 # Fewer messages (issue 10): the facts the warehouse replicates, published on `inventory.replication.v1` as well,
 # with the same id; the topic carries nothing else.
-REPLICATION = by_type(ItemRegistered, DemandReservationChanged, TrackingAssigned, TrackingBlocked, TrackingUnblocked)
+REPLICATION = by_type(ItemRegistered, DemandReservationChanged, TrackingAssigned, TrackingBlocked, TrackingUnblocked,
+                      TrackingInformationChanged)

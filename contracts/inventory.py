@@ -85,6 +85,10 @@ class LedgerEntry(Part):
     source_type: str = ""
     source_no: str = ""
     source_line_no: int = 0
+    # recall (R1): who the posting names and when the warehouse posted it (optional: older entries carry neither)
+    vendor_no: str = ""
+    customer_no: str = ""
+    posting_date: date | None = None
 
 
 class Application(Part):

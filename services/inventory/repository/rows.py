@@ -44,7 +44,8 @@ def entry(row: asyncpg.Record) -> ItemLedgerEntry:
         normalized(row["quantity"]),
         normalized(row["remaining_quantity"]),
         row["open"],
-        SourceDocument(row["document_type"], row["document_no"], row["document_line_no"]),
+        SourceDocument(row["document_type"], row["document_no"], row["document_line_no"], row["posting_date"],
+                       row["vendor_no"], row["customer_no"]),
         row["expiration_date"],
         demand(row) if row["source_type"] else None,
     )

@@ -22,9 +22,9 @@ from slt_cli.render import console, fitting_table
 
 FORWARD, BACKWARD, WHERE_NOW = "forward", "backward", "where_now"
 _KINDS = {
-    ("sale", FORWARD): "shipment", ("transfer", FORWARD): "transfer shipment",
+    ("sale", FORWARD): "shipment", ("transfer", FORWARD): "transfer out",
     ("negative_adjustment", FORWARD): "lost", ("purchase", BACKWARD): "receipt",
-    ("transfer", BACKWARD): "transfer receipt", ("positive_adjustment", BACKWARD): "found",
+    ("transfer", BACKWARD): "transfer in", ("positive_adjustment", BACKWARD): "found",
 }
 CSV_COLUMNS = ("part", "kind", "date", "item_no", "location_code", "serial", "lot", "quantity", "document",
                "source", "partner", "bin_code", "zone_code", "remaining_quantity")

@@ -122,13 +122,8 @@ async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumber
     `backward` with what remains of them; `where_now` (what remains per location) on every page."""
     where, args = _recall_where(item_no, numbers)
     entries = await conn.fetch(
-        f"""SELECT e.*, CASE WHEN e.entry_type = 'transfer' THEN ARRAY(
-                       SELECT DISTINCT t.location_code FROM item_ledger_entry t
-                       WHERE t.posting_id = e.posting_id AND t.entry_type = 'transfer' AND t.item_no = e.item_no
-                         AND t.serial_no = e.serial_no AND t.lot_no = e.lot_no AND sign(t.quantity) <> sign(e.quantity)
-                         AND t.location_code <> e.location_code ORDER BY 1) END AS other_locations
-            FROM item_ledger_entry e WHERE {where} AND e.entry_no > ${len(args) + 1}
-            ORDER BY e.entry_no LIMIT ${len(args) + 2}""",
+        f"""SELECT e.*, {_OTHER_LOCATIONS} AS other_locations FROM item_ledger_entry e
+            WHERE {where} AND e.entry_no > ${len(args) + 1} ORDER BY e.entry_no LIMIT ${len(args) + 2}""",
         *args, after, limit + 1,
     )
     more, entries = len(entries) > limit, entries[:limit]
@@ -147,6 +142,14 @@ async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumber
     )
     return {**_recall_postings(entries, applied), "where_now": _plain(remaining),
             "next_after": entries[-1]["entry_no"] if more else None}
+
+
+# A transfer entry's way (X2): the locations the same posting's transfer entries of the other sign are at.
+_OTHER_LOCATIONS = """CASE WHEN e.entry_type = 'transfer' THEN ARRAY(
+    SELECT DISTINCT t.location_code FROM item_ledger_entry t
+    WHERE t.posting_id = e.posting_id AND t.entry_type = 'transfer' AND t.item_no = e.item_no
+      AND t.serial_no = e.serial_no AND t.lot_no = e.lot_no AND sign(t.quantity) <> sign(e.quantity)
+      AND t.location_code <> e.location_code ORDER BY 1) END"""
 
 
 def _recall_where(item_no: str, numbers: TrackingNumbers) -> tuple[str, list[str]]:

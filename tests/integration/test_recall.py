@@ -69,6 +69,15 @@ async def test_R1_recall_of_a_lot_from_two_vendors_to_three_customers_over_http(
     assert [(b["location_code"], b["bin_code"], b["item_no"], b["lot"], D(b["quantity"])) for b in bins["bins"]] == [
         (journey.location, "P-01", item_no, lot_no, D(6))]
     assert ledger["next_after"] is None
+    # RD6: paged by entry number, where-now on every page; the pages together are the whole answer.
+    pages, after = [], 0
+    while after is not None:
+        pages.append(await journey.inventory("/recall", lot=lot_no, limit=2, after=after))
+        after = pages[-1]["next_after"]
+    assert [len(page["forward"]) + len(page["backward"]) for page in pages] == [2, 2, 1]
+    assert [p for page in pages for p in page["forward"]] == ledger["forward"]
+    assert [p for page in pages for p in page["backward"]] == ledger["backward"]
+    assert all(page["where_now"] == ledger["where_now"] for page in pages)
 
 
 async def test_R1_slt_recall_joins_both_ledgers_into_forward_backward_and_where_now(stack, kafka):

@@ -4,6 +4,8 @@ ALTER TABLE warehouse_document
     ADD COLUMN vendor_no   text NOT NULL DEFAULT '',
     ADD COLUMN customer_no text NOT NULL DEFAULT '';
 
--- Where a lot or serial is now, company-wide, without naming the item: bin content by number.
-CREATE INDEX bin_content_lot_anywhere ON bin_content (lot) WHERE lot <> '';
-CREATE INDEX bin_content_serial_anywhere ON bin_content (serial) WHERE serial <> '';
+-- Where a lot or serial is now, company-wide, without naming the item. The lot leads its index, which
+-- serves T3 (an item's lot) as before; a serial's bins need one index more.
+CREATE INDEX bin_content_lot ON bin_content (lot, item_no) WHERE lot <> '';
+DROP INDEX bin_content_by_lot;
+CREATE INDEX bin_content_serial ON bin_content (serial) WHERE serial <> '';

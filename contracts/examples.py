@@ -37,6 +37,9 @@ VALUES: dict[str, Any] = {
     "command_type": "inventory.reservation.reserve.v1", "correlation_id": "SO-7001",
     "from_lot": "LOT-2026-03", "to_lot": "LOT-2026-04", "new_lot": "LOT-2026-04", "source_type": "sales_order",
     "from_expiration": "2027-03-31", "to_expiration": "2027-03-31",
+    # lot and serial information (Q1, Q2)
+    "quality_status": "quarantine", "previous_quality_status": "released", "certificate_no": "COA-2026-0317",
+    "comment": "awaiting the lab's test result", "warranty_formula": "2Y", "warranty_date": "2028-03-02",
 }
 """Example values by field name; a field not named here takes its default, or a value of its type."""
 

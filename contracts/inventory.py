@@ -29,6 +29,10 @@ TRACKING_POLICIES = ("none", "lot", "serial", "lot_and_serial")
 ENTRY_TYPES = ("purchase", "sale", "positive_adjustment", "negative_adjustment", "transfer")
 TrackingPolicy = Annotated[str, enum_schema(TRACKING_POLICIES)]
 EntryType = Annotated[str, enum_schema(ENTRY_TYPES)]
+QUALITY_STATUSES = ("released", "quarantine", "rejected")
+QualityStatus = Annotated[str, enum_schema(QUALITY_STATUSES)]
+WARRANTY_FORMULA = ("a date formula: one or more terms of a whole number and a unit, D (days), W (weeks), "
+                    "M (months) or Y (years), added left to right, e.g. 2Y, 18M, 90D, 1Y6M (docs/rules.md#Q2)")
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -85,6 +89,9 @@ class LedgerEntry(Part):
     source_type: str = ""
     source_no: str = ""
     source_line_no: int = 0
+    warranty_date: date | None = Field(
+        default=None, description="Q2: posting date + the item's warranty date formula (inbound entries of tracked "
+                                  "items whose item has one); null otherwise")
     # recall (R1): who the posting names and when the warehouse posted it (optional: older entries carry neither)
     vendor_no: str = ""
     customer_no: str = ""
@@ -122,6 +129,9 @@ class RegisterItem(Command):
     tracking_policy: TrackingPolicy = Field(description="one of: none, lot, serial, lot_and_serial")
     expiration_required: bool = False
     strict_expiration: bool = False
+    warranty_formula: str | None = Field(
+        default=None, max_length=20,
+        description=f"Q2: {WARRANTY_FORMULA}; blank: none; left out (null): keep what the item has (none when new)")
 
 
 class Reserve(DemandCommand):
@@ -202,6 +212,23 @@ class UnblockTracking(Command):
     lot: Code = ""
 
 
+# --- lot and serial information (Q1-Q3) ----------------------------------------------------------
+class SetTrackingInformation(Command):
+    """Q1: the information record of ONE lot or ONE serial of an item, set as a whole. Quarantined and
+    rejected numbers behave like blocked ones (T4); released ones are usable again."""
+
+    TYPE = "inventory.tracking.set_information.v1"
+    KEY = ("item_no",)
+
+    item_no: Code
+    variant: Code = ""
+    serial: Code = Field(default="", description="name either the serial or the lot, not both")
+    lot: Code = ""
+    quality_status: QualityStatus = Field(description="one of: released, quarantine, rejected")
+    certificate_no: Code = Field(default="", description="certificate or test number")
+    comment: str = Field(default="", max_length=250)
+
+
 # --- events -----------------------------------------------------------------------------------
 class DemandFact(DemandFields, StockFields, StockFact):
     """A fact about what one demand (order line) has of an item at a location."""
@@ -242,6 +269,7 @@ class ItemRegistered(Message):
     tracking_policy: TrackingPolicy
     expiration_required: bool
     strict_expiration: bool
+    warranty_formula: str = Field(default="", description="Q2: the item's warranty date formula; blank: none")
 
 
 class LedgerEntriesPosted(InParts, PostingFact):
@@ -375,6 +403,18 @@ class TrackingUnblocked(TrackingNumbersFact):
     TYPE = "inventory.tracking.unblocked.v1"
 
 
+class TrackingInformationChanged(TrackingNumbersFact):
+    """Q1, Q3: the information record of a lot or serial as it is now (absolute); the warehouse replicates
+    it and keeps quarantined and rejected numbers out of picks and movements, as blocked ones."""
+
+    TYPE = "inventory.tracking.information_changed.v1"
+
+    quality_status: QualityStatus
+    certificate_no: str = ""
+    comment: str = ""
+    previous_quality_status: QualityStatus = Field(default="released", description="before this change")
+
+
 class Difference(Part):
     variant: str
     serial: str
@@ -405,10 +445,12 @@ class CommandRejected(Rejection):
 COMMANDS = by_type(
     RegisterItem, Reserve, CancelReservation, ReduceReservation, ChangeReservationTracking, DeleteDemandLine,
     AssignTracking, BlockTracking, UnblockTracking,
+    SetTrackingInformation,
 )
 EVENTS = by_type(
     ItemRegistered, LedgerEntriesPosted, ReservationCreated, ReservationChanged, ReservationCancelled,
     ReservationRejected, ReservationConflict, DemandReservationChanged, TrackingAssigned, PickedTrackingRecorded,
     ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked,
     ReconciliationReported, CommandRejected,
+    TrackingInformationChanged,
 )

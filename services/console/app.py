@@ -89,6 +89,12 @@ def _add_queries(app: FastAPI, read_apis: ReadApis, bootstrap: str) -> None:
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
 
+    @app.get("/api/tracking-information/{item_no}")
+    async def tracking_information(item_no: str, serial: str = "", lot: str = "") -> list:
+        """Q1: quality status, certificate and comment of the item's serial and lot (all of the item's if none)."""
+        async with read_apis.open() as read:
+            return await _answer(read.inventory(f"/tracking-information/{item_no}", serial=serial, lot=lot))
+
     @app.get("/api/lag")
     async def lag() -> list[dict]:
         """Per consumer group, topic and partition: committed offset, end offset and lag (as `slt lag`)."""

@@ -97,6 +97,16 @@ async def blocked_tracking(item_no: str, request: Request) -> list[Json]:
         return await queries.blocked_tracking(conn, item_no)
 
 
+@router.get("/tracking-information/{item_no}")
+async def tracking_information(item_no: str, request: Request, serial: str = "", lot: str = "",
+                               variant: str | None = None, after: AfterText = "", limit: Limit = 100) -> list[Json]:
+    """Q1: quality status, certificate or test number and comment of the item's lots and serials: the
+    records of the named serial and of the named lot (a serial's own and its lot's), or all of the item's.
+    A number without a record is released. Next page: pass the last row's `number` as `after`."""
+    async with _pool(request).acquire() as conn:
+        return await queries.tracking_information(conn, item_no, TrackingNumbers(serial, lot), variant, after, limit)
+
+
 @router.get("/demands/{source_type}/{source_no}/{source_line_no}")
 async def demand_line(source_type: str, source_no: str, source_line_no: int, request: Request) -> Json:
     """The demand line's reservations, and the serial/lot numbers assigned to it and picked for it."""

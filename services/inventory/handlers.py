@@ -26,13 +26,15 @@ from inventory.domain.commands import (
     RegisterItem,
     RegisterPicks,
     Reserve,
+    SetTrackingInformation,
     UnblockTracking,
 )
 from inventory.domain.events import ReconciliationReported
+from inventory.domain.information import withheld_reason
 from inventory.domain.items import register_item as register
 from inventory.domain.keys import LocationKey
 from inventory.domain.workspace import StockChanges, StockState
-from inventory.repository import blocks, items, parked, reconciliations, stock, totals
+from inventory.repository import blocks, information, items, parked, reconciliations, stock, totals
 from servicekit.unit_of_work import UnitOfWork
 
 Decision = Callable[[StockState], StockChanges]
@@ -47,10 +49,13 @@ async def register_item(uow: UnitOfWork, command: RegisterItem, envelope: Envelo
         command.tracking_policy,
         command.expiration_required,
         command.strict_expiration,
+        command.warranty_formula,
         registered=await items.get_item(uow.conn, command.item_no),
     )
     if registration.is_new:
         await items.add_item(uow.conn, registration.item)
+    elif registration.is_changed:
+        await items.set_warranty_formula(uow.conn, registration.item)
     messages.publish(uow, envelope, registration.events)
 
 
@@ -112,6 +117,25 @@ async def unblock_tracking(uow: UnitOfWork, command: UnblockTracking, envelope: 
     event = blocking.unblock_tracking(blocked, await items.get_item(uow.conn, blocked.item_no), is_blocked)
     await blocks.remove_block(uow.conn, blocked)
     messages.publish(uow, envelope, [event])
+
+
+# --- lot and serial information (Q1, Q3) ---------------------------------------------------------
+async def set_tracking_information(uow: UnitOfWork, command: SetTrackingInformation, envelope: Envelope) -> None:
+    """Q1: a quarantined or rejected number is withheld like a blocked one, at every location: its
+    reservations are withdrawn wherever the item is stocked. Released again, it is usable at once."""
+    record = command.information
+    item_no = record.item_no
+    previous = await information.get(uow.conn, record.number)
+    event = blocking.set_tracking_information(record, await items.get_item(uow.conn, item_no), previous)
+    locations = await blocks.stocked_locations(uow.conn, item_no)
+    await stock.lock(uow.conn, item_no, locations)
+    await information.save(uow.conn, record)
+    messages.publish(uow, envelope, [event])
+    if record.block is None:
+        return
+    withdraw = partial(blocking.withdraw_blocked_supply, reason=withheld_reason(record.status))
+    for location in sorted(LocationKey(item_no, code) for code in locations):
+        await _change_stock(uow, envelope, location, withdraw)
 
 
 # --- warehouse postings (S1, S4, S5) -------------------------------------------------------------

@@ -20,6 +20,7 @@ from contracts.topics import INVENTORY_EVENTS
 from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
+from inventory.domain.information import QualityStatus, TrackingInformation
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument
 from inventory.domain.postings import PostedLine, explain
@@ -36,6 +37,7 @@ def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
         command.tracking_policy,
         command.expiration_required,
         command.strict_expiration,
+        command.warranty_formula,
     )
 
 
@@ -82,6 +84,14 @@ def unblock_tracking(command: inv.UnblockTracking) -> commands.UnblockTracking:
     return commands.UnblockTracking(_blocked_of(command))
 
 
+def set_tracking_information(command: inv.SetTrackingInformation) -> commands.SetTrackingInformation:
+    """Q1: an unknown quality status is refused here, naming the valid ones."""
+    return commands.SetTrackingInformation(TrackingInformation(
+        command.item_no, command.variant, TrackingNumbers(command.serial, command.lot),
+        QualityStatus.parse(command.quality_status), command.certificate_no, command.comment,
+    ))
+
+
 def _demand_of(fields: inv.DemandFields) -> Demand:
     return Demand(fields.source_type, fields.source_no, fields.source_line_no)
 
@@ -124,7 +134,8 @@ def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
 
 
 def _posted_line(
-    fact: _StockFact, entry_type: EntryType, line: wh.PostedLineFact, document: SourceDocument, sign: int
+    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact,
+    document: SourceDocument, sign: int,
 ) -> PostedLine:
     return PostedLine(
         entry_type,
@@ -133,6 +144,7 @@ def _posted_line(
         replace(document, line_no=line.document_line_no),
         line.expiration,
         _source_line(line),
+        fact.posting_date,
     )
 
 
@@ -147,6 +159,7 @@ def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.Po
             line.quantity,
             SourceDocument("warehouse_adjustment", fact.document_no, line_no, fact.posting_date),
             line.expiration,
+            posting_date=fact.posting_date,
         )
         for line_no, line in enumerate(fact.lines, first_line_no)
         if line.quantity
@@ -231,6 +244,7 @@ def _(event: events.ItemRegistered) -> inv.ItemRegistered:
         tracking_policy=event.tracking_policy,
         expiration_required=event.expiration_required,
         strict_expiration=event.strict_expiration,
+        warranty_formula=event.warranty_formula,
     )
 
 
@@ -338,6 +352,18 @@ def _(event: events.TrackingBlocked) -> inv.TrackingBlocked:
 @fact.register
 def _(event: events.TrackingUnblocked) -> inv.TrackingUnblocked:
     return inv.TrackingUnblocked(**_blocked(event.blocked))
+
+
+@fact.register
+def _(event: events.TrackingInformationChanged) -> inv.TrackingInformationChanged:
+    record = event.information
+    return inv.TrackingInformationChanged(
+        **_blocked(record.number),
+        quality_status=record.status.value,
+        certificate_no=record.certificate_no,
+        comment=record.comment,
+        previous_quality_status=event.previous_status.value,
+    )
 
 
 # --- facts in parts (Z2) -------------------------------------------------------------------------
@@ -460,6 +486,7 @@ def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
         document_no=entry.source.document_no,
         document_line_no=entry.source.line_no,
         **_demand(source),
+        warranty_date=entry.warranty_date,
         vendor_no=entry.source.vendor_no,
         customer_no=entry.source.customer_no,
         posting_date=entry.source.posting_date,

@@ -14,9 +14,10 @@ from typing import Any
 import asyncpg
 
 from inventory.domain.availability import AvailabilityBreakdown, StockTotals, availability
+from inventory.domain.information import TrackingInformation
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.quantities import normalized
-from inventory.repository import blocks, totals
+from inventory.repository import blocks, information, totals
 
 Json = dict[str, Any]
 
@@ -25,12 +26,15 @@ async def availability_of(
     conn: asyncpg.Connection, item_no: str, location: str, variant: str | None, numbers: TrackingNumbers
 ) -> list[Json]:
     """I5 per item/variant/location with its serial/lot rows, from the maintained totals (I8);
-    `numbers` narrows the serial/lot rows shown."""
+    `numbers` narrows the serial/lot rows shown. Quarantined and rejected numbers are withheld like
+    blocked ones (Q1); each serial/lot row says its quality status."""
     rows = await totals.stock_totals(conn, item_no)
-    blocked = await blocks.blocked_tracking(conn, item_no)
+    withheld = await information.withheld(conn, item_no)
+    blocked = (*await blocks.blocked_tracking(conn, item_no), *(block for r in withheld if (block := r.block)))
     tracking_rows = [row for row in rows if isinstance(row.key, TrackingKey)]
     return [
-        _location_availability(row, [t for t in tracking_rows if t.key.location_key == row.key], blocked, numbers)
+        _location_availability(
+            row, [t for t in tracking_rows if t.key.location_key == row.key], blocked, withheld, numbers)
         for row in sorted(rows, key=lambda row: row.key.location_key)
         if isinstance(row.key, LocationKey)
         and location in ("", row.key.location_code)
@@ -39,27 +43,32 @@ async def availability_of(
 
 
 def _location_availability(
-    row: StockTotals, tracking_rows: list[StockTotals], blocked: tuple[BlockedTracking, ...], numbers: TrackingNumbers
+    row: StockTotals, tracking_rows: list[StockTotals], blocked: tuple[BlockedTracking, ...],
+    withheld: tuple[TrackingInformation, ...], numbers: TrackingNumbers,
 ) -> Json:
     return {
         "location_code": row.key.location_code,
         "variant": row.key.variant_code,
         **_breakdown(availability(row, tracking_rows, blocked)),
         "tracking": [
-            _tracking_availability(tracking, tracking.key, blocked)
+            _tracking_availability(tracking, tracking.key, blocked, withheld)
             for tracking in sorted(tracking_rows, key=lambda tracking: tracking.key)
             if isinstance(tracking.key, TrackingKey) and numbers.matches(tracking.key)
         ],
     }
 
 
-def _tracking_availability(tracking: StockTotals, key: TrackingKey, blocked: tuple[BlockedTracking, ...]) -> Json:
+def _tracking_availability(tracking: StockTotals, key: TrackingKey, blocked: tuple[BlockedTracking, ...],
+                           withheld: tuple[TrackingInformation, ...]) -> Json:
     """A serial/lot row is the only row at its own level: it alone says what its block withholds
-    (Z1: the answer for an item of N serials is linear in N)."""
+    (Z1: the answer for an item of N serials is linear in N). `is_blocked` is true for quarantined and
+    rejected numbers too; `quality_status` says which (the lot's or the serial's, rejected first)."""
+    statuses = {record.status.value for record in withheld if record.number.covers(key)}
     return {
         "serial": key.serial_no,
         "lot": key.lot_no,
         "is_blocked": any(block.covers(key) for block in blocked),
+        "quality_status": next((s for s in ("rejected", "quarantine") if s in statuses), "released"),
         **_breakdown(availability(tracking, [tracking], blocked)),
     }
 
@@ -218,6 +227,24 @@ async def parked_postings(conn: asyncpg.Connection, item_no: str, location: str,
 
 async def blocked_tracking(conn: asyncpg.Connection, item_no: str) -> list[Json]:
     rows = await conn.fetch("SELECT * FROM blocked_tracking WHERE item_no = $1 ORDER BY lot_no, serial_no", item_no)
+    return _plain(rows)
+
+
+async def tracking_information(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers,
+                               variant: str | None, after: str, limit: int) -> list[Json]:
+    """Q1: the information records of the item that describe the named serial or the named lot (both
+    named: either; none: every record of the item), by lot, then serial; a page after the `number` key
+    (`lot_no|serial_no|variant_code`) given. A number without a record is released."""
+    rows = await conn.fetch(
+        """SELECT item_no, variant_code, serial_no, lot_no, quality_status, certificate_no, comment, changed_at,
+                  lot_no || '|' || serial_no || '|' || variant_code AS number
+           FROM tracking_information
+           WHERE item_no = $1 AND ($4::text IS NULL OR variant_code = $4)
+             AND (($2 = '' AND $3 = '') OR ($2 <> '' AND serial_no = $2) OR ($3 <> '' AND lot_no = $3))
+             AND lot_no || '|' || serial_no || '|' || variant_code > $5
+           ORDER BY number LIMIT $6""",
+        item_no, numbers.serial_no, numbers.lot_no, variant, after, limit,
+    )
     return _plain(rows)
 
 

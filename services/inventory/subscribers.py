@@ -21,6 +21,7 @@ COMMANDS: list[Route[Any, Any]] = [
     Route(inv.AssignTracking, messages.assign_tracking, handlers.assign_tracking),
     Route(inv.BlockTracking, messages.block_tracking, handlers.block_tracking),
     Route(inv.UnblockTracking, messages.unblock_tracking, handlers.unblock_tracking),
+    Route(inv.SetTrackingInformation, messages.set_tracking_information, handlers.set_tracking_information),
 ]
 
 # Warehouse facts inventory acts on; the others (releases, put-aways, movements) change no

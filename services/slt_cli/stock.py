@@ -6,7 +6,7 @@ from rich.text import Text
 from slt_cli.output import json_line
 from slt_cli.readapi import Session
 from slt_cli.render import WIDE, console, fitting_table
-from slt_cli.trace import INVENTORY, Trace
+from slt_cli.trace import INVENTORY, Trace, describe_information
 
 BREAKDOWN = (  # I5: available = inventory - picks/movements - reserved - outbound bins - adj. bin + same demand
     ("inventory", "inventory", "inv."),
@@ -101,3 +101,5 @@ def show_trace(found: Trace) -> None:
         console.print(
             f"reserved now: {r['quantity']} for {r['source_type']} {r['source_no']} line {r['source_line_no']}"
         )
+    for record in found.information:
+        console.print(f"information: {describe_information(record)}")

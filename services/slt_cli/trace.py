@@ -6,7 +6,10 @@ Where each step comes from:
 - the inventory's tracing (`GET /items/{item}/tracing`): the item ledger entries (purchase, sale,
   adjustments) and what each outbound entry was applied to;
 - the inventory's facts (`inventory.events.v1`, read from the oldest record kept): reserved, reservation
-  moved or cancelled, consumed by a shipment, assigned, blocked. Reservations are current state in the
+  moved or cancelled, consumed by a shipment, assigned, blocked, quality status changed (Q1);
+- the inventory's lot and serial information (`GET /tracking-information/{item}`): quality status,
+  certificate or test number and comment of the serial and of its lot, now (Q1). Each item ledger
+  entry's step names its warranty date (Q2). Reservations are current state in the
   read API (they are deleted when consumed), so their history is the fact topic. Optional: skip it on a
   topic too large to scan (`facts=False`), then only the reservations still open are shown.
 The console draws the same steps (`Trace.as_json`).
@@ -68,6 +71,7 @@ class Trace:
     steps: list[Step] = field(default_factory=list)
     whereabouts: list[dict] = field(default_factory=list)  # bin contents holding it now
     open_reservations: list[dict] = field(default_factory=list)
+    information: list[dict] = field(default_factory=list)  # Q1: the serial's and its lot's records
 
     @property
     def subject(self) -> str:
@@ -87,6 +91,7 @@ class Trace:
             "steps": [asdict(step) for step in self.steps],
             "whereabouts": self.whereabouts,
             "open_reservations": self.open_reservations,
+            "information": self.information,
         }
 
 
@@ -113,6 +118,7 @@ async def trace(
         for r in await read.inventory(f"/items/{item_no}/reservations")
         if _matches(r.get("serial_no", ""), r.get("lot_no", ""), serial, lot)
     ]
+    found.information = await read.inventory(f"/tracking-information/{item_no}", serial=serial, lot=lot)
     return found
 
 
@@ -241,6 +247,8 @@ def _ledger_steps(entries: list[dict], applications: list[dict]) -> list[Step]:
             what += f", applied to entry {', '.join(map(str, applied[entry['entry_no']]))}"
         elif Decimal(entry["quantity"]) > 0:
             what += f", {_number(Decimal(entry['remaining_quantity']))} remaining"
+        if entry.get("warranty_date"):
+            what += f", warranty until {entry['warranty_date']}"
         steps.append(
             Step(
                 entry["posted_at"],
@@ -265,6 +273,7 @@ _FACTS = {
     inv.ReservationConflict.TYPE: "reservation conflict",
     inv.TrackingBlocked.TYPE: "blocked",
     inv.TrackingUnblocked.TYPE: "unblocked",
+    inv.TrackingInformationChanged.TYPE: "quality status",
 }
 
 
@@ -324,8 +333,21 @@ def _fact_step(record: Record, data: dict) -> Step:
         ),
         "blocked": lambda: f"blocked: {data.get('reason', '') or 'no reason given'}",
         "unblocked": lambda: "unblocked",
+        "quality status": lambda: describe_information(data),
     }[step]()
     return Step(at, INVENTORY, step, what, record.type, data.get("location_code", ""), quantity)
+
+
+def describe_information(record: dict) -> str:
+    """Q1: a lot's or serial's information as a sentence: its status, certificate and comment (from a fact, or
+    from a record of the read API, which names its numbers `serial_no` and `lot_no`)."""
+    serial, lot = record.get("serial", record.get("serial_no", "")), record.get("lot", record.get("lot_no", ""))
+    what = _describe(serial, lot)
+    previous = record.get("previous_quality_status")
+    status = f"{previous} -> {record['quality_status']}" if previous else record["quality_status"]
+    extras = [f"certificate {record['certificate_no']}" if record.get("certificate_no") else "",
+              record.get("comment", "")]
+    return f"{what}: {status}" + "".join(f"; {extra}" for extra in extras if extra)
 
 
 def _demand(ref: dict) -> str:

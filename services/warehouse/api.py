@@ -42,6 +42,15 @@ async def get_blocked_tracking(item_no: str, request: Request) -> list[dict[str,
     return [dict(r) for r in rows]
 
 
+@router.get("/items/{item_no}/tracking-information")
+async def get_tracking_information(item_no: str, request: Request) -> list[dict[str, Any]]:
+    """Q1: the replicated quality status of the item's lots and serials (quarantined and rejected ones are
+    skipped like blocked ones)."""
+    rows = await _pool(request).fetch(
+        "SELECT * FROM tracking_information WHERE item_no = $1 ORDER BY lot, serial, variant", item_no)
+    return [dict(r) for r in rows]
+
+
 @router.get("/locations")
 async def list_locations(request: Request) -> list[dict[str, Any]]:
     rows = await _pool(request).fetch("SELECT * FROM location ORDER BY location_code")

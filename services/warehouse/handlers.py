@@ -267,3 +267,9 @@ async def replicate_tracking_block(uow: UnitOfWork, blocked: do.TrackingBlocked,
 
 async def replicate_tracking_unblock(uow: UnitOfWork, unblocked: do.TrackingUnblocked, envelope: Envelope) -> None:
     await replicas.unblock(uow.conn, unblocked)
+
+
+async def replicate_tracking_information(uow: UnitOfWork, changed: do.TrackingInformationChanged,
+                                         envelope: Envelope) -> None:
+    """Q1, Q3: quarantined and rejected serials/lots are neither picked nor moved; released ones are again."""
+    await replicas.save_tracking_information(uow.conn, changed)

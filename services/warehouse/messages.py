@@ -198,6 +198,11 @@ def tracking_unblock(fact: inv.TrackingUnblocked) -> do.TrackingUnblocked:
     return do.TrackingUnblocked(fact.item_no, fact.serial, fact.lot)
 
 
+def tracking_information(fact: inv.TrackingInformationChanged) -> do.TrackingInformationChanged:
+    return do.TrackingInformationChanged(fact.item_no, fact.variant, fact.serial, fact.lot, fact.quality_status,
+                                         fact.certificate_no, fact.comment)
+
+
 # --- domain events into facts ------------------------------------------------------------------------
 _PER_ITEM_FACTS: dict[type[ev.DomainEvent], type[Message]] = {
     ev.ReceiptPosted: wh.ReceiptPosted,

@@ -38,6 +38,7 @@ INVENTORY_FACT_USE_CASES: list[Route[Any, Any]] = [
     Route(inv.TrackingAssigned, messages.tracking_assignment, handlers.replicate_tracking_assignment),
     Route(inv.TrackingBlocked, messages.tracking_block, handlers.replicate_tracking_block),
     Route(inv.TrackingUnblocked, messages.tracking_unblock, handlers.replicate_tracking_unblock),
+    Route(inv.TrackingInformationChanged, messages.tracking_information, handlers.replicate_tracking_information),
 ]
 
 

@@ -332,7 +332,8 @@ async def test_T1_resending_an_item_definition_is_confirmed_and_the_warehouse_re
         [answer] = await kafka.wait_for(type=inv.ItemRegistered.TYPE, causation_id=command_id)
         answers.append(answer.json())
     assert answers[0] == answers[1] == {"item_no": item_no, "base_unit": "PCS", "tracking_policy": "serial",
-                                        "expiration_required": True, "strict_expiration": False}
+                                        "expiration_required": True, "strict_expiration": False,
+                                        "warranty_formula": ""}
     warehouse = Warehouse(stack.warehouse.url, kafka)
     replica = await warehouse.eventually(f"/items/{item_no}/tracking", lambda answer: isinstance(answer, dict))
     assert (replica["tracking_policy"], replica["expiration_required"]) == ("serial", True)

@@ -85,6 +85,7 @@ class Books:
         self.tracking = {}
         self.parked = {}
         self.blocked = set()
+        self.information = {}  # Q1: number (BlockedTracking) -> TrackingInformation
         self.next_entry_no = 1
         self.events = []
 
@@ -100,6 +101,7 @@ class Books:
             demand_tracking=tuple(self.tracking.values()),
             blocked=tuple(sorted(self.blocked)),
             entry_nos=range(self.next_entry_no, self.next_entry_no + 100_000),
+            information=tuple(record for record in self.information.values() if record.block),
         )
 
     def run(self, use_case, *args) -> StockChanges:

@@ -16,7 +16,7 @@ let stream = null;
 function summary(data) {
   if (!data) return "";
   const parts = [];
-  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code"]) {
+  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code", "quality_status"]) {
     if (data[name]) parts.push(`${name}=${data[name]}`);
   }
   for (const name of ["receipt_no", "shipment_no", "pick_no", "put_away_no", "movement_no", "document_no", "request_id"]) {
@@ -83,7 +83,9 @@ function availabilityTable(itemNo, at) {
     return tr;
   };
   table.append(row("total", "all", "", at));
-  for (const t of at.tracking) table.append(row("tracking", t.serial, t.lot + (t.is_blocked ? " (blocked)" : ""), t));
+  // Q1: a quarantined or rejected number is withheld like a blocked one; the row says which.
+  const withheld = (t) => (t.quality_status && t.quality_status !== "released" ? t.quality_status : "blocked");
+  for (const t of at.tracking) table.append(row("tracking", t.serial, t.lot + (t.is_blocked ? ` (${withheld(t)})` : ""), t));
   return table;
 }
 
@@ -147,6 +149,15 @@ function drawTrace(trace) {
   $("#trace-steps").replaceChildren(...rows);
   const where = trace.whereabouts.map((w) => `${w.location_code}/${w.bin_code} ${w.quantity}`).join(", ");
   $("#trace-status").textContent = `${trace.subject}: ${trace.steps.length} step(s); now in: ${where || "no bin"}`;
+  showInformation(trace.information || []);
+}
+
+// Q1: the serial's and its lot's information (quality status, certificate or test number, comment).
+function showInformation(records) {
+  const items = records.map((r) => el("li", { "data-status": r.quality_status },
+    el("b", {}, r.serial_no ? `serial ${r.serial_no}` : `lot ${r.lot_no}`), `: ${r.quality_status}`,
+    r.certificate_no ? ` · certificate ${r.certificate_no}` : "", r.comment ? ` · ${r.comment}` : ""));
+  $("#trace-information").replaceChildren(...(items.length ? items : [el("li", { class: "muted" }, "released (no information recorded)")]));
 }
 
 $("#trace-form").addEventListener("submit", (e) => {
@@ -177,6 +188,7 @@ async function showTrace(params) {
     $("#trace-status").textContent = String(error.message);
     $("#trace-graph").replaceChildren();
     $("#trace-steps").replaceChildren();
+    $("#trace-information").replaceChildren();
   }
 }
 

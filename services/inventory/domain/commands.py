@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .availability import AdjustmentBinChange, AllocationChange
 from .demand import Demand
+from .information import TrackingInformation
 from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .postings import PostedLine, Posting
 from .reconciliation import WarehouseCount
@@ -18,13 +19,15 @@ from .reconciliation import WarehouseCount
 # --- from the order system -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class RegisterItem:
-    """`tracking_policy` as given: an unknown one is refused by `items.register_item`."""
+    """`tracking_policy` and `warranty_formula` as given: `items.register_item` reads (or refuses) them.
+    No `warranty_formula` (None) keeps what the item has (Q2)."""
 
     item_no: str
     base_unit: str
     tracking_policy: str
     expiration_required: bool = False
     strict_expiration: bool = False
+    warranty_formula: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,13 @@ class BlockTracking:
 @dataclass(frozen=True)
 class UnblockTracking:
     blocked: BlockedTracking
+
+
+@dataclass(frozen=True)
+class SetTrackingInformation:
+    """Q1: the whole record of one lot or serial, as it is to be."""
+
+    information: TrackingInformation
 
 
 # --- from the warehouse: one item at one location (all its variants) per fact ----------------------

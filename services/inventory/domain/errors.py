@@ -47,6 +47,18 @@ class InvalidItemDefinitionError(InventoryError):
         super().__init__(f"Item '{item_no}' cannot be registered: {problem}.")
 
 
+class InvalidWarrantyFormulaError(InventoryError):
+    """Q2: a warranty date formula the service cannot read."""
+
+    reason_code = "invalid_warranty_formula"
+
+    def __init__(self, formula: str, problem: str) -> None:
+        super().__init__(
+            f"Warranty date formula '{formula}' is not valid: {problem}; use whole numbers with D (days), "
+            "W (weeks), M (months) or Y (years), e.g. 2Y, 18M, 90D, 1Y6M, or leave it blank for no warranty."
+        )
+
+
 class ItemAlreadyRegisteredError(InventoryError):
     reason_code = "item_already_registered"
 
@@ -187,3 +199,42 @@ class TrackingNotBlockedError(InventoryError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} is not blocked; check the item, variant, serial and lot number.")
+
+
+# --- lot and serial information (Q1) -------------------------------------------------------------
+class TrackingQuarantinedError(InventoryError):
+    reason_code = "tracking_quarantined"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} is in quarantine and cannot be reserved; reserve other numbers, or release it "
+            "(SetTrackingInformation with quality status released) once its test has passed."
+        )
+
+
+class TrackingRejectedError(InventoryError):
+    reason_code = "tracking_rejected"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} was rejected by quality control and cannot be reserved; reserve other numbers."
+        )
+
+
+class UnknownQualityStatusError(InventoryError):
+    reason_code = "unknown_quality_status"
+
+    def __init__(self, status: str, known: Iterable[str]) -> None:
+        super().__init__(f"Quality status '{status}' is unknown; use one of: {', '.join(known)}.")
+
+
+class OneTrackingNumberError(InventoryError):
+    """Q1: an information record belongs to one lot or one serial."""
+
+    reason_code = "one_tracking_number_required"
+
+    def __init__(self, item_no: str) -> None:
+        super().__init__(
+            f"Information about item {item_no} is kept per lot or per serial: name either the lot or the serial "
+            "number, not both and not neither."
+        )

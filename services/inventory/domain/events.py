@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .availability import AvailabilityBreakdown, StockKey
 from .demand import Demand
+from .information import QualityStatus, TrackingInformation
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry
 from .postings import Shortage
@@ -21,6 +22,7 @@ class ItemRegistered:
     tracking_policy: str
     expiration_required: bool
     strict_expiration: bool
+    warranty_formula: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,14 @@ class TrackingBlocked:
 @dataclass(frozen=True)
 class TrackingUnblocked:
     blocked: BlockedTracking
+
+
+@dataclass(frozen=True)
+class TrackingInformationChanged:
+    """Q1, Q3: the record as it is now; the warehouse withholds quarantined and rejected numbers from it."""
+
+    information: TrackingInformation
+    previous_status: QualityStatus
 
 
 @dataclass(frozen=True)

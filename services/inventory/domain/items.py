@@ -1,6 +1,6 @@
 """Items and how their stock is tracked (T1, T3), and registering them."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -16,6 +16,7 @@ from .errors import (
 )
 from .events import ItemRegistered
 from .keys import TrackingKey, TrackingNumbers
+from .warranty import WarrantyFormula
 
 
 class TrackingPolicy(StrEnum):
@@ -47,6 +48,13 @@ class Item:
     tracking_policy: TrackingPolicy
     expiration_required: bool = False
     strict_expiration: bool = False
+    warranty_formula: WarrantyFormula | None = None
+
+    def warranty_date(self, posting_date: date | None) -> date | None:
+        """Q2: the warranty date of stock of this item posted on `posting_date` (none without a formula)."""
+        if self.warranty_formula is None or posting_date is None:
+            return None
+        return self.warranty_formula.date_after(posting_date)
 
     def check_numbers(self, numbers: TrackingNumbers, *, complete: bool) -> None:
         """T1: a number the policy does not track is never accepted. Lines that handle stock
@@ -77,11 +85,13 @@ class Item:
 
 @dataclass(frozen=True)
 class ItemRegistration:
-    """`is_new` tells the persistence layer whether there is a row to insert."""
+    """`is_new` tells the persistence layer whether there is a row to insert, `is_changed` whether an
+    existing row's warranty date formula changes (Q2)."""
 
     item: Item
     is_new: bool
     events: tuple[ItemRegistered, ...]
+    is_changed: bool = False
 
 
 def register_item(
@@ -90,20 +100,34 @@ def register_item(
     tracking_policy: str,
     expiration_required: bool = False,
     strict_expiration: bool = False,
+    warranty_formula: str | None = None,
     *,
     registered: Item | None = None,
 ) -> ItemRegistration:
     """Define an item. Sending the same definition again is harmless (commands are retried) and
     is confirmed: `ItemRegistered` is published again with the same content, so the sender gets
     an answer and a replica that missed the first one catches up. Changing an existing
-    definition is refused, because entries already posted were checked against it."""
+    definition is refused, because entries already posted were checked against it; only the
+    warranty date formula may change (Q2: it dates entries still to come, posted ones keep theirs),
+    and leaving it out (None) keeps the item's."""
     for field, value in (("item number", item_no), ("base unit of measure", base_unit)):
         if not value.strip():
             raise InvalidItemDefinitionError(item_no, f"the {field} is blank")
-    item = Item(item_no, base_unit, TrackingPolicy.parse(tracking_policy), expiration_required, strict_expiration)
-    event = ItemRegistered(item_no, base_unit, item.tracking_policy.value, expiration_required, strict_expiration)
+    policy = TrackingPolicy.parse(tracking_policy)
+    formula = _warranty_formula(warranty_formula, registered)
+    if formula and policy is TrackingPolicy.NONE:
+        raise InvalidItemDefinitionError(item_no, "a warranty date formula needs lot or serial tracking (Q2)")
+    item = Item(item_no, base_unit, policy, expiration_required, strict_expiration, formula)
+    event = ItemRegistered(item_no, base_unit, policy.value, expiration_required, strict_expiration,
+                           str(formula or ""))
     if registered is None:
         return ItemRegistration(item, True, (event,))
-    if registered != item:
-        raise ItemAlreadyRegisteredError(item_no, item.differences_from(registered))
-    return ItemRegistration(registered, False, (event,))
+    if (same_formula := replace(registered, warranty_formula=formula)) != item:
+        raise ItemAlreadyRegisteredError(item_no, item.differences_from(same_formula))
+    return ItemRegistration(item, False, (event,), is_changed=registered != item)
+
+
+def _warranty_formula(text: str | None, registered: Item | None) -> WarrantyFormula | None:
+    if text is None:
+        return registered.warranty_formula if registered else None
+    return WarrantyFormula.parse(text) if text.strip() else None

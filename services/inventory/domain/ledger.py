@@ -24,6 +24,12 @@ class EntryType(StrEnum):
     def is_adjustment(self) -> bool:
         return self in (EntryType.POSITIVE_ADJUSTMENT, EntryType.NEGATIVE_ADJUSTMENT)
 
+    @property
+    def brings_stock_in(self) -> bool:
+        """Stock that enters the company (received or found): it gets a warranty date (Q2). A transfer
+        only moves stock the company already had."""
+        return self in (EntryType.PURCHASE, EntryType.POSITIVE_ADJUSTMENT)
+
     def check_direction(self, quantity: Decimal) -> None:
         """Quantities are signed like the ledger (+ in, - out); a purchase that removes stock is a
         mistake upstream, not something to guess about. Transfers go either way."""
@@ -70,6 +76,7 @@ class ItemLedgerEntry:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    warranty_date: date | None = None
 
     @property
     def is_inbound(self) -> bool:
@@ -155,9 +162,12 @@ def new_entry(
     source: SourceDocument,
     expiration_date: date | None = None,
     demand: Demand | None = None,
+    warranty_date: date | None = None,
 ) -> ItemLedgerEntry:
     entry_type.check_direction(quantity)
-    return ItemLedgerEntry(entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand)
+    return ItemLedgerEntry(
+        entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand, warranty_date
+    )
 
 
 def apply_outbound(

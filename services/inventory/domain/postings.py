@@ -15,7 +15,8 @@ from .ledger import EntryType, SourceDocument
 class PostedLine:
     """One serial/lot of a posted warehouse line. `quantity` is signed like the ledger: + for
     receipts and found stock, - for shipments and lost stock. `demand` is the source line a
-    shipment fulfils; its reservations are synchronized (S5)."""
+    shipment fulfils; its reservations are synchronized (S5). `posting_date` is the warehouse
+    document's: inbound entries count their warranty date from it (Q2)."""
 
     entry_type: EntryType
     key: TrackingKey
@@ -23,6 +24,7 @@ class PostedLine:
     source: SourceDocument
     expiration_date: date | None = None
     demand: Demand | None = None
+    posting_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .events import (
     ReservedSupply,
     TrackingAssigned,
 )
+from .information import check_usable
 from .items import Item, TrackingPolicy
 from .keys import LocationKey, TrackingKey, TrackingNumbers
 from .quantities import ZERO, total
@@ -179,10 +180,15 @@ def _check_request(request: Reserve, workspace: Workspace) -> None:
 
 
 def _check_not_blocked(workspace: Workspace, location: LocationKey, named: TrackingNumbers) -> None:
-    """T4: naming a blocked serial/lot is refused as such, not as a shortage, so the person
-    asking learns what to do. (A lot with only some serials blocked is checked by availability.)"""
+    """T4, Q1: naming a blocked, quarantined or rejected serial/lot is refused as such, not as a
+    shortage, so the person asking learns what to do; its quality status is named first, since
+    releasing it is another step than unblocking. (A lot with only some serials withheld is checked
+    by availability.)"""
     wanted = location.tracked(named)
-    if not named.is_blank and workspace.supply.is_blocked(wanted):
+    if named.is_blank:
+        return
+    check_usable(workspace.information, wanted)
+    if workspace.supply.is_blocked(wanted):
         raise TrackingBlockedError(str(wanted))
 
 

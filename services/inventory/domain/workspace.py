@@ -14,6 +14,7 @@ from .availability import AvailabilityBreakdown, DemandTotals, StockKey, StockTo
 from .demand import Demand, DemandTracking, Reservation
 from .errors import UnknownItemError, UnknownLocationError
 from .events import DemandReservationChanged, ReservationCancelled, ReservationChanged
+from .information import TrackingInformation
 from .items import Item
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, ItemLedgerEntry, LedgerIndex, apply_outbound, new_entry
@@ -28,7 +29,8 @@ class StockState:
     """Load everything for each item/variant/location the message touches: the items, the known
     location codes, the OPEN item ledger entries, the reservations on them, the maintained totals
     rows (location and serial/lot level), the per-demand totals rows, the demand tracking rows and
-    the item's blocked serial/lot numbers (T4). `entry_nos` are the numbers new item ledger
+    the item's blocked serial/lot numbers (T4) and its quarantined or rejected ones (`information`,
+    Q1: they are withheld like blocked ones). `entry_nos` are the numbers new item ledger
     entries take, in this order: ascending and above every entry of the stock (FIFO compares
     them), not necessarily consecutive. A posting needs one per line it may apply."""
 
@@ -41,6 +43,12 @@ class StockState:
     demand_tracking: tuple[DemandTracking, ...] = ()
     blocked: tuple[BlockedTracking, ...] = ()
     entry_nos: Sequence[int] = ()
+    information: tuple[TrackingInformation, ...] = ()
+
+    @property
+    def withheld(self) -> tuple[BlockedTracking, ...]:
+        """T4, Q1: the numbers that take part in no reservation: blocked, or blocked by their quality status."""
+        return (*self.blocked, *(block for record in self.information if (block := record.block)))
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,8 @@ class Workspace:
     def __init__(self, state: StockState) -> None:
         self._items = {item.item_no: item for item in state.items}
         self._locations = state.locations
-        self._blocked = state.blocked
+        self._blocked = state.withheld
+        self.information = state.information
         self._entries = LedgerIndex(state.open_entries)
         self._new_entry_nos: dict[int, None] = {}  # in posting order; a dict, so membership is no scan (Z1)
         self._updated_entry_nos: set[int] = set()
@@ -87,7 +96,7 @@ class Workspace:
         self._parked: list[ParkedPosting] = []
         self._unparked: list[str] = []
         self.totals = TotalsChanges(state.totals, state.demand_totals)
-        self.supply = SupplyBook(self._entries, state.reservations, self.totals, state.blocked)
+        self.supply = SupplyBook(self._entries, state.reservations, self.totals, self._blocked)
 
     # --- master data -----------------------------------------------------------------------------
     def item(self, item_no: str) -> Item:
@@ -113,7 +122,9 @@ class Workspace:
     def post_line(
         self, line: PostedLine, reserved_entry_nos: Iterable[int] = ()
     ) -> tuple[ItemLedgerEntry, tuple[Application, ...]]:
-        """Append the line's entry; an outbound one is applied at once (I2)."""
+        """Append the line's entry; an outbound one is applied at once (I2). Stock that enters the
+        company gets its warranty date (Q2)."""
+        item = self.item(line.key.item_no)
         entry = new_entry(
             self._take_entry_no(),
             line.entry_type,
@@ -122,6 +133,7 @@ class Workspace:
             line.source,
             line.expiration_date,
             line.demand,
+            item.warranty_date(line.posting_date) if line.entry_type.brings_stock_in else None,
         )
         self._new_entry_nos[entry.entry_no] = None
         if entry.is_inbound:

@@ -10,6 +10,7 @@ commands about one item may arrive on different partitions and several instances
 - `totals`: the maintained totals rows (I8), changed only by adding deltas;
 - `parked`: postings waiting for supply (S5), kept as JSON;
 - `blocks`: blocked serial/lot numbers (T4);
+- `information`: lot and serial information, quality status (Q1);
 - `reconciliations`: the outcome of comparing the warehouse's counts with the ledger (S7);
 - `rows`: database rows <-> domain values.
 """

@@ -77,6 +77,7 @@ def _line_json(line: PostedLine) -> dict[str, Any]:
                    line.source.vendor_no, line.source.customer_no],
         "expiration_date": line.expiration_date.isoformat() if line.expiration_date else None,
         "demand": list(demand_values(line.demand)) if line.demand else None,
+        "posting_date": line.posting_date.isoformat() if line.posting_date else None,
     }
 
 
@@ -86,22 +87,26 @@ def _posting_from_json(text: str) -> Posting:
 
 
 def _line_from_json(body: dict[str, Any]) -> PostedLine:
-    expiration = body["expiration_date"]
+    """Postings parked before warranty dates (Q2) were kept have no posting date."""
     return PostedLine(
         EntryType(body["entry_type"]),
         TrackingKey(*body["key"]),
         Decimal(body["quantity"]),
         _source_from_json(*body["source"]),
-        date.fromisoformat(expiration) if expiration else None,
+        _date(body["expiration_date"]),
         Demand(*body["demand"]) if body["demand"] else None,
+        _date(body.get("posting_date")),
     )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 def _source_from_json(document_type: str, document_no: str, line_no: int, posting_date: str | None = None,
                       vendor_no: str = "", customer_no: str = "") -> SourceDocument:
     """Postings parked before recall (R1) carried only the first three."""
-    return SourceDocument(document_type, document_no, line_no,
-                          date.fromisoformat(posting_date) if posting_date else None, vendor_no, customer_no)
+    return SourceDocument(document_type, document_no, line_no, _date(posting_date), vendor_no, customer_no)
 
 
 def _shortage_json(shortage: Shortage) -> dict[str, Any]:

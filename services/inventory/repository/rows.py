@@ -48,6 +48,7 @@ def entry(row: asyncpg.Record) -> ItemLedgerEntry:
                        row["vendor_no"], row["customer_no"]),
         row["expiration_date"],
         demand(row) if row["source_type"] else None,
+        row["warranty_date"],
     )
 
 

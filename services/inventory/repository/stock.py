@@ -9,7 +9,7 @@ from inventory.domain.demand import DemandTracking, Reservation
 from inventory.domain.events import LedgerEntriesPosted
 from inventory.domain.workspace import StockChanges, StockState
 
-from . import blocks, items, parked, rows, totals
+from . import blocks, information, items, parked, rows, totals
 
 
 async def lock(conn: asyncpg.Connection, item_no: str, location_codes: Iterable[str]) -> None:
@@ -45,6 +45,7 @@ async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, ne
         demand_tracking=tuple(map(rows.demand_tracking, state["demand_tracking"])),
         blocked=tuple(map(blocks.blocked, state["blocked"])),
         entry_nos=sorted(state["entry_nos"]),
+        information=tuple(map(information.information, state["information"])),
     )
 
 
@@ -57,7 +58,9 @@ _STATE = f"""
            {", ".join(f"ARRAY(SELECT t FROM {table.name} t WHERE {_AT}) AS {table.name}" for table in totals.TABLES)},
            ARRAY(SELECT t FROM demand_tracking t WHERE {_AT}) AS demand_tracking,
            ARRAY(SELECT t FROM blocked_tracking t WHERE item_no = $1 ORDER BY {blocks.ORDER}) AS blocked,
-           ARRAY(SELECT nextval('item_ledger_entry_no') FROM generate_series(1, $3)) AS entry_nos
+           ARRAY(SELECT nextval('item_ledger_entry_no') FROM generate_series(1, $3)) AS entry_nos,
+           ARRAY(SELECT t FROM tracking_information t WHERE item_no = $1 AND {information.WITHHELD}
+                 ORDER BY {information.ORDER}) AS information
 """
 
 
@@ -94,14 +97,16 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
     await conn.executemany(
         """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, location_code, variant_code,
                serial_no, lot_no, expiration_date, quantity, remaining_quantity, open, document_type, document_no,
-               document_line_no, source_type, source_no, source_line_no, posting_date, vendor_no, customer_no)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)""",
+               document_line_no, source_type, source_no, source_line_no, warranty_date, posting_date, vendor_no,
+               customer_no)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                   $22)""",
         [
             (
                 entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
                 entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
                 entry.source.document_type, entry.source.document_no, entry.source.line_no,
-                *rows.demand_values(entry.demand or rows.NO_DEMAND),
+                *rows.demand_values(entry.demand or rows.NO_DEMAND), entry.warranty_date,
                 entry.source.posting_date, entry.source.vendor_no, entry.source.customer_no,
             )
             for entry in changes.new_entries

@@ -177,3 +177,17 @@ class TrackingUnblocked:
     item_no: str
     serial: str
     lot: str
+
+
+@dataclass(frozen=True)
+class TrackingInformationChanged:
+    """Q1, Q3: a lot's or serial's quality status (released, quarantine, rejected) as it is now; quarantined
+    and rejected numbers are skipped by picks and movements like blocked ones."""
+
+    item_no: str
+    variant: str
+    serial: str
+    lot: str
+    quality_status: str
+    certificate_no: str = ""
+    comment: str = ""

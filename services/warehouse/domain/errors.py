@@ -151,6 +151,22 @@ class SerialBlockedError(WarehouseError):
     reason_code = "serial_blocked"
 
 
+class LotQuarantinedError(WarehouseError):
+    reason_code = "lot_quarantined"
+
+
+class SerialQuarantinedError(WarehouseError):
+    reason_code = "serial_quarantined"
+
+
+class LotRejectedError(WarehouseError):
+    reason_code = "lot_rejected"
+
+
+class SerialRejectedError(WarehouseError):
+    reason_code = "serial_rejected"
+
+
 class LotExpiredError(WarehouseError):
     reason_code = "lot_expired"
 

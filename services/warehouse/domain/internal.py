@@ -141,7 +141,7 @@ def _take_free(state: StockState, held: dict[StockKey, Decimal], named: StockKey
     it is free."""
     item = item_tracking(state.items, named.item_no)
     item.check_line(named.tracking, quantity, named.variant)
-    state.blocked.check(item.item_no, named.tracking)
+    state.blocked.check(item.item_no, named.tracking, named.variant)
     take = _free_stock(state.location, state.content, held, named, quantity)
     held[take] = held.get(take, ZERO) + quantity
     return take

@@ -150,7 +150,7 @@ def _or(scanned: str | None, proposed: str) -> str:
 def _check_taken(state: PickingState, item: ItemTracking, line: ActivityLine, take: StockKey,
                  quantity: Decimal) -> None:
     item.check_line(take.tracking, quantity, line.variant)
-    state.blocked.check(item.item_no, take.tracking)
+    state.blocked.check(item.item_no, take.tracking, line.variant)
     item.check_not_expired(take.tracking, state.today, line.variant)
 
 

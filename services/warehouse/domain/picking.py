@@ -273,7 +273,7 @@ def _candidates(state: PickingState, item: ItemTracking, variant: str) -> list[C
         bin_ = location.bins.get(row.key.bin_code)
         tracking = row.key.tracking
         return (bin_ is not None and bin_.is_pickable and state.free(row) > ZERO
-                and not state.blocked.blocks(item.item_no, tracking)
+                and not state.blocked.blocks(item.item_no, tracking, row.key.variant)
                 and not (item.strict_expiration and tracking.is_expired(state.today)))
 
     return sorted(filter(pickable, state.rows_of(item.item_no, variant)), key=lambda r: _pick_order(location, r))

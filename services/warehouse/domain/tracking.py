@@ -1,7 +1,7 @@
 """Serial and lot numbers, expiration dates, and the rules every warehouse line obeys (T1-T5)."""
 
 from collections.abc import Collection, Container, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -11,12 +11,17 @@ from warehouse.domain.errors import (
     ExpirationRequiredError,
     LotBlockedError,
     LotExpiredError,
+    LotQuarantinedError,
+    LotRejectedError,
     SerialAlreadyInStockError,
     SerialBlockedError,
     SerialQuantityMustBeOneError,
+    SerialQuarantinedError,
+    SerialRejectedError,
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
     UnknownItemError,
+    WarehouseError,
 )
 
 SerialKey = tuple[str, str, str]
@@ -105,23 +110,56 @@ class ItemTracking:
             )
 
 
+QUARANTINE, REJECTED = "quarantine", "rejected"
+"""Q1: the quality statuses that withhold a lot or serial like a block; `released` withholds nothing."""
+QualityKey = tuple[str, str, str, str]
+"""(item no, variant, "lot" or "serial", number): the lot or serial a quality status belongs to (Q1)."""
+
+
 @dataclass(frozen=True)
 class BlockedTracking:
-    """Blocked lots and serials, replicated from the inventory service's facts (T4)."""
+    """Blocked lots and serials (T4), and quarantined or rejected ones (`withheld`, Q1: they behave like
+    blocked ones), replicated from the inventory service's facts."""
 
     lots: frozenset[LotKey] = frozenset()
     serials: frozenset[tuple[str, str]] = frozenset()
+    withheld: Mapping[QualityKey, str] = field(default_factory=dict)  # quarantine or rejected only
 
-    def blocks(self, item_no: str, tracking: Tracking) -> bool:
-        return (item_no, tracking.lot) in self.lots or (item_no, tracking.serial) in self.serials
+    def blocks(self, item_no: str, tracking: Tracking, variant: str = "") -> bool:
+        return ((item_no, tracking.lot) in self.lots or (item_no, tracking.serial) in self.serials
+                or bool(self._withheld(item_no, tracking, variant)))
 
-    def check(self, item_no: str, tracking: Tracking) -> None:
+    def check(self, item_no: str, tracking: Tracking, variant: str = "") -> None:
+        """T4, then Q1: a rejected number is named before a quarantined one (no test will release it)."""
         if (item_no, tracking.lot) in self.lots:
             raise LotBlockedError(f"Lot {tracking.lot} of item {item_no} is blocked: choose another lot or unblock it.")
         if (item_no, tracking.serial) in self.serials:
             raise SerialBlockedError(
                 f"Serial {tracking.serial} of item {item_no} is blocked: choose another serial or unblock it."
             )
+        if withheld := self._withheld(item_no, tracking, variant):
+            status, kind, number = withheld[0]
+            raise _WITHHELD[status, kind](_withheld_message(status, kind, number, item_no))
+
+    def _withheld(self, item_no: str, tracking: Tracking, variant: str) -> list[tuple[str, str, str]]:
+        """(status, "lot" or "serial", number) of the tracking's numbers a quality status withholds, rejected first."""
+        found = [(status, kind, number) for kind, number in (("lot", tracking.lot), ("serial", tracking.serial))
+                 if number and (status := self.withheld.get((item_no, variant, kind, number)))]
+        return sorted(found, key=lambda withheld: withheld[0] != REJECTED)
+
+
+_WITHHELD: dict[tuple[str, str], type[WarehouseError]] = {
+    (QUARANTINE, "lot"): LotQuarantinedError, (QUARANTINE, "serial"): SerialQuarantinedError,
+    (REJECTED, "lot"): LotRejectedError, (REJECTED, "serial"): SerialRejectedError,
+}
+
+
+def _withheld_message(status: str, kind: str, number: str, item_no: str) -> str:
+    if status == REJECTED:
+        return (f"{kind.capitalize()} {number} of item {item_no} was rejected by quality control: choose another "
+                f"{kind}; rejected stock is neither picked nor moved.")
+    return (f"{kind.capitalize()} {number} of item {item_no} is in quarantine: choose another {kind}, or have it "
+            "released in the inventory service (SetTrackingInformation, quality status released) once its test passed.")
 
 
 def check_serials_not_in_stock(serials: Iterable[SerialKey], in_stock: Container[SerialKey],

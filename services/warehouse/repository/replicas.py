@@ -1,5 +1,6 @@
 """What the warehouse keeps of the inventory service's facts: items' tracking policies (T1-T3, T5),
-reservations per demand (I7), serials/lots assigned to demands (W5) and blocked serials/lots (T4).
+reservations per demand (I7), serials/lots assigned to demands (W5), blocked serials/lots (T4) and the quality
+status of lots and serials (Q1).
 Use cases read them with their state (repository/state.py).
 
 Facts carry absolute values, so each is stored as the last value seen: applying one twice changes nothing.
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import asyncpg
 
-from warehouse.domain.commands import DemandQuantity, TrackingBlocked, TrackingUnblocked
+from warehouse.domain.commands import DemandQuantity, TrackingBlocked, TrackingInformationChanged, TrackingUnblocked
 from warehouse.domain.events import DomainEvent, ShipmentPosted
 from warehouse.domain.tracking import ItemTracking
 
@@ -87,3 +88,13 @@ async def block(conn: asyncpg.Connection, blocked: TrackingBlocked) -> None:
 async def unblock(conn: asyncpg.Connection, unblocked: TrackingUnblocked) -> None:
     await conn.execute("DELETE FROM blocked_tracking WHERE (item_no, serial, lot) = ($1, $2, $3)",
                        unblocked.item_no, unblocked.serial, unblocked.lot)
+
+
+async def save_tracking_information(conn: asyncpg.Connection, changed: TrackingInformationChanged) -> None:
+    await conn.execute(
+        """INSERT INTO tracking_information (item_no, variant, serial, lot, quality_status, certificate_no, comment)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (item_no, variant, serial, lot) DO UPDATE SET quality_status = EXCLUDED.quality_status,
+               certificate_no = EXCLUDED.certificate_no, comment = EXCLUDED.comment, replicated_at = now()""",
+        changed.item_no, changed.variant, changed.serial, changed.lot, changed.quality_status, changed.certificate_no,
+        changed.comment)

@@ -20,7 +20,15 @@ from warehouse.domain.location import require_location
 from warehouse.domain.picking import DemandAllocation, PickingState, Reservation, TrackingAssignment
 from warehouse.domain.state import StockState
 from warehouse.domain.stock import StockKey
-from warehouse.domain.tracking import BlockedTracking, ItemTracking, LotKey, SerialKey, Tracking, TrackingPolicy
+from warehouse.domain.tracking import (
+    BlockedTracking,
+    ItemTracking,
+    LotKey,
+    QualityKey,
+    SerialKey,
+    Tracking,
+    TrackingPolicy,
+)
 from warehouse.repository import exact, one_row
 from warehouse.repository.locations import LOCATION_PARTS, layout
 from warehouse.repository.replicas import CONFIRMATION_WINDOW_SECONDS
@@ -55,6 +63,8 @@ _STATE = f"""SELECT {LOCATION_PARTS},
           GROUP BY l.take_bin, l.item_no, l.variant, l.serial, l.lot, l.expiration) AS on_activities,
     ARRAY(SELECT ROW(b.item_no, b.serial, b.lot) FROM blocked_tracking b
           WHERE $5 AND b.item_no = ANY($2::text[])) AS blocked,
+    ARRAY(SELECT ROW(q.item_no, q.variant, q.serial, q.lot, q.quality_status) FROM tracking_information q
+          WHERE $5 AND q.item_no = ANY($2::text[]) AND q.quality_status <> 'released') AS withheld,
     ARRAY(SELECT ROW(item_no, variant, serial) FROM bin_content
           WHERE {_REAL_STOCK} AND (item_no, variant, serial) IN
                 (SELECT * FROM unnest($6::text[], $7::text[], $8::text[]))) AS serials_in_stock,
@@ -131,11 +141,18 @@ def _stock(location_code: str, row: asyncpg.Record, today: date) -> StockState:
                        for take_bin, item_no, variant, serial, lot, expiration, quantity in row["on_activities"]},
         # T4: a block naming a serial blocks that serial; one naming only a lot blocks the whole lot.
         blocked=BlockedTracking(lots=frozenset((item_no, lot) for item_no, serial, lot in blocked if not serial),
-                                serials=frozenset((item_no, serial) for item_no, serial, _ in blocked if serial)),
+                                serials=frozenset((item_no, serial) for item_no, serial, _ in blocked if serial),
+                                withheld=_withheld(row["withheld"])),
         serials_in_stock=frozenset((item_no, variant, serial) for item_no, variant, serial in row["serials_in_stock"]),
         lot_expirations={(item_no, lot): expiration for item_no, lot, expiration, _ in row["lots"]},
         lot_quantities={(item_no, lot): exact(quantity) for item_no, lot, _, quantity in row["lots"]},
     )
+
+
+def _withheld(rows: Iterable[Sequence[str]]) -> dict[QualityKey, str]:
+    """Q1: a record names one lot or one serial (the other number blank)."""
+    return {(item_no, variant, "serial" if serial else "lot", serial or lot): status
+            for item_no, variant, serial, lot, status in rows}
 
 
 Demand = TypeVar("Demand", Reservation, TrackingAssignment)

@@ -92,6 +92,10 @@ class LedgerEntry(Part):
     warranty_date: date | None = Field(
         default=None, description="Q2: posting date + the item's warranty date formula (inbound entries of tracked "
                                   "items whose item has one); null otherwise")
+    # recall (R1): who the posting names and when the warehouse posted it (optional: older entries carry neither)
+    vendor_no: str = ""
+    customer_no: str = ""
+    posting_date: date | None = None
 
 
 class Application(Part):

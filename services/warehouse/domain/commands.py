@@ -38,6 +38,7 @@ class ReleaseInboundRequest:
     receipt_no: str
     location_code: str
     requests: tuple[SourceRequest, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ReleaseOutboundRequest:
     shipment_no: str
     location_code: str
     requests: tuple[SourceRequest, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class ReceiptReleased(DomainEvent):
     receipt_no: str
     location_code: str
     lines: tuple[ReleasedLine, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class ReceiptPosted(DomainEvent):
     posting_date: date
     put_away_no: str
     lines: tuple[PostedLine, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class ShipmentReleased(DomainEvent):
     shipment_no: str
     location_code: str
     lines: tuple[ReleasedLine, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ class ShipmentPosted(DomainEvent):
     location_code: str
     posting_date: date
     lines: tuple[PostedLine, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,10 @@ class LedgerEntry(Part):
                                   "items whose item has one); null otherwise")
     unit_code: str = Field(default="", description="U2: the unit the posted line was stated in; blank: base unit")
     quantity_per_unit: Quantity = Field(default=Decimal(1), description="U2: of `unit_code`, when posted")
+    # recall (R1): who the posting names and when the warehouse posted it (optional: older entries carry neither)
+    vendor_no: str = ""
+    customer_no: str = ""
+    posting_date: date | None = None
 
 
 class Application(Part):

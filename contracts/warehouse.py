@@ -191,6 +191,7 @@ class ReleaseInboundRequest(Command):
     source_type: Code = "purchase_order"
     source_no: Code
     lines: tuple[RequestLine, ...] = Field(min_length=1)
+    vendor_no: Code = Field(default="", description="recall (R1): the vendor the stock comes from, kept on its entries")
 
 
 class PostReceipt(Command):
@@ -223,6 +224,8 @@ class ReleaseOutboundRequest(Command):
     source_type: Code = "sales_order"
     source_no: Code
     lines: tuple[RequestLine, ...] = Field(min_length=1)
+    customer_no: Code = Field(default="",
+                              description="recall (R1): the customer the stock goes to, kept on its entries")
 
 
 class CreatePick(Command):
@@ -436,6 +439,7 @@ class ReceiptReleased(InParts, Message):
     source_type: str
     source_no: str
     lines: tuple[ReleasedLineFact, ...]
+    vendor_no: str = ""  # recall (R1)
 
 
 class ShipmentReleased(InParts, Message):
@@ -447,6 +451,7 @@ class ShipmentReleased(InParts, Message):
     source_type: str
     source_no: str
     lines: tuple[ReleasedLineFact, ...]
+    customer_no: str = ""  # recall (R1)
 
 
 class ReceiptPosted(InParts, StockFact):
@@ -460,6 +465,7 @@ class ReceiptPosted(InParts, StockFact):
     item_no: str
     posting_date: date
     lines: tuple[PostedLineFact, ...]
+    vendor_no: str = Field(default="", description="recall (R1): the receipt's vendor, blank when none was named")
 
 
 class PutAwayRegistered(InParts, StockFact):
@@ -510,6 +516,7 @@ class ShipmentPosted(InParts, StockFact):
     item_no: str
     posting_date: date
     lines: tuple[PostedLineFact, ...]
+    customer_no: str = Field(default="", description="recall (R1): the shipment's customer, blank when none was named")
 
 
 class MovementFact(InParts, StockFact):

@@ -90,6 +90,18 @@ async def item_tracing(item_no: str, request: Request, serial: str = "", lot: st
         return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot), after, limit)
 
 
+@router.get("/recall")
+async def recall(request: Request, lot: str = "", serial: str = "", item_no: str = "", after: AfterNumber = 0,
+                 limit: Limit = 1000) -> Json:
+    """R1 from the item ledger: a page of the lot's or serial's outbound postings (`forward`: shipments, transfers
+    out, with customer or destination) and inbound ones (`backward`: receipts, transfers in, with vendor or
+    origin), and what remains of it per location (`where_now`, on every page); `next_after` for the next page."""
+    if not (serial or lot):
+        raise HTTPException(422, "name the lot and/or serial number to recall")
+    async with _pool(request).acquire() as conn:
+        return await queries.recall(conn, item_no, TrackingNumbers(serial, lot), after, limit)
+
+
 @router.get("/items/{item_no}/reservations")
 async def item_reservations(item_no: str, request: Request, location: str = "") -> list[Json]:
     async with _pool(request).acquire() as conn:

@@ -8,6 +8,7 @@ positive unless the contract says "signed"; the domain signs them like the ledge
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import singledispatch
 from typing import Any, Protocol
 
@@ -140,26 +141,28 @@ def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
 
 
 def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:
-    """S1: positive purchase entries; each keeps the order line it was received for."""
-    lines = (_posted_line(fact, EntryType.PURCHASE, line, "receipt", fact.receipt_no, 1) for line in fact.lines)
+    """S1: positive purchase entries; each keeps the order line it was received for and the vendor (R1)."""
+    document = SourceDocument("receipt", fact.receipt_no, 0, fact.posting_date, vendor_no=fact.vendor_no)
+    lines = (_posted_line(fact, EntryType.PURCHASE, line, document, 1) for line in fact.lines)
     return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
-    """S5: negative sale entries for the demand (order line) each line fulfils."""
-    lines = (_posted_line(fact, EntryType.SALE, line, "shipment", fact.shipment_no, -1) for line in fact.lines)
+    """S5: negative sale entries for the demand (order line) each line fulfils, naming the customer (R1)."""
+    document = SourceDocument("shipment", fact.shipment_no, 0, fact.posting_date, customer_no=fact.customer_no)
+    lines = (_posted_line(fact, EntryType.SALE, line, document, -1) for line in fact.lines)
     return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def _posted_line(
-    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact, document_type: str,
-    document_no: str, sign: int,
+    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact,
+    document: SourceDocument, sign: int,
 ) -> PostedLine:
     return PostedLine(
         entry_type,
         _key(fact, line.variant, line.serial, line.lot),
         sign * line.quantity,
-        SourceDocument(document_type, document_no, line.document_line_no),
+        replace(document, line_no=line.document_line_no),
         line.expiration,
         _source_line(line),
         fact.posting_date,
@@ -176,7 +179,7 @@ def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.Po
             EntryType.POSITIVE_ADJUSTMENT if line.quantity > 0 else EntryType.NEGATIVE_ADJUSTMENT,
             _key(fact, line.variant, line.serial, line.lot),
             line.quantity,
-            SourceDocument("warehouse_adjustment", fact.document_no, line_no),
+            SourceDocument("warehouse_adjustment", fact.document_no, line_no, fact.posting_date),
             line.expiration,
             posting_date=fact.posting_date,
         )
@@ -542,6 +545,9 @@ def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
         warranty_date=entry.warranty_date,
         unit_code=entry.stated.code,
         quantity_per_unit=entry.stated.per_base,
+        vendor_no=entry.source.vendor_no,
+        customer_no=entry.source.customer_no,
+        posting_date=entry.source.posting_date,
     )
 
 

@@ -154,6 +154,77 @@ async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: Tracking
             "next_after": entries[-1]["entry_no"] if more else None}
 
 
+# --- recall (R1) ---------------------------------------------------------------------------------
+async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers, after: int = 0,
+                 limit: int = 1000) -> Json:
+    """R1 from the item ledger: one page of the entries of the lot/serial (of the item, or of every item that
+    has the number), outbound ones `forward` with the inbound entries they were applied to, inbound ones
+    `backward` with what remains of them; `where_now` (what remains per location) on every page."""
+    where, args = _recall_where(item_no, numbers)
+    entries = await conn.fetch(
+        f"""SELECT e.*, {_OTHER_LOCATIONS} AS other_locations FROM item_ledger_entry e
+            WHERE {where} AND e.entry_no > ${len(args) + 1} ORDER BY e.entry_no LIMIT ${len(args) + 2}""",
+        *args, after, limit + 1,
+    )
+    more, entries = len(entries) > limit, entries[:limit]
+    applied = await conn.fetch(
+        """SELECT outbound_entry_no, inbound_entry_no, quantity FROM item_application
+           WHERE outbound_entry_no = ANY($1::bigint[]) ORDER BY outbound_entry_no, inbound_entry_no""",
+        [row["entry_no"] for row in entries if row["quantity"] < 0],
+    )
+    remaining = await conn.fetch(
+        f"""SELECT e.item_no, e.location_code, e.variant_code, e.serial_no, e.lot_no,
+                   sum(e.remaining_quantity) AS remaining_quantity, bool_and(e.entry_type = 'transfer') AS by_transfer
+            FROM item_ledger_entry e WHERE {where} AND e.open
+            GROUP BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no
+            ORDER BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no""",
+        *args,
+    )
+    return {**_recall_postings(entries, applied), "where_now": _plain(remaining),
+            "next_after": entries[-1]["entry_no"] if more else None}
+
+
+# A transfer entry's way (X2): the locations the same posting's transfer entries of the other sign are at.
+_OTHER_LOCATIONS = """CASE WHEN e.entry_type = 'transfer' THEN ARRAY(
+    SELECT DISTINCT t.location_code FROM item_ledger_entry t
+    WHERE t.posting_id = e.posting_id AND t.entry_type = 'transfer' AND t.item_no = e.item_no
+      AND t.serial_no = e.serial_no AND t.lot_no = e.lot_no AND sign(t.quantity) <> sign(e.quantity)
+      AND t.location_code <> e.location_code ORDER BY 1) END"""
+
+
+def _recall_where(item_no: str, numbers: TrackingNumbers) -> tuple[str, list[str]]:
+    """Only the numbers named, so each statement keeps to the index it needs (lot or serial, with or
+    without the item)."""
+    named = {"e.item_no": item_no, "e.lot_no": numbers.lot_no, "e.serial_no": numbers.serial_no}
+    given = {column: value for column, value in named.items() if value}
+    return " AND ".join(f"{column} = ${n}" for n, column in enumerate(given, 1)), list(given.values())
+
+
+def _recall_postings(entries: list[asyncpg.Record], applied: list[asyncpg.Record]) -> Json:
+    """Outbound entries forward (quantities as taken, positive), inbound ones backward."""
+    sources: dict[int, list[Json]] = {}
+    for row in _plain(applied):
+        sources.setdefault(row["outbound_entry_no"], []).append(
+            {"entry_no": row["inbound_entry_no"], "quantity": row["quantity"]})
+    forward, backward = [], []
+    for entry in entries:
+        posting = {name: entry[name] for name in _POSTING_FIELDS}
+        posting["quantity"] = abs(entry["quantity"])
+        if entry["quantity"] < 0:
+            forward.append({**posting, "customer_no": entry["customer_no"],
+                            "destinations": entry["other_locations"] or [],
+                            "applied_to": sources.get(entry["entry_no"], [])})
+        else:
+            backward.append({**posting, "vendor_no": entry["vendor_no"], "origins": entry["other_locations"] or [],
+                             "remaining_quantity": entry["remaining_quantity"]})
+    return {"forward": [_json_ready(row) for row in forward], "backward": [_json_ready(row) for row in backward]}
+
+
+_POSTING_FIELDS = ("entry_no", "entry_type", "item_no", "location_code", "variant_code", "serial_no", "lot_no",
+                   "expiration_date", "document_type", "document_no", "document_line_no", "source_type",
+                   "source_no", "source_line_no", "posting_date", "posted_at")
+
+
 async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str, source_line_no: int) -> Json:
     """A demand line's reservations and what it says about serial/lot numbers (assigned, picked)."""
     demand = (source_type, source_no, source_line_no)

@@ -114,6 +114,15 @@ async def get_bin_contents(request: Request, location_code: str | None = None, b
             raise HTTPException(422, error.message) from None
 
 
+@router.get("/recall")
+async def get_recall(request: Request, lot: str = "", serial: str = "", item_no: str = "") -> dict[str, Any]:
+    """R1's where-now: the real bins holding the lot or serial, with zone, bin type and quantity."""
+    if not (serial or lot):
+        raise HTTPException(422, "name the lot and/or serial number to recall")
+    async with _connection(request) as conn:
+        return await queries.recall(conn, item_no, serial, lot)
+
+
 @router.get("/warehouse-entries")
 async def get_warehouse_entries(request: Request, location_code: str | None = None, item_no: str | None = None,
                                 serial: str | None = None, lot: str | None = None, document_no: str | None = None,

@@ -83,7 +83,7 @@ async def _released_state(conn: asyncpg.Connection, location_code: str,
 
 async def release_inbound_request(uow: UnitOfWork, command: do.ReleaseInboundRequest, envelope: Envelope) -> None:
     at = await _released_state(uow.conn, command.location_code, command.requests)
-    outcome = release_inbound(command.receipt_no, _requests_in_base(at, command.requests), at)
+    outcome = release_inbound(command.receipt_no, _requests_in_base(at, command.requests), at, command.vendor_no)
     await documents.add(uow.conn, outcome.receipt)
     messages.publish(uow, envelope, outcome.events)
 
@@ -128,7 +128,7 @@ async def _register_placements(uow: UnitOfWork, envelope: Envelope, activity_typ
 # --- outbound (W4-W6) ------------------------------------------------------------------------------
 async def release_outbound_request(uow: UnitOfWork, command: do.ReleaseOutboundRequest, envelope: Envelope) -> None:
     at = await _released_state(uow.conn, command.location_code, command.requests)
-    outcome = release_outbound(command.shipment_no, _requests_in_base(at, command.requests), at)
+    outcome = release_outbound(command.shipment_no, _requests_in_base(at, command.requests), at, command.customer_no)
     await documents.add(uow.conn, outcome.shipment)
     messages.publish(uow, envelope, outcome.events)
 

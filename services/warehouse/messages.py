@@ -78,11 +78,13 @@ def _block_movement(value: str) -> BlockMovement:
 
 
 def release_inbound_request(command: wh.ReleaseInboundRequest) -> do.ReleaseInboundRequest:
-    return do.ReleaseInboundRequest(command.receipt_no, command.location_code, _source_requests(command))
+    return do.ReleaseInboundRequest(command.receipt_no, command.location_code, _source_requests(command),
+                                    command.vendor_no)
 
 
 def release_outbound_request(command: wh.ReleaseOutboundRequest) -> do.ReleaseOutboundRequest:
-    return do.ReleaseOutboundRequest(command.shipment_no, command.location_code, _source_requests(command))
+    return do.ReleaseOutboundRequest(command.shipment_no, command.location_code, _source_requests(command),
+                                     command.customer_no)
 
 
 def _source_requests(command: wh.ReleaseInboundRequest | wh.ReleaseOutboundRequest) -> tuple[SourceRequest, ...]:
@@ -298,8 +300,10 @@ def _released(event: ev.ReceiptReleased | ev.ShipmentReleased) -> list[Message]:
     header: dict[str, Any] = {"location_code": event.location_code, "source_type": source.source_type,
                               "source_no": source.source_no}
     if isinstance(event, ev.ReceiptReleased):
-        return _parts(wh.ReceiptReleased, {**header, "receipt_no": event.receipt_no}, event.lines)
-    return _parts(wh.ShipmentReleased, {**header, "shipment_no": event.shipment_no}, event.lines)
+        return _parts(wh.ReceiptReleased, {**header, "receipt_no": event.receipt_no, "vendor_no": event.vendor_no},
+                      event.lines)
+    return _parts(wh.ShipmentReleased, {**header, "shipment_no": event.shipment_no,
+                                        "customer_no": event.customer_no}, event.lines)
 
 
 def _tracked(tracking: Tracking) -> dict[str, Any]:

@@ -124,3 +124,16 @@ async def demands(conn: asyncpg.Connection, location_code: str, item_no: str) ->
     rows = await conn.fetch("""SELECT * FROM demand_tracking WHERE location_code = $1 AND item_no = $2
                                ORDER BY source_type, source_no, source_line_no, lot, serial""", location_code, item_no)
     return [plain(r) for r in rows]
+
+
+async def recall(conn: asyncpg.Connection, item_no: str, serial: str, lot: str) -> dict[str, Any]:
+    """R1's where-now from the bin content: every real bin holding the lot/serial (of the item, or of every
+    item with that number), with the bin's zone and type. The adjustment bin is left out: it holds no stock."""
+    where, args = _where({"c.item_no": item_no or None, "c.lot": lot or None, "c.serial": serial or None})
+    rows = await conn.fetch(
+        f"""SELECT c.location_code, b.zone_code, c.bin_code, b.types AS bin_types, c.item_no, c.variant, c.serial,
+                   c.lot, c.expiration, c.quantity
+            FROM bin_content c JOIN bin b USING (location_code, bin_code)
+            WHERE {where} AND NOT c.is_adjustment_bin AND c.quantity > 0
+            ORDER BY c.item_no, c.location_code, c.bin_code, c.variant, c.lot, c.serial""", *args)
+    return {"bins": [plain(r) for r in rows]}

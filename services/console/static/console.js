@@ -215,6 +215,51 @@ async function showTrace(params) {
   }
 }
 
+// --- recall (R1): forward, backward, where now ---------------------------------------------------
+const RECALL_PARTS = [
+  ["forward", "Forward: where it went", ["date", "kind", "item_no", "location_code", "lot", "serial", "quantity",
+    "document", "source", "customer_no", "destination"]],
+  ["backward", "Backward: where it came from", ["date", "kind", "item_no", "location_code", "lot", "serial",
+    "quantity", "document", "source", "vendor_no", "origin", "remaining_quantity"]],
+  ["where_now", "Where it is now", ["place", "item_no", "location_code", "zone_code", "bin_code", "lot", "serial",
+    "quantity"]],
+];
+
+function recallTable(part, title, columns, rows) {
+  const table = el("table", { class: "recall", "data-part": part }, el("caption", {}, `${title} (${rows.length})`));
+  table.append(el("tr", {}, ...columns.map((c) => el("th", {}, c.replace(/_/g, " ")))));
+  for (const row of rows) table.append(el("tr", {}, ...columns.map((c) => el("td", {}, String(row[c] ?? "")))));
+  return table;
+}
+
+async function showRecall(params) {
+  $("#recall-status").textContent = "asking both ledgers...";
+  $("#recall-links").hidden = true;
+  try {
+    const found = await query(`/api/recall?${params}`);
+    $("#recall").replaceChildren(...RECALL_PARTS.map(([part, title, columns]) =>
+      recallTable(part, title, columns, found[part])));
+    const t = found.totals;
+    $("#recall-status").textContent = `in ${t.in}, out ${t.out}, now ${t.now}`;
+    $("#recall-csv").href = `/api/recall.csv?${params}`;
+    $("#recall-links").hidden = false;
+  } catch (error) {
+    $("#recall-status").textContent = String(error.message);
+    $("#recall").replaceChildren();
+  }
+}
+
+$("#recall-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const params = new URLSearchParams();
+  for (const name of ["lot", "serial", "item"]) {
+    const value = form.get(name).trim();
+    if (value) params.set(name, value);
+  }
+  showRecall(params);
+});
+
 // --- consumer-group lag ---------------------------------------------------------------------------
 const LAG_EVERY_MS = 10_000;
 

@@ -52,9 +52,15 @@ _DIRECTIONS = {
 
 @dataclass(frozen=True)
 class SourceDocument:
+    """The warehouse document line that posted an entry; for a recall (R1) also the date the warehouse posted
+    it and the vendor (receipts) or customer (shipments) it names, blank or None when not known."""
+
     document_type: str
     document_no: str
     line_no: int
+    posting_date: date | None = None
+    vendor_no: str = ""
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)

@@ -98,14 +98,17 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
     await conn.executemany(
         """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, location_code, variant_code,
                serial_no, lot_no, expiration_date, quantity, remaining_quantity, open, document_type, document_no,
-               document_line_no, source_type, source_no, source_line_no, warranty_date, unit_code, quantity_per_unit)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)""",
+               document_line_no, source_type, source_no, source_line_no, warranty_date, posting_date, vendor_no,
+               customer_no, unit_code, quantity_per_unit)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                   $22, $23, $24)""",
         [
             (
                 entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
                 entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
                 entry.source.document_type, entry.source.document_no, entry.source.line_no,
-                *rows.demand_values(entry.demand or rows.NO_DEMAND), entry.warranty_date, entry.stated.code,
+                *rows.demand_values(entry.demand or rows.NO_DEMAND), entry.warranty_date,
+                entry.source.posting_date, entry.source.vendor_no, entry.source.customer_no, entry.stated.code,
                 entry.stated.per_base,
             )
             for entry in changes.new_entries

@@ -40,6 +40,7 @@ class ReleaseInboundRequest:
     receipt_no: str
     location_code: str
     requests: tuple[SourceRequest, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class ReleaseOutboundRequest:
     shipment_no: str
     location_code: str
     requests: tuple[SourceRequest, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)

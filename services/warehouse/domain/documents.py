@@ -226,12 +226,14 @@ class LineChanges(Generic[L]):
 
 @dataclass(frozen=True, kw_only=True)
 class Receipt(Document[ReceiptLine]):
-    pass
+    vendor_no: str = ""
+    """Who the stock comes from (blank: not named); its postings carry it to the item ledger (R1)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Shipment(Document[ShipmentLine]):
-    pass
+    customer_no: str = ""
+    """Who the stock goes to (blank: not named); its postings carry it to the item ledger (R1)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -126,6 +126,7 @@ class ReceiptReleased(DomainEvent):
     receipt_no: str
     location_code: str
     lines: tuple[ReleasedLine, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class ReceiptPosted(DomainEvent):
     posting_date: date
     put_away_no: str
     lines: tuple[PostedLine, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class ShipmentReleased(DomainEvent):
     shipment_no: str
     location_code: str
     lines: tuple[ReleasedLine, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,7 @@ class ShipmentPosted(DomainEvent):
     location_code: str
     posting_date: date
     lines: tuple[PostedLine, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)

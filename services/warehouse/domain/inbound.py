@@ -54,7 +54,7 @@ def post_receipt(receipt: Receipt, received: Sequence[ReceivedQuantity], put_awa
     check_lot_expirations(((p.item_no, p.tracking) for p in posted), state.lot_expirations)
     put_away = Activity(no=put_away_no, location_code=location.code, lines=tuple(put_away_lines),
                         type=DocumentType.PUT_AWAY, document_no=receipt.no)
-    event = ReceiptPosted(receipt.no, location.code, state.today, put_away_no, tuple(posted))
+    event = ReceiptPosted(receipt.no, location.code, state.today, put_away_no, tuple(posted), receipt.vendor_no)
     return PostedReceiptOutcome(receipt=receipt.with_lines(lines.changed.values()), put_away=put_away,
                                 entries=book.entries, events=(event,))
 

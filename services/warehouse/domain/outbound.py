@@ -231,7 +231,7 @@ def post_shipment(shipment: Shipment, adjustment_no: str, state: StockState,
     if not posted:
         raise NothingToShipError(f"Nothing has been picked for shipment {shipment.no}: register its picks first.")
     adjustments = pending_adjustments_for({p.item_no for p in posted}, adjustment_no, state)
-    event = ShipmentPosted(shipment.no, state.location.code, state.today, tuple(posted))
+    event = ShipmentPosted(shipment.no, state.location.code, state.today, tuple(posted), shipment.customer_no)
     return ShipmentOutcome(shipment=shipment, entries=adjustments.entries + book.entries,
                            events=(*adjustments.events, event))
 

@@ -32,7 +32,8 @@ class SourceRequest:
 Line = TypeVar("Line", ReceiptLine, ShipmentLine)
 
 
-def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: StockState) -> ReceiptOutcome:
+def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: StockState,
+                    vendor_no: str = "") -> ReceiptOutcome:
     """W2: the receipt expects the stock in a receive bin, the location's default one unless the request
     names another. state: the location and the requested items' tracking."""
     location = state.location
@@ -40,11 +41,13 @@ def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: S
                             lambda i, r, bin_code: ReceiptLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                variant=r.variant, quantity=r.quantity,
                                                                bin_code=bin_code, stated=r.stated))
-    return ReceiptOutcome(receipt=Receipt(no=receipt_no, location_code=location.code, lines=lines),
-                          events=(ReceiptReleased(receipt_no, location.code, facts),))
+    return ReceiptOutcome(receipt=Receipt(no=receipt_no, location_code=location.code, lines=lines,
+                                          vendor_no=vendor_no),
+                          events=(ReceiptReleased(receipt_no, location.code, facts, vendor_no),))
 
 
-def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state: StockState) -> ShipmentOutcome:
+def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state: StockState,
+                     customer_no: str = "") -> ShipmentOutcome:
     """W4: the shipment leaves from a ship bin (the location's default one unless the request names another),
     where its picks place the stock. state: the location and the requested items' tracking."""
     location = state.location
@@ -52,8 +55,9 @@ def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state:
                             lambda i, r, bin_code: ShipmentLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                 variant=r.variant, quantity=r.quantity,
                                                                 bin_code=bin_code, stated=r.stated))
-    return ShipmentOutcome(shipment=Shipment(no=shipment_no, location_code=location.code, lines=lines),
-                           events=(ShipmentReleased(shipment_no, location.code, facts),))
+    return ShipmentOutcome(shipment=Shipment(no=shipment_no, location_code=location.code, lines=lines,
+                                             customer_no=customer_no),
+                           events=(ShipmentReleased(shipment_no, location.code, facts, customer_no),))
 
 
 def _release(location: Location, flag: BinType, default_bin: str, requests: Sequence[SourceRequest],

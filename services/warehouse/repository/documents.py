@@ -48,7 +48,7 @@ def type_of(document: Document[Any]) -> DocumentType:
 # --- loading -------------------------------------------------------------------------------------
 async def receipt(conn: asyncpg.Connection, receipt_no: str, *, for_update: bool = True) -> Receipt:
     header, lines = await _load(conn, DocumentType.RECEIPT, receipt_no, for_update)
-    return Receipt(no=receipt_no, location_code=header["location_code"], lines=tuple(
+    return Receipt(no=receipt_no, location_code=header["location_code"], vendor_no=header["vendor_no"], lines=tuple(
         ReceiptLine(**_line_fields(r), source=_source_line(r), bin_code=r["bin_code"]) for r in lines))
 
 
@@ -57,10 +57,12 @@ async def shipment(conn: asyncpg.Connection, shipment_no: str, *, for_update: bo
     picked: dict[int, list[TrackedQuantity]] = {}
     for r in await conn.fetch("SELECT * FROM shipment_line_picked WHERE shipment_no = $1", shipment_no):
         picked.setdefault(r["line_no"], []).append(TrackedQuantity(_tracking(r), exact(r["quantity"])))
-    return Shipment(no=shipment_no, location_code=header["location_code"], lines=tuple(
-        ShipmentLine(**_line_fields(r), source=_source_line(r), bin_code=r["bin_code"],
-                     quantity_on_pick=exact(r["quantity_on_pick"]), picked=tuple(picked.get(r["line_no"], ())))
-        for r in lines))
+    return Shipment(no=shipment_no, location_code=header["location_code"], customer_no=header["customer_no"],
+                    lines=tuple(
+                        ShipmentLine(**_line_fields(r), source=_source_line(r), bin_code=r["bin_code"],
+                                     quantity_on_pick=exact(r["quantity_on_pick"]),
+                                     picked=tuple(picked.get(r["line_no"], ())))
+                        for r in lines))
 
 
 async def activity(conn: asyncpg.Connection, activity_type: DocumentType, activity_no: str, *,
@@ -107,9 +109,11 @@ async def add(conn: asyncpg.Connection, document: Document[Any]) -> None:
     """Store a new document; its number must not be in use for its type yet."""
     document_type = type_of(document)
     status = await conn.execute(
-        """INSERT INTO warehouse_document (document_type, document_no, location_code, source_document_no)
-           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
-        document_type.value, document.no, document.location_code, getattr(document, "document_no", None))
+        """INSERT INTO warehouse_document (document_type, document_no, location_code, source_document_no, vendor_no,
+               customer_no)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        document_type.value, document.no, document.location_code, getattr(document, "document_no", None),
+        getattr(document, "vendor_no", ""), getattr(document, "customer_no", ""))
     if status == "INSERT 0 0":
         raise DuplicateDocumentError(
             f"{describe(document_type, document.no).capitalize()} already exists: choose another number.")

@@ -7,9 +7,16 @@ this map instead of keeping their own lists, so a new message type is known to a
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
+from contracts.topics import (
+    INVENTORY_COMMANDS,
+    INVENTORY_EVENTS,
+    INVENTORY_REPLICATION,
+    WAREHOUSE_COMMANDS,
+    WAREHOUSE_EVENTS,
+)
 
 TOPIC_MESSAGES: dict[str, dict[str, type[Message]]] = {
+    INVENTORY_REPLICATION: inv.REPLICATION,  # first: TOPIC_OF names INVENTORY_EVENTS, where every fact is
     WAREHOUSE_COMMANDS: wh.COMMANDS,
     WAREHOUSE_EVENTS: wh.EVENTS,
     INVENTORY_COMMANDS: inv.COMMANDS,

@@ -81,6 +81,13 @@ OVERRIDES: dict[type[BaseModel], dict[str, Any]] = {
     wh.TransferShipped: {"transfer_no": "TO-8001", "from_location": "WH1", "to_location": "WH2",
                          "in_transit_location": "TRANSIT", "receipt_no": "TO-8001"},
     wh.ShippedTrackingLine: {"line_no": 1},
+    # units of measure (U1-U4): BIKE-100 also comes in boxes of 12.
+    inv.ItemUnit: {"code": "BOX", "quantity_per_base_unit": "12", "rounding_precision": "1"},
+    inv.ItemUnitLine: {"code": "BOX", "quantity_per_base_unit": "12", "rounding_precision": "1"},
+    inv.SetItemUnits: {"rounding_precision": "1"},
+    inv.ItemUnitsSet: {"rounding_precision": "1"},
+    # A1: SO-7001's pick of 2 is reserved too, so it is subtracted once: 12 - 2 - 5 + 2 = 7.
+    inv.AvailabilityChanged: {"on_picks_and_movements": "2", "reserved_and_allocated_same_demand": "2"},
 }
 """Whole fields of messages and parts where a value by field name would not make sense."""
 

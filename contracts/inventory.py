@@ -15,6 +15,7 @@ from contracts.base import (
     STOCK_KEY,
     Code,
     Command,
+    CommandPart,
     InParts,
     Message,
     Part,
@@ -99,6 +100,12 @@ class LedgerEntry(Part):
                                       "(X2)")
     transferred_from_entry_no: int = Field(
         default=0, description="a transfer's inbound entry: the outbound transfer entry it continues (X2)")
+    unit_code: str = Field(default="", description="U2: the unit the posted line was stated in; blank: base unit")
+    quantity_per_unit: Quantity = Field(default=Decimal(1), description="U2: of `unit_code`, when posted")
+    # recall (R1): who the posting names and when the warehouse posted it (optional: older entries carry neither)
+    vendor_no: str = ""
+    customer_no: str = ""
+    posting_date: date | None = None
 
 
 class Application(Part):
@@ -112,6 +119,26 @@ class Shortage(Part):
     serial: str
     lot: str
     missing_quantity: Quantity
+
+
+# --- units of measure (U1-U4, docs/rules.md#U1) -------------------------------------------------
+UnitCode = Annotated[str, Field(max_length=10, description="a unit of the item (U2); blank = its base unit")]
+RoundingPrecision = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6,
+                                             description="base quantities are whole multiples of it (1: whole "
+                                                         "base units); default 0.000001")]
+
+
+class ItemUnit(Part):
+    """U1: a unit of an item: `quantity_per_base_unit` base units make one of it (BOX = 12 PCS)."""
+
+    code: Code = Field(min_length=1, max_length=10)
+    quantity_per_base_unit: Quantity = Field(gt=0)
+    rounding_precision: RoundingPrecision | None = Field(
+        default=None, description="of base quantities converted from this unit; default: the base unit's")
+
+
+class ItemUnitLine(ItemUnit, CommandPart):
+    """An item unit as a command sets it (unknown fields refused)."""
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -135,6 +162,21 @@ class RegisterItem(Command):
     warranty_formula: str | None = Field(
         default=None, max_length=20,
         description=f"Q2: {WARRANTY_FORMULA}; blank: none; left out (null): keep what the item has (none when new)")
+    rounding_precision: RoundingPrecision | None = Field(
+        default=None, description="U1: of base quantities; default 0.000001 (serial items: 1)")
+    units: tuple[ItemUnitLine, ...] = Field(default=(), description="U1: the item's units besides the base unit")
+
+
+class SetItemUnits(Command):
+    """U1, U4: replace the units of a registered item (all of them: a unit left out is removed). A unit whose
+    quantity per base unit changes, or that is removed, while documents or stock use it is refused."""
+
+    TYPE = "inventory.item.set_units.v1"
+    KEY = ("item_no",)
+
+    item_no: Code = Field(min_length=1)
+    rounding_precision: RoundingPrecision | None = Field(default=None, description="of base quantities")
+    units: tuple[ItemUnitLine, ...] = ()
 
 
 class Reserve(DemandCommand):
@@ -150,6 +192,7 @@ class Reserve(DemandCommand):
     allow_partial: bool = False
     transfer_no: Code = Field(default="", description="X5: reserve against what this transfer order has in transit "
                               "to `location_code`; it moves onto the received entries at receipt")
+    unit: UnitCode = ""
 
 
 class CancelReservation(DemandCommand):
@@ -165,6 +208,7 @@ class ReduceReservation(DemandCommand):
     TYPE = "inventory.reservation.reduce.v1"
 
     quantity: Quantity = Field(description="how much less to reserve")
+    unit: UnitCode = ""
 
 
 class ChangeReservationTracking(DemandCommand):
@@ -192,6 +236,7 @@ class AssignTracking(DemandCommand):
     serial: Code = ""
     lot: Code = ""
     quantity: Quantity
+    unit: UnitCode = ""
 
 
 class BlockTracking(Command):
@@ -275,6 +320,20 @@ class ItemRegistered(Message):
     expiration_required: bool
     strict_expiration: bool
     warranty_formula: str = Field(default="", description="Q2: the item's warranty date formula; blank: none")
+    rounding_precision: Quantity = Field(default=Decimal("0.000001"), description="U1: of base quantities")
+    units: tuple[ItemUnit, ...] = Field(default=(), description="U1: the item's units besides the base unit")
+
+
+class ItemUnitsSet(Message):
+    """U1: an item's units now (absolute: a unit missing here was removed)."""
+
+    TYPE = "inventory.item.units_set.v1"
+    KEY = ("item_no",)
+
+    item_no: str
+    base_unit: str
+    rounding_precision: Quantity
+    units: tuple[ItemUnit, ...]
 
 
 class LedgerEntriesPosted(InParts, PostingFact):
@@ -442,6 +501,28 @@ class ReconciliationReported(InParts, StockFact):
     differences: tuple[Difference, ...]
 
 
+# --- availability feed (A1, issue 14) ----------------------------------------------------------
+class AvailabilityChanged(StockFields, StockFact):
+    """A1 (docs/rules.md#A1): available to reserve at an item/variant/location and its I5 terms, as they
+    are after a committed change of any of them; the names and figures of the location row of
+    `GET /availability/{item_no}`. Absolute values: a reader keeps the latest per key and needs no
+    earlier one. At most one per item/variant/location per transaction (a document in parts: one,
+    after its last part)."""
+
+    TYPE = "inventory.availability.changed.v1"
+
+    inventory: Quantity
+    on_picks_and_movements: Quantity
+    reserved: Quantity
+    in_outbound_bins: Quantity
+    adjustment_bin_positive: Quantity
+    reserved_and_allocated_same_demand: Quantity = Field(description="subtracted once, not twice")
+    blocked: Quantity = Field(description="what blocked serial/lot numbers would otherwise offer (T4)")
+    available_to_reserve: Quantity = Field(
+        description="inventory - on_picks_and_movements - reserved - in_outbound_bins - adjustment_bin_positive"
+                    " + reserved_and_allocated_same_demand - blocked")
+
+
 class CommandRejected(Rejection):
     TYPE = "inventory.command.rejected.v1"
     KEY = ("command_id",)
@@ -450,6 +531,7 @@ class CommandRejected(Rejection):
 COMMANDS = by_type(
     RegisterItem, Reserve, CancelReservation, ReduceReservation, ChangeReservationTracking, DeleteDemandLine,
     AssignTracking, BlockTracking, UnblockTracking,
+    SetItemUnits,
     SetTrackingInformation,
 )
 EVENTS = by_type(
@@ -457,5 +539,10 @@ EVENTS = by_type(
     ReservationRejected, ReservationConflict, DemandReservationChanged, TrackingAssigned, PickedTrackingRecorded,
     ReservationsSynchronized, PostingParked, PostingApplied, TrackingBlocked, TrackingUnblocked,
     ReconciliationReported, CommandRejected,
-    TrackingInformationChanged,
+    ItemUnitsSet,
+    TrackingInformationChanged, AvailabilityChanged,
 )
+# Fewer messages (issue 10): the facts the warehouse replicates, published on `inventory.replication.v1` as well,
+# with the same id; the topic carries nothing else.
+REPLICATION = by_type(ItemRegistered, DemandReservationChanged, TrackingAssigned, TrackingBlocked, TrackingUnblocked,
+                      TrackingInformationChanged, ItemUnitsSet)

@@ -10,6 +10,9 @@ WAREHOUSE_COMMANDS = "warehouse.commands.v1"
 WAREHOUSE_EVENTS = "warehouse.events.v1"
 INVENTORY_COMMANDS = "inventory.commands.v1"
 INVENTORY_EVENTS = "inventory.events.v1"
+INVENTORY_REPLICATION = "inventory.replication.v1"
+"""The inventory facts the warehouse replicates (`contracts.inventory.REPLICATION`), also on INVENTORY_EVENTS:
+the warehouse reads only these, not the facts that grow per serial which it would only skip (issue 10)."""
 
 DLQ_SUFFIX = ".dlq"
 
@@ -29,6 +32,7 @@ _MAIN_TOPICS = (
     TopicSpec(WAREHOUSE_EVENTS, 6),
     TopicSpec(INVENTORY_COMMANDS, 6),
     TopicSpec(INVENTORY_EVENTS, 6),
+    TopicSpec(INVENTORY_REPLICATION, 6),
 )
 
 ALL_TOPICS: tuple[TopicSpec, ...] = _MAIN_TOPICS + tuple(

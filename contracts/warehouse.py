@@ -9,6 +9,7 @@ Facts whose lines grow with a document are published in parts of at most `LINES_
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field
@@ -31,6 +32,18 @@ BIN_TYPES = ("receive", "ship", "put_away", "pick")
 BLOCK_MOVEMENTS = ("none", "inbound", "outbound", "all")
 BinType = Annotated[str, enum_schema(BIN_TYPES)]
 BlockMovement = Annotated[str, enum_schema(BLOCK_MOVEMENTS)]
+
+
+# --- units of measure (U2, docs/rules.md#U2) ----------------------------------------------------
+UnitCode = Annotated[str, Field(max_length=10, description="U2: the unit `quantity` is stated in (one of the "
+                                                           "item's units); blank = the item's base unit")]
+
+
+class StatedUnitFields(Part):
+    """U2: the unit a line's quantity was stated in; the line's quantities are in base units."""
+
+    unit_code: str = Field(default="", description="blank: stated in the base unit")
+    quantity_per_unit: Quantity = Field(default=Decimal(1), description="of `unit_code` when it was stated")
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -71,6 +84,7 @@ class RequestLine(CommandPart):
     variant: Code = ""
     quantity: Quantity
     bin_code: Code = Field(default="", description="default: the location's receive (inbound) or ship (outbound) bin")
+    unit: UnitCode = ""
 
 
 class ReceivedLine(TrackedFields, CommandPart):
@@ -78,6 +92,7 @@ class ReceivedLine(TrackedFields, CommandPart):
 
     line_no: int
     quantity: Quantity
+    unit: UnitCode = ""
 
 
 class HandledLine(CommandPart):
@@ -86,6 +101,7 @@ class HandledLine(CommandPart):
     line_no: int
     quantity: Quantity
     place_bin: Code = ""
+    unit: UnitCode = ""
 
 
 class PickedLine(CommandPart):
@@ -95,11 +111,13 @@ class PickedLine(CommandPart):
     quantity: Quantity
     serial: Code | None = None
     lot: Code | None = None
+    unit: UnitCode = ""
 
 
 class ShipLine(CommandPart):
     line_no: int
     quantity: Quantity
+    unit: UnitCode = ""
 
 
 class MovementLine(TrackedFields, CommandPart):
@@ -108,6 +126,7 @@ class MovementLine(TrackedFields, CommandPart):
     from_bin: Code
     to_bin: Code
     quantity: Quantity
+    unit: UnitCode = ""
 
 
 class ReclassificationLine(TrackedFields, CommandPart):
@@ -122,6 +141,7 @@ class ReclassificationLine(TrackedFields, CommandPart):
     new_serial: Code = ""
     new_lot: Code = ""
     new_expiration: date | None = None
+    unit: UnitCode = ""
 
 
 class AdjustmentLine(TrackedFields, CommandPart):
@@ -131,6 +151,7 @@ class AdjustmentLine(TrackedFields, CommandPart):
     variant: Code = ""
     bin_code: Code
     quantity: Quantity
+    unit: UnitCode = ""
 
 
 class CountLine(TrackedFields, CommandPart):
@@ -140,6 +161,7 @@ class CountLine(TrackedFields, CommandPart):
     variant: Code = ""
     bin_code: Code
     counted_quantity: Quantity = Field(ge=0)
+    unit: UnitCode = ""
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -171,6 +193,7 @@ class ReleaseInboundRequest(Command):
     source_type: Code = "purchase_order"
     source_no: Code
     lines: tuple[RequestLine, ...] = Field(min_length=1)
+    vendor_no: Code = Field(default="", description="recall (R1): the vendor the stock comes from, kept on its entries")
 
 
 class PostReceipt(Command):
@@ -203,6 +226,8 @@ class ReleaseOutboundRequest(Command):
     source_type: Code = "sales_order"
     source_no: Code
     lines: tuple[RequestLine, ...] = Field(min_length=1)
+    customer_no: Code = Field(default="",
+                              description="recall (R1): the customer the stock goes to, kept on its entries")
 
 
 class CreatePick(Command):
@@ -309,7 +334,7 @@ class ReportBinTotals(Command):
 
 
 # --- fact lines -------------------------------------------------------------------------------
-class ReleasedLineFact(Part):
+class ReleasedLineFact(StatedUnitFields):
     line_no: int
     source_line_no: int
     item_no: str
@@ -318,7 +343,7 @@ class ReleasedLineFact(Part):
     bin_code: str
 
 
-class PostedLineFact(TrackedFields):
+class PostedLineFact(StatedUnitFields, TrackedFields):
     """A posted quantity of one serial/lot: becomes one item ledger entry (S1, S5)."""
 
     document_line_no: int
@@ -342,7 +367,7 @@ class AllocatedLineFact(TrackedFields):
     quantity: Quantity
 
 
-class RegisteredLineFact(TrackedFields):
+class RegisteredLineFact(StatedUnitFields, TrackedFields):
     """A registered Take/Place; `proposed_*` is what the line proposed, the tracking fields what was handled."""
 
     line_no: int
@@ -417,6 +442,7 @@ class ReceiptReleased(InParts, Message):
     source_type: str
     source_no: str
     lines: tuple[ReleasedLineFact, ...]
+    vendor_no: str = ""  # recall (R1)
 
 
 class ShipmentReleased(InParts, Message):
@@ -428,6 +454,7 @@ class ShipmentReleased(InParts, Message):
     source_type: str
     source_no: str
     lines: tuple[ReleasedLineFact, ...]
+    customer_no: str = ""  # recall (R1)
 
 
 class ReceiptPosted(InParts, StockFact):
@@ -443,6 +470,7 @@ class ReceiptPosted(InParts, StockFact):
     lines: tuple[PostedLineFact, ...]
     transfer: "TransferRoute | None" = Field(
         default=None, description="the receipt of a transfer order: transfer entries in transit -> here (X2)")
+    vendor_no: str = Field(default="", description="recall (R1): the receipt's vendor, blank when none was named")
 
 
 class PutAwayRegistered(InParts, StockFact):
@@ -495,6 +523,7 @@ class ShipmentPosted(InParts, StockFact):
     lines: tuple[PostedLineFact, ...]
     transfer: "TransferRoute | None" = Field(
         default=None, description="the shipment of a transfer order: transfer entries here -> in transit (X2)")
+    customer_no: str = Field(default="", description="recall (R1): the shipment's customer, blank when none was named")
 
 
 class MovementFact(InParts, StockFact):

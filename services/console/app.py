@@ -22,6 +22,8 @@ from slt_cli import lag as consumer_lag
 from slt_cli.errors import INVALID_INPUT, CliError
 from slt_cli.kafka import Record
 from slt_cli.readapi import ReadApis
+from slt_cli.recall import csv_text as recall_csv
+from slt_cli.recall import recall
 from slt_cli.trace import Step, trace
 from slt_cli.watch import Filter
 
@@ -58,6 +60,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
 
     _add_queries(app, read_apis, bootstrap)
     _add_transfer_queries(app, read_apis)
+    _add_recall(app, read_apis)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 
@@ -116,6 +119,23 @@ def _add_transfer_queries(app: FastAPI, read_apis: ReadApis) -> None:
         async with read_apis.open() as read:
             found: dict = await _answer(transfers.transfer_order(read, transfer_no))
         return found
+
+
+def _add_recall(app: FastAPI, read_apis: ReadApis) -> None:
+    """R1: the recall view as `slt recall` joins it (JSON for the page, CSV for a spreadsheet)."""
+
+    @app.get("/api/recall")
+    async def recall_of(lot: str = "", serial: str = "", item: str | None = None) -> dict:
+        async with read_apis.open() as read:
+            return (await _answer(recall(read, item or None, serial, lot))).as_json()
+
+    @app.get("/api/recall.csv")
+    async def recall_as_csv(lot: str = "", serial: str = "", item: str | None = None) -> Response:
+        async with read_apis.open() as read:
+            found = await _answer(recall(read, item or None, serial, lot))
+        name = "-".join(part for part in ("recall", item or "", lot, serial) if part)
+        return Response(recall_csv(found), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
 async def _answer(query):

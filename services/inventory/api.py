@@ -8,6 +8,7 @@ from inventory import queries
 from inventory.domain.keys import TrackingNumbers
 from inventory.queries import Json
 from servicekit.http_api import AfterNumber, AfterText, Limit
+from units_of_measure import ItemUnits, UnitError
 
 router = APIRouter()
 
@@ -40,12 +41,28 @@ async def list_locations(request: Request) -> list[Json]:
 
 @router.get("/availability/{item_no}")
 async def availability(
-    item_no: str, request: Request, location: str = "", variant: str | None = None, serial: str = "", lot: str = ""
+    item_no: str, request: Request, location: str = "", variant: str | None = None, serial: str = "", lot: str = "",
+    unit: str = "",
 ) -> Json:
-    """I5 with its breakdown per item/variant/location, and per serial/lot below each."""
+    """I5 with its breakdown per item/variant/location, and per serial/lot below each; `unit` (U3) adds each
+    figure in that unit of the item (`in_unit`), beside the base figures."""
     async with _pool(request).acquire() as conn:
+        units = await _units(conn, item_no, unit)
         locations = await queries.availability_of(conn, item_no, location, variant, TrackingNumbers(serial, lot))
-    return {"item_no": item_no, "locations": locations}
+    if units is None:
+        return {"item_no": item_no, "locations": locations}
+    per = str(units.unit(unit).per_base.normalize())
+    return {"item_no": item_no, "unit": unit, "quantity_per_unit": per,
+            "locations": queries.in_unit(locations, units, unit)}
+
+
+async def _units(conn: Any, item_no: str, unit: str) -> ItemUnits | None:
+    if not unit:
+        return None
+    try:
+        return await queries.item_units(conn, item_no, unit)
+    except UnitError as error:
+        raise HTTPException(422, error.message) from None
 
 
 @router.get("/items/{item_no}/ledger-entries")
@@ -71,6 +88,18 @@ async def item_tracing(item_no: str, request: Request, serial: str = "", lot: st
         raise HTTPException(422, "name the serial and/or lot number to trace")
     async with _pool(request).acquire() as conn:
         return await queries.item_tracing(conn, item_no, TrackingNumbers(serial, lot), after, limit)
+
+
+@router.get("/recall")
+async def recall(request: Request, lot: str = "", serial: str = "", item_no: str = "", after: AfterNumber = 0,
+                 limit: Limit = 1000) -> Json:
+    """R1 from the item ledger: a page of the lot's or serial's outbound postings (`forward`: shipments, transfers
+    out, with customer or destination) and inbound ones (`backward`: receipts, transfers in, with vendor or
+    origin), and what remains of it per location (`where_now`, on every page); `next_after` for the next page."""
+    if not (serial or lot):
+        raise HTTPException(422, "name the lot and/or serial number to recall")
+    async with _pool(request).acquire() as conn:
+        return await queries.recall(conn, item_no, TrackingNumbers(serial, lot), after, limit)
 
 
 @router.get("/items/{item_no}/reservations")

@@ -8,10 +8,11 @@ publishes `inventory.command.rejected.v1` with the facts the refusal carries.
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from functools import partial
 
 from inventory import messages
-from inventory.domain import blocking, reconciliation, reservations, synchronization
+from inventory.domain import blocking, feed, reconciliation, reservations, synchronization
 from inventory.domain.commands import (
     AssignTracking,
     BlockTracking,
@@ -27,12 +28,16 @@ from inventory.domain.commands import (
     RegisterItem,
     RegisterPicks,
     Reserve,
+    SetItemUnits,
     SetTrackingInformation,
     UnblockTracking,
 )
+from inventory.domain.errors import UnknownItemError
 from inventory.domain.events import ReconciliationReported
+from inventory.domain.feed import Announce, Feed
 from inventory.domain.information import withheld_reason
 from inventory.domain.items import register_item as register
+from inventory.domain.items import set_item_units as set_units
 from inventory.domain.keys import LocationKey
 from inventory.domain.workspace import StockChanges, StockState
 from inventory.repository import blocks, information, items, parked, reconciliations, stock, totals, transfers
@@ -51,6 +56,8 @@ async def register_item(uow: UnitOfWork, command: RegisterItem, envelope: Envelo
         command.expiration_required,
         command.strict_expiration,
         command.warranty_formula,
+        command.rounding_precision,
+        command.units,
         registered=await items.get_item(uow.conn, command.item_no),
     )
     if registration.is_new:
@@ -58,6 +65,30 @@ async def register_item(uow: UnitOfWork, command: RegisterItem, envelope: Envelo
     elif registration.is_changed:
         await items.set_warranty_formula(uow.conn, registration.item)
     messages.publish(uow, envelope, registration.events)
+
+
+async def set_item_units(uow: UnitOfWork, command: SetItemUnits, envelope: Envelope) -> None:
+    """U1, U4: under the stock locks of the locations holding the item, so that no posting there slips in
+    between the check and the change."""
+    await stock.lock(uow.conn, command.item_no, await blocks.stocked_locations(uow.conn, command.item_no))
+    item, event = set_units(await items.get_item(uow.conn, command.item_no), command.item_no,
+                            command.rounding_precision, command.units, await items.units_in_use(uow.conn,
+                                                                                                command.item_no))
+    await items.save_units(uow.conn, item)
+    messages.publish(uow, envelope, [event])
+
+
+async def _in_base(uow: UnitOfWork, item_no: str, quantity: Decimal, unit: str, serial: str = "") -> Decimal:
+    """U2: a quantity stated in one of the item's units, in base units (a serial is 1 base unit)."""
+    if not unit:
+        return quantity
+    item = await items.get_item(uow.conn, item_no)
+    if item is None:
+        raise UnknownItemError(item_no)
+    base = item.measures.to_base(quantity, unit)
+    if serial and unit != item.base_unit:
+        item.measures.check_serials(quantity, unit, base, serial_given=True)
+    return base
 
 
 async def record_location(uow: UnitOfWork, command: RecordLocation, envelope: Envelope) -> None:
@@ -69,10 +100,12 @@ async def record_location(uow: UnitOfWork, command: RecordLocation, envelope: En
 async def reserve(uow: UnitOfWork, command: Reserve, envelope: Envelope) -> None:
     """A refusal is published twice on purpose: `ReservationRejected` with the numbers for the
     order system (the refusal's explanation), and the generic `CommandRejected` every command gets."""
+    quantity = await _in_base(uow, command.location.item_no, command.quantity, command.unit, command.named.serial_no)
+    in_base = replace(command, quantity=quantity)
     if command.transfer_no:
-        await _reserve_against_transfer(uow, command, envelope)
+        await _reserve_against_transfer(uow, in_base, envelope)
         return
-    await _change_stock(uow, envelope, command.location, partial(reservations.reserve, command))
+    await _change_stock(uow, envelope, command.location, partial(reservations.reserve, in_base))
 
 
 async def _reserve_against_transfer(uow: UnitOfWork, command: Reserve, envelope: Envelope) -> None:
@@ -84,7 +117,7 @@ async def _reserve_against_transfer(uow: UnitOfWork, command: Reserve, envelope:
     codes = sorted({place.location_code, in_transit or place.location_code})
     await stock.lock(uow.conn, place.item_no, codes)
     state = await stock.read(uow.conn, place.item_no, place.location_code, also_at=codes)
-    await _store(uow, envelope, reservations.reserve(replace(command, in_transit=in_transit or ""), state))
+    await _store(uow, envelope, state, reservations.reserve(replace(command, in_transit=in_transit or ""), state))
 
 
 async def cancel_reservation(uow: UnitOfWork, command: CancelReservation, envelope: Envelope) -> None:
@@ -93,7 +126,8 @@ async def cancel_reservation(uow: UnitOfWork, command: CancelReservation, envelo
 
 
 async def reduce_reservation(uow: UnitOfWork, command: ReduceReservation, envelope: Envelope) -> None:
-    reduce = partial(reservations.reduce_reservation, command.demand, command.location, command.reduction)
+    reduction = await _in_base(uow, command.location.item_no, command.reduction, command.unit)
+    reduce = partial(reservations.reduce_reservation, command.demand, command.location, reduction)
     await _change_stock(uow, envelope, command.location, reduce)
 
 
@@ -110,7 +144,8 @@ async def delete_demand_line(uow: UnitOfWork, command: DeleteDemandLine, envelop
 
 
 async def assign_tracking(uow: UnitOfWork, command: AssignTracking, envelope: Envelope) -> None:
-    assign = partial(reservations.assign_tracking, command.demand, command.key, command.quantity)
+    quantity = await _in_base(uow, command.key.item_no, command.quantity, command.unit, command.key.serial_no)
+    assign = partial(reservations.assign_tracking, command.demand, command.key, quantity)
     await _change_stock(uow, envelope, command.key.location_key, assign)
 
 
@@ -121,18 +156,24 @@ async def block_tracking(uow: UnitOfWork, command: BlockTracking, envelope: Enve
     event = blocking.block_tracking(blocked, command.reason, await items.get_item(uow.conn, blocked.item_no))
     locations = await blocks.stocked_locations(uow.conn, blocked.item_no)
     await stock.lock(uow.conn, blocked.item_no, locations)
+    before = Feed(blocked_before=await blocks.blocked_tracking(uow.conn, blocked.item_no))
     await blocks.save_block(uow.conn, blocked, command.reason)
     messages.publish(uow, envelope, [event])
     for location in sorted(LocationKey(blocked.item_no, code) for code in locations):
-        await _change_stock(uow, envelope, location, blocking.withdraw_blocked_supply)
+        await _change_stock(uow, envelope, location, blocking.withdraw_blocked_supply, before)
 
 
 async def unblock_tracking(uow: UnitOfWork, command: UnblockTracking, envelope: Envelope) -> None:
+    """Unblocking restores no reservation (ID32); the stock is reservable again, which the feed announces (A1)."""
     blocked = command.blocked
-    is_blocked = blocked in await blocks.blocked_tracking(uow.conn, blocked.item_no)
-    event = blocking.unblock_tracking(blocked, await items.get_item(uow.conn, blocked.item_no), is_blocked)
+    locations = await blocks.stocked_locations(uow.conn, blocked.item_no)
+    await stock.lock(uow.conn, blocked.item_no, locations)
+    before = await blocks.blocked_tracking(uow.conn, blocked.item_no)
+    event = blocking.unblock_tracking(blocked, await items.get_item(uow.conn, blocked.item_no), blocked in before)
     await blocks.remove_block(uow.conn, blocked)
     messages.publish(uow, envelope, [event])
+    for location in sorted(LocationKey(blocked.item_no, code) for code in locations):
+        await _change_stock(uow, envelope, location, feed.nothing_changed, Feed(blocked_before=before))
 
 
 # --- lot and serial information (Q1, Q3) ---------------------------------------------------------
@@ -160,25 +201,26 @@ async def post_warehouse_document(uow: UnitOfWork, command: PostWarehouseDocumen
     (S5), read under the stock lock so that no two messages apply the same one. The state comes
     with an entry number for every line the posting may apply."""
     if not command.lines:
-        return
+        return await _announce_only(uow, envelope, command.location, command.announce)
     place, posting = command.location, command.posting(envelope.id)
     codes = sorted({location.location_code for location in posting.locations})  # X2: a transfer has two
     await stock.lock(uow.conn, place.item_no, codes)
     waiting = [parked_one for code in codes for parked_one in await parked.waiting(uow.conn, place.item_no, code)]
     needed = synchronization.entries_needed(posting, waiting)
     state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed, also_at=codes)
-    await _store(uow, envelope, synchronization.post(posting, state, waiting))
+    await _store(uow, envelope, state, synchronization.post(posting, state, waiting), Feed(command.announce))
 
 
 # --- warehouse activities (S2, S3, W8, W9) -------------------------------------------------------
 async def record_allocations(uow: UnitOfWork, command: RecordAllocations, envelope: Envelope) -> None:
     """S2: a pick created or cancelled for a demand changes what can still be reserved."""
     record = partial(synchronization.record_allocation_changes, command.changes)
-    await _change_stock(uow, envelope, command.location, record)
+    await _change_stock(uow, envelope, command.location, record, Feed(command.announce))
 
 
 async def register_picks(uow: UnitOfWork, command: RegisterPicks, envelope: Envelope) -> None:
-    await _change_stock(uow, envelope, command.location, partial(synchronization.register_pick, command.picks))
+    register = partial(synchronization.register_pick, command.picks)
+    await _change_stock(uow, envelope, command.location, register, Feed(command.announce))
 
 
 async def record_adjustment_bin_changes(
@@ -186,9 +228,9 @@ async def record_adjustment_bin_changes(
 ) -> None:
     """W8, W9. Without changes (a count that found no difference, a move to another bin) there is nothing to do."""
     if not command.changes:
-        return
+        return await _announce_only(uow, envelope, command.location, command.announce)
     record = partial(synchronization.record_adjustment_bin_changes, command.changes)
-    await _change_stock(uow, envelope, command.location, record)
+    await _change_stock(uow, envelope, command.location, record, Feed(command.announce))
 
 
 # --- reconciliation (S7) -------------------------------------------------------------------------
@@ -203,11 +245,23 @@ async def reconcile(uow: UnitOfWork, command: Reconcile, envelope: Envelope) -> 
 
 
 # --- the shape every stock use case shares -------------------------------------------------------
-async def _change_stock(uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision) -> None:
+async def _change_stock(
+    uow: UnitOfWork, envelope: Envelope, location: LocationKey, decide: Decision, announced: Feed = Feed()
+) -> None:
     state = await stock.load(uow.conn, location.item_no, location.location_code)
-    await _store(uow, envelope, decide(state))
+    await _store(uow, envelope, state, decide(state), announced)
 
 
-async def _store(uow: UnitOfWork, envelope: Envelope, changes: StockChanges) -> None:
+async def _store(
+    uow: UnitOfWork, envelope: Envelope, state: StockState, changes: StockChanges, announced: Feed = Feed()
+) -> None:
+    """Write the outcome and queue its facts, followed by what it did to availability (A1)."""
     await stock.save(uow.conn, changes)
-    messages.publish(uow, envelope, changes.events)
+    messages.publish(uow, envelope, [*changes.events, *feed.availability_changed(state, changes, announced)])
+
+
+async def _announce_only(uow: UnitOfWork, envelope: Envelope, location: LocationKey, announce: Announce) -> None:
+    """A message without stock changes of its own; the last part of a fact in parts still announces the
+    figures its earlier parts changed (A1)."""
+    if announce is Announce.CURRENT:
+        await _change_stock(uow, envelope, location, feed.nothing_changed, Feed(announce))

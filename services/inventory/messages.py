@@ -8,17 +8,19 @@ positive unless the contract says "signed"; the domain signs them like the ledge
 """
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import singledispatch
 from typing import Any, Protocol
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.base import LINES_PER_PART, Message, in_parts
+from contracts.base import LINES_PER_PART, InParts, Message, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers read the message id through it
-from contracts.topics import INVENTORY_EVENTS
+from contracts.topics import INVENTORY_EVENTS, INVENTORY_REPLICATION
 from inventory.domain import commands, events
 from inventory.domain.availability import AdjustmentBinChange, AllocationChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
+from inventory.domain.feed import Announce
 from inventory.domain.information import QualityStatus, TrackingInformation
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import (
@@ -31,8 +33,10 @@ from inventory.domain.ledger import (
     TransferLeg,
 )
 from inventory.domain.postings import PostedLine, explain
+from inventory.domain.quantities import ZERO
 from inventory.domain.reconciliation import ReconciliationDifference, WarehouseCount
 from servicekit.unit_of_work import UnitOfWork
+from units_of_measure import ItemUnits, StatedUnit, Unit
 
 SOURCE = "/inventory"
 
@@ -45,7 +49,24 @@ def register_item(command: inv.RegisterItem) -> commands.RegisterItem:
         command.expiration_required,
         command.strict_expiration,
         command.warranty_formula,
+        command.rounding_precision,
+        _units(command.units),
     )
+
+
+# --- units of measure (U1, U2) -------------------------------------------------------------------
+def set_item_units(command: inv.SetItemUnits) -> commands.SetItemUnits:
+    return commands.SetItemUnits(command.item_no, command.rounding_precision, _units(command.units))
+
+
+def _units(units: Iterable[inv.ItemUnit]) -> tuple[Unit, ...]:
+    """A unit without its own rounding precision takes the base unit's (zero here, resolved by the domain)."""
+    return tuple(Unit(u.code, u.quantity_per_base_unit, u.rounding_precision or ZERO) for u in units)
+
+
+def item_unit_facts(units: ItemUnits) -> tuple[inv.ItemUnit, ...]:
+    return tuple(inv.ItemUnit(code=u.code, quantity_per_base_unit=u.per_base, rounding_precision=u.precision)
+                 for u in units.units.values())
 
 
 def reserve(command: inv.Reserve) -> commands.Reserve:
@@ -57,7 +78,8 @@ def reserve(command: inv.Reserve) -> commands.Reserve:
         command.allow_partial,
         command.bin_code,
         command.zone_code,
-        command.transfer_no,
+        transfer_no=command.transfer_no,
+        unit=command.unit,
     )
 
 
@@ -67,7 +89,7 @@ def cancel_reservation(command: inv.CancelReservation) -> commands.CancelReserva
 
 
 def reduce_reservation(command: inv.ReduceReservation) -> commands.ReduceReservation:
-    return commands.ReduceReservation(_demand_of(command), _location_of(command), command.quantity)
+    return commands.ReduceReservation(_demand_of(command), _location_of(command), command.quantity, command.unit)
 
 
 def change_reservation_tracking(command: inv.ChangeReservationTracking) -> commands.ChangeReservationTracking:
@@ -81,7 +103,7 @@ def delete_demand_line(command: inv.DeleteDemandLine) -> commands.DeleteDemandLi
 
 def assign_tracking(command: inv.AssignTracking) -> commands.AssignTracking:
     key = _location_of(command).tracked(TrackingNumbers(command.serial, command.lot))
-    return commands.AssignTracking(_demand_of(command), key, command.quantity)
+    return commands.AssignTracking(_demand_of(command), key, command.quantity, command.unit)
 
 
 def block_tracking(command: inv.BlockTracking) -> commands.BlockTracking:
@@ -128,57 +150,63 @@ def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
 
 
 def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:
-    """S1: positive purchase entries; each keeps the order line it was received for. X2: a transfer's
-    receipt takes the units out of transit: negative transfer entries there, continued here."""
+    """S1: positive purchase entries; each keeps the order line it was received for and the vendor (R1).
+    X2: a transfer's receipt takes the units out of transit: negative transfer entries there, continued here."""
     if fact.transfer:
-        return _transferred(fact, fact.transfer.in_transit_location, TRANSFER_RECEIPT, fact.receipt_no, False)
-    lines = (_posted_line(fact, EntryType.PURCHASE, line, "receipt", fact.receipt_no, 1) for line in fact.lines)
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+        return _transferred(fact, fact.transfer, TRANSFER_RECEIPT, fact.receipt_no, False)
+    document = SourceDocument("receipt", fact.receipt_no, 0, fact.posting_date, vendor_no=fact.vendor_no)
+    lines = (_posted_line(fact, EntryType.PURCHASE, line, document, 1) for line in fact.lines)
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def post_shipment(fact: wh.ShipmentPosted) -> commands.PostWarehouseDocument:
-    """S5: negative sale entries for the demand (order line) each line fulfils. X2: a transfer's shipment
-    posts negative transfer entries here, continued in transit."""
+    """S5: negative sale entries for the demand (order line) each line fulfils, naming the customer (R1).
+    X2: a transfer's shipment posts negative transfer entries here, continued in transit."""
     if fact.transfer:
-        return _transferred(fact, fact.transfer.in_transit_location, TRANSFER_SHIPMENT, fact.shipment_no, True)
-    lines = (_posted_line(fact, EntryType.SALE, line, "shipment", fact.shipment_no, -1) for line in fact.lines)
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+        return _transferred(fact, fact.transfer, TRANSFER_SHIPMENT, fact.shipment_no, True)
+    document = SourceDocument("shipment", fact.shipment_no, 0, fact.posting_date, customer_no=fact.customer_no)
+    lines = (_posted_line(fact, EntryType.SALE, line, document, -1) for line in fact.lines)
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
-def _transferred(fact: wh.ShipmentPosted | wh.ReceiptPosted, in_transit: str, document_type: str, document_no: str,
-                 shipped: bool) -> commands.PostWarehouseDocument:
+def _transferred(fact: wh.ShipmentPosted | wh.ReceiptPosted, route: wh.TransferRoute, document_type: str,
+                 document_no: str, shipped: bool) -> commands.PostWarehouseDocument:
     """X2: one outbound transfer line per serial/lot, at the source (shipped, for the transfer order line it
     fulfils) or in transit (received); the domain continues each where it goes."""
-    leaves = fact.location_code if shipped else in_transit
-    goes_to = in_transit if shipped else fact.location_code
+    leaves = fact.location_code if shipped else route.in_transit_location
+    goes_to = route.in_transit_location if shipped else fact.location_code
+    document = SourceDocument(document_type, document_no, 0, fact.posting_date)
     lines = (
         PostedLine(
             EntryType.TRANSFER,
             TrackingKey(fact.item_no, leaves, line.variant, line.serial, line.lot),
             -line.quantity,
-            SourceDocument(document_type, document_no, line.document_line_no),
+            replace(document, line_no=line.document_line_no),
             line.expiration,
             _source_line(line) if shipped else None,
+            fact.posting_date,
+            StatedUnit(line.unit_code, line.quantity_per_unit),
             transfer_to=goes_to,
-            route=TransferLeg(fact.transfer.from_location, fact.transfer.to_location) if fact.transfer else None,
+            route=TransferLeg(route.from_location, route.to_location),
         )
         for line in fact.lines
     )
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def _posted_line(
-    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact, document_type: str,
-    document_no: str, sign: int,
+    fact: wh.ReceiptPosted | wh.ShipmentPosted, entry_type: EntryType, line: wh.PostedLineFact,
+    document: SourceDocument, sign: int,
 ) -> PostedLine:
     return PostedLine(
         entry_type,
         _key(fact, line.variant, line.serial, line.lot),
         sign * line.quantity,
-        SourceDocument(document_type, document_no, line.document_line_no),
+        replace(document, line_no=line.document_line_no),
         line.expiration,
         _source_line(line),
         fact.posting_date,
+        StatedUnit(line.unit_code, line.quantity_per_unit),
     )
 
 
@@ -191,14 +219,14 @@ def post_warehouse_adjustment(fact: wh.WarehouseAdjustmentPosted) -> commands.Po
             EntryType.POSITIVE_ADJUSTMENT if line.quantity > 0 else EntryType.NEGATIVE_ADJUSTMENT,
             _key(fact, line.variant, line.serial, line.lot),
             line.quantity,
-            SourceDocument("warehouse_adjustment", fact.document_no, line_no),
+            SourceDocument("warehouse_adjustment", fact.document_no, line_no, fact.posting_date),
             line.expiration,
             posting_date=fact.posting_date,
         )
         for line_no, line in enumerate(fact.lines, first_line_no)
         if line.quantity
     )
-    return commands.PostWarehouseDocument(_place(fact), tuple(lines))
+    return commands.PostWarehouseDocument(_place(fact), tuple(lines), _announce(fact))
 
 
 def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.RecordAllocations:
@@ -208,7 +236,7 @@ def record_allocations(fact: wh.PickCreated | wh.PickCancelled) -> commands.Reco
         change(_source_line(line), _key(fact, line.variant, line.serial, line.lot), line.quantity)
         for line in fact.lines
     )
-    return commands.RecordAllocations(_place(fact), tuple(changes))
+    return commands.RecordAllocations(_place(fact), tuple(changes), _announce(fact))
 
 
 def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
@@ -220,7 +248,7 @@ def register_picks(fact: wh.PickRegistered) -> commands.RegisterPicks:
         proposed = _key(fact, line.variant, line.proposed_serial, line.proposed_lot)
         differs = (line.proposed_serial or line.proposed_lot) and proposed != picked
         picks.append(commands.RegisteredPick(_source_line(line), picked, line.quantity, proposed if differs else None))
-    return commands.RegisterPicks(_place(fact), tuple(picks))
+    return commands.RegisterPicks(_place(fact), tuple(picks), _announce(fact))
 
 
 def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.RecordAdjustmentBinChanges:
@@ -233,7 +261,7 @@ def record_reclassification(fact: wh.ReclassificationRegistered) -> commands.Rec
         new = _key(fact, line.variant, line.to_serial, line.to_lot)
         if old != new:
             changes += [AdjustmentBinChange(old, line.quantity), AdjustmentBinChange(new, -line.quantity)]
-    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes), _announce(fact))
 
 
 def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> commands.RecordAdjustmentBinChanges:
@@ -241,7 +269,7 @@ def record_warehouse_adjustment(fact: wh.WarehouseAdjustmentRegistered) -> comma
     A fact without lines confirms a physical count that found no difference."""
     changes = (AdjustmentBinChange(_key(fact, line.variant, line.serial, line.lot), -line.quantity)
                for line in fact.lines)
-    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes))
+    return commands.RecordAdjustmentBinChanges(_place(fact), tuple(changes), _announce(fact))
 
 
 def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
@@ -250,6 +278,14 @@ def reconcile(fact: wh.BinTotalsReported) -> commands.Reconcile:
         for line in fact.lines
     )
     return commands.Reconcile(fact.request_id, _place(fact), fact.items_in_report, tuple(counts))
+
+
+def _announce(fact: InParts) -> Announce:
+    """A1: a warehouse fact in parts is one document to an order system: its earlier parts announce
+    nothing, its last part the figures all of them left (Z2 keeps the parts in order on one key)."""
+    if fact.parts == 1:
+        return Announce.CHANGED
+    return Announce.CURRENT if fact.part == fact.parts else Announce.DEFERRED
 
 
 def _place(fact: _StockFact) -> LocationKey:
@@ -272,6 +308,7 @@ def fact(event: object) -> Message:
 
 @fact.register
 def _(event: events.ItemRegistered) -> inv.ItemRegistered:
+    units = event.units or ItemUnits(event.item_no, event.base_unit)
     return inv.ItemRegistered(
         item_no=event.item_no,
         base_unit=event.base_unit,
@@ -279,7 +316,16 @@ def _(event: events.ItemRegistered) -> inv.ItemRegistered:
         expiration_required=event.expiration_required,
         strict_expiration=event.strict_expiration,
         warranty_formula=event.warranty_formula,
+        rounding_precision=units.precision,
+        units=item_unit_facts(units),
     )
+
+
+@fact.register
+def _(event: events.ItemUnitsSet) -> inv.ItemUnitsSet:
+    units = event.units
+    return inv.ItemUnitsSet(item_no=units.item_no, base_unit=units.base_unit, rounding_precision=units.precision,
+                            units=item_unit_facts(units))
 
 
 @fact.register
@@ -397,6 +443,22 @@ def _(event: events.TrackingInformationChanged) -> inv.TrackingInformationChange
         certificate_no=record.certificate_no,
         comment=record.comment,
         previous_quality_status=event.previous_status.value,
+    )
+
+
+@fact.register
+def _(event: events.AvailabilityChanged) -> inv.AvailabilityChanged:
+    figures = event.figures
+    return inv.AvailabilityChanged(
+        **_stock(event.location),
+        inventory=figures.inventory,
+        on_picks_and_movements=figures.on_picks_and_movements,
+        reserved=figures.reserved,
+        in_outbound_bins=figures.in_outbound_bins,
+        adjustment_bin_positive=figures.adjustment_bin_positive,
+        reserved_and_allocated_same_demand=figures.reserved_and_allocated_same_demand,
+        blocked=figures.blocked,
+        available_to_reserve=figures.available_to_reserve,
     )
 
 
@@ -523,6 +585,11 @@ def ledger_entry(entry: ItemLedgerEntry) -> inv.LedgerEntry:
         warranty_date=entry.warranty_date,
         location_code=entry.key.location_code,
         **_transfer_leg(entry.transfer),
+        unit_code=entry.stated.code,
+        quantity_per_unit=entry.stated.per_base,
+        vendor_no=entry.source.vendor_no,
+        customer_no=entry.source.customer_no,
+        posting_date=entry.source.posting_date,
     )
 
 
@@ -587,8 +654,11 @@ def _explanation(event: object, envelope: Envelope) -> Message:
 # --- publishing ----------------------------------------------------------------------------------
 def publish(uow: UnitOfWork, envelope: Envelope, decided: Iterable[object]) -> None:
     """Queue the facts of these domain events in the outbox, caused by the message `envelope` names:
-    one outbox row per fact or part, all parts with the same Kafka key."""
+    one outbox row per fact or part, all parts with the same Kafka key. A fact the warehouse replicates
+    goes to `inventory.replication.v1` too, the same message with the same id (issue 10)."""
     for event in decided:
         for message in facts(event):
             caused = envelope.caused(message.TYPE, SOURCE, subject=message.kafka_key())
             uow.outbox.publish(INVENTORY_EVENTS, message, caused)
+            if message.TYPE in inv.REPLICATION:
+                uow.outbox.publish(INVENTORY_REPLICATION, message, caused)

@@ -6,7 +6,7 @@ Quantities leave as exact decimal strings (as on the wire), never as floats.
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,8 @@ from inventory.domain.information import TrackingInformation
 from inventory.domain.keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.quantities import normalized
 from inventory.repository import blocks, information, totals
+from inventory.repository.items import get_item
+from units_of_measure import FINEST, ItemUnits
 
 Json = dict[str, Any]
 
@@ -74,8 +76,37 @@ def _tracking_availability(tracking: StockTotals, key: TrackingKey, blocked: tup
 
 
 async def item(conn: asyncpg.Connection, item_no: str) -> Json | None:
+    """The item with its units (U1)."""
     row = await conn.fetchrow("SELECT * FROM item WHERE item_no = $1", item_no)
-    return None if row is None else dict(row)
+    if row is None:
+        return None
+    units = await conn.fetch("SELECT unit_code, quantity_per_base_unit, rounding_precision FROM item_unit "
+                             "WHERE item_no = $1 ORDER BY unit_code", item_no)
+    return {**dict(row), "units": _plain(units)}
+
+
+# --- units of measure (U3) -----------------------------------------------------------------------
+_FIGURES = {f.name for f in fields(AvailabilityBreakdown)} | {"available_to_reserve"}
+
+
+async def item_units(conn: asyncpg.Connection, item_no: str, unit: str) -> ItemUnits:
+    """The item's units; a unit it does not have (or an item not registered) is refused with a UnitError."""
+    found = await get_item(conn, item_no)
+    units = found.measures if found else ItemUnits(item_no, "", FINEST)
+    units.unit(unit)
+    return units
+
+
+def in_unit(rows: list[Json], units: ItemUnits, unit: str) -> list[Json]:
+    """U3: each location's (and serial/lot's) I5 figures also shown in `unit`: base quantity / quantity per
+    unit, truncated at six decimals (10 PCS in BOX of 12: 0.833333); the base figures stay as they are."""
+    return [{**row, "in_unit": _figures_in(row, units, unit),
+             "tracking": [{**t, "in_unit": _figures_in(t, units, unit)} for t in row["tracking"]]} for row in rows]
+
+
+def _figures_in(row: Json, units: ItemUnits, unit: str) -> Json:
+    return {"unit": unit, **{name: _json_value(units.view(Decimal(value), unit)) for name, value in row.items()
+                             if name in _FIGURES}}
 
 
 async def items(conn: asyncpg.Connection, after: str, limit: int) -> list[Json]:
@@ -121,6 +152,77 @@ async def item_tracing(conn: asyncpg.Connection, item_no: str, numbers: Tracking
     )
     return {"entries": _plain(entries), "applications": _plain(applications),
             "next_after": entries[-1]["entry_no"] if more else None}
+
+
+# --- recall (R1) ---------------------------------------------------------------------------------
+async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumbers, after: int = 0,
+                 limit: int = 1000) -> Json:
+    """R1 from the item ledger: one page of the entries of the lot/serial (of the item, or of every item that
+    has the number), outbound ones `forward` with the inbound entries they were applied to, inbound ones
+    `backward` with what remains of them; `where_now` (what remains per location) on every page."""
+    where, args = _recall_where(item_no, numbers)
+    entries = await conn.fetch(
+        f"""SELECT e.*, {_OTHER_LOCATIONS} AS other_locations FROM item_ledger_entry e
+            WHERE {where} AND e.entry_no > ${len(args) + 1} ORDER BY e.entry_no LIMIT ${len(args) + 2}""",
+        *args, after, limit + 1,
+    )
+    more, entries = len(entries) > limit, entries[:limit]
+    applied = await conn.fetch(
+        """SELECT outbound_entry_no, inbound_entry_no, quantity FROM item_application
+           WHERE outbound_entry_no = ANY($1::bigint[]) ORDER BY outbound_entry_no, inbound_entry_no""",
+        [row["entry_no"] for row in entries if row["quantity"] < 0],
+    )
+    remaining = await conn.fetch(
+        f"""SELECT e.item_no, e.location_code, e.variant_code, e.serial_no, e.lot_no,
+                   sum(e.remaining_quantity) AS remaining_quantity, bool_and(e.entry_type = 'transfer') AS by_transfer
+            FROM item_ledger_entry e WHERE {where} AND e.open
+            GROUP BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no
+            ORDER BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no""",
+        *args,
+    )
+    return {**_recall_postings(entries, applied), "where_now": _plain(remaining),
+            "next_after": entries[-1]["entry_no"] if more else None}
+
+
+# A transfer entry's way (X2): the locations the same posting's transfer entries of the other sign are at.
+_OTHER_LOCATIONS = """CASE WHEN e.entry_type = 'transfer' THEN ARRAY(
+    SELECT DISTINCT t.location_code FROM item_ledger_entry t
+    WHERE t.posting_id = e.posting_id AND t.entry_type = 'transfer' AND t.item_no = e.item_no
+      AND t.serial_no = e.serial_no AND t.lot_no = e.lot_no AND sign(t.quantity) <> sign(e.quantity)
+      AND t.location_code <> e.location_code ORDER BY 1) END"""
+
+
+def _recall_where(item_no: str, numbers: TrackingNumbers) -> tuple[str, list[str]]:
+    """Only the numbers named, so each statement keeps to the index it needs (lot or serial, with or
+    without the item)."""
+    named = {"e.item_no": item_no, "e.lot_no": numbers.lot_no, "e.serial_no": numbers.serial_no}
+    given = {column: value for column, value in named.items() if value}
+    return " AND ".join(f"{column} = ${n}" for n, column in enumerate(given, 1)), list(given.values())
+
+
+def _recall_postings(entries: list[asyncpg.Record], applied: list[asyncpg.Record]) -> Json:
+    """Outbound entries forward (quantities as taken, positive), inbound ones backward."""
+    sources: dict[int, list[Json]] = {}
+    for row in _plain(applied):
+        sources.setdefault(row["outbound_entry_no"], []).append(
+            {"entry_no": row["inbound_entry_no"], "quantity": row["quantity"]})
+    forward, backward = [], []
+    for entry in entries:
+        posting = {name: entry[name] for name in _POSTING_FIELDS}
+        posting["quantity"] = abs(entry["quantity"])
+        if entry["quantity"] < 0:
+            forward.append({**posting, "customer_no": entry["customer_no"],
+                            "destinations": entry["other_locations"] or [],
+                            "applied_to": sources.get(entry["entry_no"], [])})
+        else:
+            backward.append({**posting, "vendor_no": entry["vendor_no"], "origins": entry["other_locations"] or [],
+                             "remaining_quantity": entry["remaining_quantity"]})
+    return {"forward": [_json_ready(row) for row in forward], "backward": [_json_ready(row) for row in backward]}
+
+
+_POSTING_FIELDS = ("entry_no", "entry_type", "item_no", "location_code", "variant_code", "serial_no", "lot_no",
+                   "expiration_date", "document_type", "document_no", "document_line_no", "source_type",
+                   "source_no", "source_line_no", "posting_date", "posted_at")
 
 
 async def demand_line(conn: asyncpg.Connection, source_type: str, source_no: str, source_line_no: int) -> Json:

@@ -5,11 +5,13 @@ from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_EVENTS
+from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, INVENTORY_REPLICATION, WAREHOUSE_EVENTS
 from inventory import handlers, messages
 from inventory.domain.errors import InventoryError
+from servicekit import asyncapi
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
+from units_of_measure import UnitError
 
 COMMANDS: list[Route[Any, Any]] = [
     Route(inv.RegisterItem, messages.register_item, handlers.register_item),
@@ -21,6 +23,7 @@ COMMANDS: list[Route[Any, Any]] = [
     Route(inv.AssignTracking, messages.assign_tracking, handlers.assign_tracking),
     Route(inv.BlockTracking, messages.block_tracking, handlers.block_tracking),
     Route(inv.UnblockTracking, messages.unblock_tracking, handlers.unblock_tracking),
+    Route(inv.SetItemUnits, messages.set_item_units, handlers.set_item_units),
     Route(inv.SetTrackingInformation, messages.set_tracking_information, handlers.set_tracking_information),
 ]
 
@@ -47,6 +50,9 @@ def subscribe(runtime: Runtime) -> None:
         "inventory.commands",
         COMMANDS,
         inv.COMMANDS,
-        Rejections(INVENTORY_EVENTS, inv.CommandRejected, messages.SOURCE, (InventoryError,), messages.explanations),
+        Rejections(INVENTORY_EVENTS, inv.CommandRejected, messages.SOURCE, (InventoryError, UnitError),
+                   messages.explanations),
     )
     runtime.consume(WAREHOUSE_EVENTS, "inventory.warehouse-facts", WAREHOUSE_FACTS, wh.EVENTS)
+    asyncapi.declare_facts(runtime.broker, INVENTORY_REPLICATION, "The facts the warehouse replicates, and only those: "
+                           "each is also on inventory.events.v1, with the same ce_id (issue 10).")

@@ -71,13 +71,7 @@ def describe(intro: str, models: Sequence[type[Message]]) -> str:
 def declare_publications(broker: KafkaBroker, consumed: str, facts: str | None) -> None:
     """Document what a consumer of `consumed` writes: the facts topic it answers on, and its dead letters."""
     if facts is not None:
-        models = list(TOPIC_MESSAGES[facts].values())
-        broker.publisher(
-            facts,
-            title=f"{facts}:publish",
-            description=describe("Facts this service publishes, refusals of commands included.", models),
-            schema=Union[tuple(models)],  # noqa: UP007 (a union built at run time)
-        )
+        declare_facts(broker, facts, "Facts this service publishes, refusals of commands included.")
     broker.publisher(
         dead_letter_topic(consumed),
         title=f"{dead_letter_topic(consumed)}:publish",
@@ -85,6 +79,17 @@ def declare_publications(broker: KafkaBroker, consumed: str, facts: str | None) 
             f"Messages of `{consumed}` that could not be decoded, validated or processed: the original key, "
             f"value and headers, plus the headers {DEAD_LETTER_HEADERS}."
         ),
+    )
+
+
+def declare_facts(broker: KafkaBroker, facts: str, intro: str) -> None:
+    """Document a topic this service publishes facts on, with every message type the contracts put there."""
+    models = list(TOPIC_MESSAGES[facts].values())
+    broker.publisher(
+        facts,
+        title=f"{facts}:publish",
+        description=describe(intro, models),
+        schema=Union[tuple(models)],  # noqa: UP007 (a union built at run time)
     )
 
 

@@ -20,18 +20,20 @@ poison message never blocks a partition.
 import asyncio
 import functools
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import asyncpg
 import structlog
 from aiokafka.structs import ConsumerRecord
+from opentelemetry import propagate, trace
 from pydantic import ValidationError
 
 from contracts.base import Message, Rejection
 from contracts.envelope import Envelope
-from servicekit import dead_letters
+from servicekit import dead_letters, locks
 from servicekit.metrics import ServiceMetrics
 from servicekit.outbox import MAX_RECORD_BYTES, MessageTooLarge
 from servicekit.quarantine import quarantine_record
@@ -130,6 +132,7 @@ class MessageProcessor:
         accepted_sources: frozenset[str] = frozenset(),
         max_record_bytes: int = MAX_RECORD_BYTES,
         hold_for_other_service: float = 0.0,
+        tracer: trace.Tracer | None = None,
     ) -> None:
         """`models` maps every `ce_type` the topic may carry; `routes` those this consumer acts on.
 
@@ -150,7 +153,8 @@ class MessageProcessor:
         self._hold = hold_for_other_service
         self._accepted_sources = accepted_sources
         self._max_record_bytes = max_record_bytes
-        self.busy_since: float | None = None  # monotonic time the message in hand was taken (health)
+        self._tracer = tracer or trace.get_tracer(__name__)
+        self.busy_since: float | None = None  # monotonic time the messages in hand were taken (health)
         self.last_done = time.monotonic()
 
     @property
@@ -158,13 +162,89 @@ class MessageProcessor:
         return tuple(self._routes)
 
     async def process(self, record: ConsumerRecord) -> None:
+        await self.process_batch((record,))
+
+    async def process_batch(self, records: Sequence[ConsumerRecord]) -> None:
+        """What Kafka delivered, in one transaction; when that cannot be (a dead letter, a command held, an
+        unexpected error), one message per transaction, as it comes."""
         structlog.contextvars.clear_contextvars()
         started = time.perf_counter()
         self.busy_since = time.monotonic()
         try:
-            await self._process(record, started)
+            if len(records) > 1 and await self._applied_together(records, started):
+                return
+            for record in records:
+                structlog.contextvars.clear_contextvars()
+                with self.traced(record):
+                    await self._process(record, time.perf_counter())
         finally:
             self.busy_since, self.last_done = None, time.monotonic()
+
+    async def _applied_together(self, records: Sequence[ConsumerRecord], started: float) -> bool:
+        """Apply the records in one transaction, each command in its own savepoint; count their outcomes once it
+        has committed. False, with nothing done, when one of them needs a transaction of its own."""
+        try:
+            taken = [_Taken(record, *self._decode(record)) for record in records]
+            outcomes = await self._apply_batch(taken)
+        except Exception as error:  # a dead letter, a hold, a reused id, an unexpected or infrastructure error
+            structlog.contextvars.clear_contextvars()
+            expected = isinstance(error, (DeadLetter, AwaitingOtherService, _FallBack, locks.LockOutOfOrder))
+            (log.info if expected else log.warning)("batch falls back to one message per transaction",
+                                                    records=len(records), reason=repr(error))
+            self._metrics.batches.labels(self._consumer, "one_by_one", type(error).__name__).inc()
+            return False
+        self._metrics.batches.labels(self._consumer, "together", "").inc()
+        for message, (outcome, reason_code) in zip(taken, outcomes, strict=True):
+            if reason_code:
+                self._metrics.refusals.labels(self._consumer, message.envelope.type, reason_code).inc()
+            self._count(self._type_label(message.envelope.type), outcome, started)
+        return True
+
+    async def _apply_batch(self, taken: list["_Taken"]) -> list[tuple[str, str]]:
+        """Per message, its outcome and reason code; the ignored facts cost no statement."""
+        routed = [message for message in taken if message.payload is not None]
+        if not routed:
+            return [("ignored", "")] * len(taken)
+        outcomes: dict[int, tuple[str, str]] = {}
+        async with UnitOfWork(self._pool, self._max_record_bytes) as uow:
+            for message, claim in zip(routed, await self._claim_batch(uow, routed), strict=True):
+                if claim is Claim.SEEN:
+                    outcomes[id(message)] = ("duplicate", "")
+                    continue
+                locks.begin_message()
+                with self.traced(message.record):
+                    _bind_log_context(message.envelope)
+                    reason_code = await self.run(uow, message.envelope, cast(Message, message.payload),
+                                                 time.perf_counter())
+                    structlog.contextvars.clear_contextvars()
+                outcomes[id(message)] = ("refused" if reason_code else "applied", reason_code)
+            await uow.commit()
+        return [outcomes.get(id(message), ("ignored", "")) for message in taken]
+
+    async def _claim_batch(self, uow: UnitOfWork, routed: list["_Taken"]) -> list[Claim]:
+        """One statement claims the batch; a message that repeats an earlier one of the batch is SEEN."""
+        first: dict[tuple[str, str], _Taken] = {}
+        for message in routed:
+            earlier = first.setdefault((message.envelope.source, message.envelope.id), message)
+            if earlier is not message and earlier.payload_hash != message.payload_hash:
+                raise _FallBack("a message of the batch reuses the id of another")
+        claims = dict(zip(first, await uow.claim_all(
+            self._consumer, [(m.envelope, m.payload_hash) for m in first.values()]), strict=True))
+        if None in claims.values() or Claim.REUSED_ID in claims.values():
+            raise _FallBack("the inbox holds a message id this batch cannot settle in one statement")
+        return [Claim.SEEN if first[key := (m.envelope.source, m.envelope.id)] is not m else cast(Claim, claims[key])
+                for m in routed]
+
+    @contextmanager
+    def traced(self, record: ConsumerRecord) -> Iterator[None]:
+        """A span per message, continuing the trace its `traceparent` header names: the facts it causes carry
+        it on (FastStream's own span covers the whole batch and starts a trace of its own)."""
+        carrier = {key: (value or b"").decode(errors="replace") for key, value in record.headers}
+        with self._tracer.start_as_current_span(f"{record.topic} process message", context=propagate.extract(carrier),
+                                                kind=trace.SpanKind.CONSUMER, attributes={
+                                                    "messaging.kafka.destination.partition": record.partition,
+                                                    "messaging.kafka.message.offset": record.offset}):
+            yield
 
     async def _process(self, record: ConsumerRecord, started: float) -> None:
         try:
@@ -175,10 +255,7 @@ class MessageProcessor:
         if payload is None:
             self._count(self._type_label(envelope.type), "ignored", started)
             return
-        structlog.contextvars.bind_contextvars(
-            correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
-            message_id=envelope.id, message_type=envelope.type,
-        )
+        _bind_log_context(envelope)
         outcome = await self._until_done(lambda: self._apply(record, envelope, payload, started), record)
         if outcome == "reused_id":  # a fact: nobody to refuse it to
             reused = DeadLetter(str(DuplicateMessageId(envelope)), "duplicate_message_id", envelope.type)
@@ -223,7 +300,6 @@ class MessageProcessor:
 
     async def _apply(self, record: ConsumerRecord, envelope: Envelope, payload: Message, received: float) -> str:
         """Returns the outcome: applied, refused, duplicate, or reused_id (a fact reusing another's id)."""
-        reason_code = ""
         async with UnitOfWork(self._pool, self._max_record_bytes) as uow:
             claim = await uow.claim(self._consumer, envelope, dead_letters.payload_hash(envelope.type, record.value))
             if claim is Claim.SEEN:
@@ -231,24 +307,30 @@ class MessageProcessor:
                 return "duplicate"
             if claim is Claim.REUSED_ID:
                 return await self._refuse_reused_id(uow, record, envelope)
-            route = self._routes[type(payload)]
-            if self._rejections is None:  # a fact cannot be refused: any error rolls back the whole transaction
-                await route.apply(uow, payload, envelope)
-            else:
-                # A fact too large to publish refuses the command that would make it (it can be split).
-                refusals: tuple[type[Exception], ...] = (*self._rejections.refusal_types, MessageTooLarge)
-                try:
-                    async with uow.savepoint():  # a refused command keeps nothing it wrote or queued
-                        await route.apply(uow, payload, envelope)
-                except refusals as refusal:
-                    if getattr(refusal, "awaits_other_service", False) and time.perf_counter() - received < self._hold:
-                        raise AwaitingOtherService(str(refusal)) from refusal  # rolls back the inbox row too
-                    reason_code = self._reject(uow, envelope, refusal)
+            reason_code = await self.run(uow, envelope, payload, received)
             await uow.commit()
         if reason_code:
             self._metrics.refusals.labels(self._consumer, envelope.type, reason_code).inc()
             return "refused"
         return "applied"
+
+    async def run(self, uow: UnitOfWork, envelope: Envelope, payload: Message, received: float) -> str:
+        """The message's use case in `uow`; a refused command keeps nothing it wrote or queued and answers
+        with its rejection. Returns the refusal's reason code, '' when applied."""
+        route = self._routes[type(payload)]
+        if self._rejections is None:  # a fact cannot be refused: any error rolls back the whole transaction
+            await route.apply(uow, payload, envelope)
+            return ""
+        # A fact too large to publish refuses the command that would make it (it can be split).
+        refusals: tuple[type[Exception], ...] = (*self._rejections.refusal_types, MessageTooLarge)
+        try:
+            async with uow.savepoint():
+                await route.apply(uow, payload, envelope)
+        except refusals as refusal:
+            if getattr(refusal, "awaits_other_service", False) and time.perf_counter() - received < self._hold:
+                raise AwaitingOtherService(str(refusal)) from refusal  # rolls back the inbox row too
+            return self._reject(uow, envelope, refusal)
+        return ""
 
     def _reject(self, uow: UnitOfWork, envelope: Envelope, refusal: Exception) -> str:
         """Queue the facts that explain the refusal, then the rejection event; returns its reason code."""
@@ -336,6 +418,28 @@ class MessageProcessor:
                     continue
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, _MAX_BACKOFF)
+
+
+def _bind_log_context(envelope: Envelope) -> None:
+    structlog.contextvars.bind_contextvars(correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
+                                           message_id=envelope.id, message_type=envelope.type)
+
+
+class _FallBack(Exception):
+    """The batch cannot be applied in one transaction: its messages are processed one at a time."""
+
+
+@dataclass(frozen=True)
+class _Taken:
+    """A record of a batch, decoded; `payload` is None for a fact this consumer ignores."""
+
+    record: ConsumerRecord
+    envelope: Envelope
+    payload: Message | None
+
+    @functools.cached_property
+    def payload_hash(self) -> bytes:
+        return dead_letters.payload_hash(self.envelope.type, self.record.value)
 
 
 def _short(error: ValidationError) -> str:

@@ -47,6 +47,10 @@ class ServiceMetrics:
         self.refusals = self.counter(
             "refusals", "Commands refused by a business rule", ["consumer", "message_type", "reason_code"]
         )
+        self.batches = self.counter(
+            "batches", "Batches of records taken from Kafka, by how they were applied: together (one transaction) "
+            "or one_by_one (the fallback; `reason` names the error class)", ["consumer", "applied", "reason"]
+        )
         self.dead_letters = self.counter(
             "dead_letters", "Dead letters published to a dead-letter topic (counted by the relay once sent)",
             ["consumer", "topic", "reason"]

@@ -1,6 +1,7 @@
 """Transactional outbox: rows written with the state change, published later by the relay."""
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import asyncpg
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
@@ -72,16 +73,24 @@ class OutboxWriter:
         self.pending.append(record)
 
     async def flush(self) -> None:
+        """All pending rows in one statement, in the order they were queued (the relay publishes by id).
+
+        Each row's headers are a slice of two flat arrays (PostgreSQL arrays of arrays must be rectangular).
+        The NOTIFY that wakes the relay rides on the insert; PostgreSQL delivers it when the transaction commits.
+        """
         if not self.pending:
             return
-        # The NOTIFY that wakes the relay rides on the insert (one round trip less per message); PostgreSQL
-        # delivers it only when the transaction commits, and once however many rows signalled it.
-        await self.conn.executemany(
+        ends = list(accumulate(len(r.headers) for r in self.pending))
+        await self.conn.execute(
             """INSERT INTO outbox (topic, key, value, header_keys, header_values)
-               SELECT $1, $2, $3, $4, $5 FROM pg_notify($6, '')""",
-            [
-                (r.topic, r.key, r.value, [k for k, _ in r.headers], [v for _, v in r.headers], NOTIFY_CHANNEL)
-                for r in self.pending
-            ],
+               SELECT r.topic, r.key, r.value, ($4::text[])[r.last - r.count + 1:r.last],
+                      ($5::bytea[])[r.last - r.count + 1:r.last]
+               FROM unnest($1::text[], $2::bytea[], $3::bytea[], $6::int[], $7::int[]) WITH ORDINALITY
+                    AS r (topic, key, value, count, last, n)
+               CROSS JOIN (SELECT pg_notify($8, '')) AS wake
+               ORDER BY r.n""",
+            [r.topic for r in self.pending], [r.key for r in self.pending], [r.value for r in self.pending],
+            [k for r in self.pending for k, _ in r.headers], [v for r in self.pending for _, v in r.headers],
+            [len(r.headers) for r in self.pending], ends, NOTIFY_CHANNEL,
         )
         self.pending.clear()

@@ -25,6 +25,7 @@ from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
+from opentelemetry.trace import Tracer
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from contracts.base import Message
@@ -55,7 +56,8 @@ class Runtime:
     broker: KafkaBroker
     relay: OutboxRelay
     metrics: ServiceMetrics
-    processors: list[MessageProcessor] = field(default_factory=list)  # one per subscription, in order
+    processors: list[MessageProcessor] = field(default_factory=list)  # one per Kafka consumer, in order
+    tracer: Tracer | None = None  # the service's own: each message's span continues its trace
     started: bool = False
 
     def consume(
@@ -66,8 +68,9 @@ class Runtime:
         models: Mapping[str, type[Message]],
         rejections: Rejections | None = None,
     ) -> None:
-        """Subscribe `group_id` to `topic`; command topics pass `rejections`, fact topics do not."""
-        processor = MessageProcessor(
+        """Subscribe `group_id` to `topic`; command topics pass `rejections`, fact topics do not. Each of the
+        CONSUMER_PARTITION_WORKERS consumers has its own processor (its health is its own)."""
+        processors = [MessageProcessor(
             self.pool,
             consumer=group_id,
             routes=routes,
@@ -79,14 +82,15 @@ class Runtime:
             # Facts of the other service: only from where it publishes them (commands come from anyone).
             accepted_sources=self.settings.fact_sources if rejections is None else frozenset(),
             max_record_bytes=self.settings.kafka_max_request_size,
-        )
-        self.processors.append(processor)
+            tracer=self.tracer,
+        ) for _ in range(self.settings.consumer_partition_workers)]
+        self.processors.extend(processors)
         intro = (
             f"Commands this service carries out (consumer group `{group_id}`); other types are dead-lettered."
             if rejections else f"Facts this service acts on (consumer group `{group_id}`); other types are skipped."
         )
-        subscribe(self.broker, topic, group_id, processor, asyncapi.describe(intro, processor.handled_types),
-                  self.settings.kafka_max_poll_interval_ms)
+        subscribe(self.broker, topic, group_id, processors, asyncapi.describe(intro, processors[0].handled_types),
+                  self.settings.consumption)
         asyncapi.declare_publications(self.broker, topic, rejections.topic if rejections else None)
 
 
@@ -162,7 +166,7 @@ class _Lifecycle:
         relay = OutboxRelay(dsn, producer, settings.outbox_poll_interval_seconds, settings.outbox_batch_size,
                             self.metrics, new_producer=lambda: relay_producer(service, settings))
         self.resources.append(lambda: relay.producer.stop())  # the relay may have replaced the first one
-        runtime = Runtime(settings, pool, self.broker, relay, self.metrics)
+        runtime = Runtime(settings, pool, self.broker, relay, self.metrics, tracer=self.spans.get_tracer(service))
         app.state.runtime = runtime
         self.metrics.watch_outbox(pool)
         self.metrics.watch_consumer_lag(self.broker)

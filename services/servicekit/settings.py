@@ -8,6 +8,7 @@ Read once, in the composition root, from the environment (or secret files under
 import os
 import socket
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -21,6 +22,20 @@ KafkaSaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"]
 
 def _default_instance_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Consumption:
+    """How a subscription takes its records from Kafka (`ServiceSettings.consumption`)."""
+
+    max_poll_interval_ms: int = 300_000
+    batch_max_records: int = 200
+    batch_wait_ms: int = 25
+    batch_max_bytes: int = 131_072
+
+
+def _default_partition_workers() -> int:
+    return max(2, min(os.cpu_count() or 1, 6))
 
 
 def _secrets_dir() -> str | None:
@@ -84,6 +99,19 @@ class ServiceSettings(KafkaClientSettings):
     kafka_max_poll_interval_ms: int = Field(default=300_000, gt=0, description=(
         "how long one message may take (retries while the database is away included) before the consumer "
         "leaves its group; it rejoins and the message is delivered again, which the inbox makes harmless"))
+    consumer_batch_max_records: int = Field(default=200, gt=0, description=(
+        "at most this many records of what one fetch delivers are applied in one transaction with one offset "
+        "commit; 1 gives one message per transaction"))
+    consumer_batch_max_bytes: int = Field(default=131_072, gt=0, description=(
+        "at most about this many bytes of one partition per fetch (the consumer's max_partition_fetch_bytes; a "
+        "larger record still comes, alone): big messages make small batches, so a batch stays well within "
+        "KAFKA_MAX_POLL_INTERVAL_MS"))
+    consumer_batch_wait_ms: int = Field(default=25, gt=0, description=(
+        "how long an idle consumer waits for records before it asks again (and pauses as long after an empty "
+        "fetch): the most a message that arrives at an idle subscription waits"))
+    consumer_partition_workers: int = Field(default_factory=_default_partition_workers, gt=0, description=(
+        "Kafka consumers per subscription in this process, each with its own partitions, processed "
+        "concurrently; default: the machine's CPU count, at least 2, at most the 6 partitions of a topic"))
     accepted_fact_sources: str = Field(default="", description=(
         "comma-separated ce_source values whose facts this service applies; facts from others are dead-lettered"))
     inbox_retention_days: float = Field(default=14.0, gt=0, description=(
@@ -99,6 +127,11 @@ class ServiceSettings(KafkaClientSettings):
     # Tracing: spans are always made; they leave the process only when an exporter is named.
     otel_exporter_otlp_endpoint: str = Field(default="", description="OTLP/HTTP collector, e.g. http://otel:4318")
     otel_traces_exporter: Literal["", "otlp", "console", "none"] = ""
+
+    @property
+    def consumption(self) -> Consumption:
+        return Consumption(self.kafka_max_poll_interval_ms, self.consumer_batch_max_records,
+                           self.consumer_batch_wait_ms, self.consumer_batch_max_bytes)
 
     @property
     def fact_sources(self) -> frozenset[str]:

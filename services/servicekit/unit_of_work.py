@@ -1,6 +1,6 @@
-"""One message = one transaction: the inbox row, the state change and the outbox rows."""
+"""One transaction: the inbox rows, the state change and the outbox rows of one message, or of a batch."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from enum import Enum
 from types import TracebackType
@@ -11,6 +11,7 @@ import structlog
 from aiokafka.structs import ConsumerRecord
 
 from contracts.envelope import Envelope
+from servicekit import locks
 from servicekit.outbox import MAX_RECORD_BYTES, OutboxWriter
 
 log = structlog.get_logger(__name__)
@@ -20,6 +21,14 @@ class Claim(Enum):
     NEW = "new"
     SEEN = "seen"
     REUSED_ID = "reused_id"
+
+
+def _claim(new: bool, stored: bytes | None, payload_hash: bytes) -> Claim | None:
+    if new:
+        return Claim.NEW
+    if stored is None:
+        return None
+    return Claim.SEEN if stored == payload_hash else Claim.REUSED_ID
 
 
 class UnitOfWork:
@@ -34,6 +43,7 @@ class UnitOfWork:
         self.conn = cast(asyncpg.Connection, await self._pool.acquire())
         self._transaction = self.conn.transaction()
         await self._transaction.start()
+        locks.begin_transaction()
         self.outbox = OutboxWriter(self.conn, self._max_record_bytes)
         self._done = False
         return self
@@ -58,6 +68,31 @@ class UnitOfWork:
             consumer, envelope.source, envelope.id,
         )
         return Claim.SEEN if stored in (None, payload_hash) else Claim.REUSED_ID
+
+    async def claim_all(self, consumer: str, messages: Sequence[tuple[Envelope, bytes]]) -> list[Claim | None]:
+        """`claim` for many messages in one statement (their source + id pairs differ). None where one
+        statement cannot tell (the id is taken by a row it does not see: a concurrent claim, or one from before
+        hashes were kept): ask `claim` for that message."""
+        rows = await self.conn.fetch(
+            """WITH wanted AS (
+                   SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bytea[]) WITH ORDINALITY
+                                 AS w (source, message_id, message_type, payload_hash, n)),
+               claimed AS (
+                   INSERT INTO inbox (consumer, source, message_id, message_type, payload_hash)
+                   SELECT $1, source, message_id, message_type, payload_hash FROM wanted
+                   WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.consumer = $1 AND i.source = ''
+                                                             AND i.message_id = wanted.message_id)
+                   ON CONFLICT DO NOTHING
+                   RETURNING source, message_id)
+               SELECT EXISTS (SELECT 1 FROM claimed c WHERE c.source = w.source AND c.message_id = w.message_id),
+                      (SELECT i.payload_hash FROM inbox i  -- the rows from before this statement
+                       WHERE i.consumer = $1 AND i.source = w.source AND i.message_id = w.message_id)
+               FROM wanted w ORDER BY w.n""",
+            consumer, [e.source for e, _ in messages], [e.id for e, _ in messages], [e.type for e, _ in messages],
+            [payload_hash for _, payload_hash in messages],
+        )
+        return [_claim(new, stored, payload_hash) for (new, stored), (_, payload_hash) in zip(rows, messages,
+                                                                                             strict=True)]
 
     async def claim_record(self, consumer: str, record: ConsumerRecord, outcome: str) -> bool:
         """Answer a record by its position (dead letters, refusals of a reused id): a namespace no ce_id

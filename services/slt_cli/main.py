@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from aiokafka.errors import KafkaError
 from slt_cli import catalog, opening_balances, outbox_quarantine, stock, transfers
 from slt_cli import dlq as dead_letters
 from slt_cli import lag as consumer_lag
+from slt_cli import recall as recalling
 from slt_cli import reconcile as reconciliation
 from slt_cli.errors import FAILED, INVALID_INPUT, CliError
 from slt_cli.output import (
@@ -239,6 +241,40 @@ def trace(
         json_line(found.as_json())
     else:
         stock.show_trace(found)
+
+
+class RecallFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def recall(
+    lot: Annotated[str, typer.Option(help="the lot number to recall")] = "",
+    serial: Annotated[str, typer.Option(help="the serial number to recall")] = "",
+    item: Annotated[str | None, typer.Option(help="only this item; default: every item with the number")] = None,
+    output: Annotated[RecallFormat, typer.Option("--output", "-o", help="text, json (one object) or csv")] = (
+        RecallFormat.text),
+    warehouse_url: WarehouseUrl = DEFAULT_WAREHOUSE_URL,
+    inventory_url: InventoryUrl = DEFAULT_INVENTORY_URL,
+    token: Token = None,
+) -> None:
+    """R1 (docs/rules.md#R1): every outbound posting that took the lot or serial (shipments with customer,
+    transfers with destination), every inbound posting that brought it (receipts with vendor), and where the
+    rest is now (bins, in transit), from both services' ledgers. Exit code 2: neither ledger knows it."""
+
+    async def work():
+        async with ReadApis(warehouse_url, inventory_url, token).open() as read:
+            return await recalling.recall(read, item, serial, lot)
+
+    found = run(work)
+    if output == RecallFormat.json:
+        json_line(found.as_json())
+    elif output == RecallFormat.csv:
+        print(recalling.csv_text(found), end="")
+    else:
+        recalling.show(found)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from rich.json import JSON
 from rich.table import Table
 from rich.text import Text
 
+from contracts import inventory as inv
 from contracts.catalog import ANSWERS_ON, REFUSALS, TOPIC_OF
 from slt_cli.kafka import Record
 
@@ -52,7 +53,24 @@ def show(record: Record) -> None:
     console.print(Text(f"  id={record.id} correlation={record.correlation_id} causation={record.causation_id}", "dim"))
     if reason := record.header("dlq_reason"):
         console.print(Text(f"  dead letter: {reason}", "yellow"))
+    if record.type == inv.AvailabilityChanged.TYPE and isinstance(body := record.json(), dict):
+        console.print(Text(f"  {availability_sum(body)}", "bold"))
     show_value(record)
+
+
+AVAILABILITY_TERMS = (  # A1/I5: each term of an AvailabilityChanged with its sign and a short label
+    ("-", "on_picks_and_movements", "on picks"), ("-", "reserved", "reserved"), ("-", "in_outbound_bins", "outbound"),
+    ("-", "adjustment_bin_positive", "adj. bin"), ("+", "reserved_and_allocated_same_demand", "same demand"),
+    ("-", "blocked", "blocked"),
+)
+
+
+def availability_sum(body: dict) -> str:
+    """An AvailabilityChanged as the I5 sum it is, e.g. `ITEM at WH1: available 6 = inventory 7 - on picks 0 ...`."""
+    variant = f" variant {body['variant']}" if body.get("variant") else ""
+    terms = " ".join(f"{sign} {label} {body.get(name, '0')}" for sign, name, label in AVAILABILITY_TERMS)
+    where = f"{body.get('item_no')}{variant} at {body.get('location_code')}"
+    return f"{where}: available {body.get('available_to_reserve')} = inventory {body.get('inventory')} {terms}"
 
 
 def show_value(record: Record, indent: int | None = None) -> None:

@@ -1,5 +1,6 @@
 """Read-only HTTP queries of the warehouse-tracking service."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -8,6 +9,7 @@ import asyncpg
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from servicekit.http_api import AfterNumber, AfterText, Limit
+from units_of_measure import UnitError
 from warehouse import queries
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import DocumentNotFoundError, UnknownLocationError
@@ -32,7 +34,7 @@ async def get_item_tracking(item_no: str, request: Request) -> dict[str, Any]:
     row = await _pool(request).fetchrow("SELECT * FROM item_tracking WHERE item_no = $1", item_no)
     if row is None:
         raise HTTPException(404, f"no tracking policy replicated for item {item_no} yet")
-    return dict(row)
+    return {**dict(row), "units": json.loads(row["units"])}  # U1: the replicated units, as a list
 
 
 @router.get("/items/{item_no}/blocked-tracking")
@@ -94,12 +96,31 @@ async def get_demands(location_code: str, item_no: str, request: Request) -> lis
 @router.get("/bin-contents")
 async def get_bin_contents(request: Request, location_code: str | None = None, bin_code: str | None = None,
                            item_no: str | None = None, variant: str | None = None, serial: str | None = None,
-                           lot: str | None = None, limit: int = Query(500, ge=1, le=5000)) -> list[dict[str, Any]]:
-    """W1: content per bin and serial/lot/expiration; every filter is optional (a serial is found company-wide)."""
+                           lot: str | None = None, limit: int = Query(500, ge=1, le=5000),
+                           unit: str = "") -> list[dict[str, Any]]:
+    """W1: content per bin and serial/lot/expiration; every filter is optional (a serial is found company-wide).
+    `unit` (U3, with `item_no`) adds each row's quantity in that unit of the item (`quantity_in_unit`)."""
     filters = {"location_code": location_code, "bin_code": bin_code, "item_no": item_no, "variant": variant,
                "serial": serial, "lot": lot}
+    if unit and not item_no:
+        raise HTTPException(422, "a unit is one item's: name the item_no to see bin content in a unit")
     async with _connection(request) as conn:
-        return await queries.bin_contents(conn, filters, limit)
+        rows = await queries.bin_contents(conn, filters, limit)
+        if not unit:
+            return rows
+        try:
+            return queries.in_unit(rows, await queries.item_units(conn, item_no or ""), unit)
+        except UnitError as error:
+            raise HTTPException(422, error.message) from None
+
+
+@router.get("/recall")
+async def get_recall(request: Request, lot: str = "", serial: str = "", item_no: str = "") -> dict[str, Any]:
+    """R1's where-now: the real bins holding the lot or serial, with zone, bin type and quantity."""
+    if not (serial or lot):
+        raise HTTPException(422, "name the lot and/or serial number to recall")
+    async with _connection(request) as conn:
+        return await queries.recall(conn, item_no, serial, lot)
 
 
 @router.get("/warehouse-entries")

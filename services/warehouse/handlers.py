@@ -9,17 +9,19 @@ consumer's savepoint).
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
 from servicekit.unit_of_work import UnitOfWork
+from units_of_measure import IN_BASE, ItemUnits
 from warehouse import messages
 from warehouse.clock import today
 from warehouse.domain import adjustments, inbound, internal, outbound
 from warehouse.domain import commands as do
 from warehouse.domain.activities import PlaceHandling
-from warehouse.domain.documents import Activity, Document, DocumentType, Receipt
+from warehouse.domain.documents import Activity, Document, DocumentType, Receipt, Shipment, TrackedQuantity
 from warehouse.domain.events import (
     ActivityOutcome,
     DomainEvent,
@@ -35,7 +37,7 @@ from warehouse.domain.location import configure_location as configure
 from warehouse.domain.picking import PickingState
 from warehouse.domain.release import SourceRequest, release_inbound, release_outbound
 from warehouse.domain.state import StockState
-from warehouse.domain.tracking import ItemTracking, Tracking
+from warehouse.domain.tracking import Tracking
 from warehouse.domain.transfers import (
     TransferReceipt,
     check_route,
@@ -103,9 +105,13 @@ async def _released_state(conn: asyncpg.Connection, location_code: str,
 
 async def release_inbound_request(uow: UnitOfWork, command: do.ReleaseInboundRequest, envelope: Envelope) -> None:
     at = await _released_state(uow.conn, command.location_code, command.requests)
-    outcome = release_inbound(command.receipt_no, command.requests, at)
+    outcome = release_inbound(command.receipt_no, _requests_in_base(at, command.requests), at, command.vendor_no)
     await documents.add(uow.conn, outcome.receipt)
     messages.publish(uow, envelope, outcome.events)
+
+
+def _requests_in_base(at: StockState, requests: Iterable[SourceRequest]) -> list[SourceRequest]:
+    return [at.in_base(r.item_no, r, handles_serials=False) for r in requests]
 
 
 async def post_receipt(uow: UnitOfWork, command: do.PostReceipt, envelope: Envelope) -> None:
@@ -121,7 +127,8 @@ async def post_receipt(uow: UnitOfWork, command: do.PostReceipt, envelope: Envel
     if transfer:  # T2, X4: a serial in transit is in stock, except to the receipt that takes it out of transit
         at = replace(at, serials_in_stock=at.serials_in_stock - transfer.serials)
     posting = await documents.count_posting(conn, DocumentType.RECEIPT, receipt.no)
-    outcome = inbound.post_receipt(receipt, received, command.put_away_no or f"{receipt.no}-PA{posting}", at)
+    in_base = [at.in_base(line.item_no, r, r.tracking.serial) for (line, _), r in zip(lines, received, strict=True)]
+    outcome = inbound.post_receipt(receipt, in_base, command.put_away_no or f"{receipt.no}-PA{posting}", at)
     if transfer:
         await transfers.save_received(conn, transfer.route.transfer_no, transfer.changed)
         outcome = replace(outcome, events=tuple(replace(e, transfer=transfer.route) if isinstance(e, ReceiptPosted)
@@ -143,14 +150,14 @@ async def _register_placements(uow: UnitOfWork, envelope: Envelope, activity_typ
     activity = await documents.activity(uow.conn, activity_type, activity_no)
     items = _items_handled(activity, (h.line_no for h in command.handled))
     at = await _locked_stock(uow.conn, activity.location_code, items)
-    outcome = register(activity, command.handled, at)
+    outcome = register(activity, [at.in_base(activity.line(h.line_no).item_no, h) for h in command.handled], at)
     await _record(uow, envelope, at.location, outcome, outcome.activity)
 
 
 # --- outbound (W4-W6) ------------------------------------------------------------------------------
 async def release_outbound_request(uow: UnitOfWork, command: do.ReleaseOutboundRequest, envelope: Envelope) -> None:
     at = await _released_state(uow.conn, command.location_code, command.requests)
-    outcome = release_outbound(command.shipment_no, command.requests, at)
+    outcome = release_outbound(command.shipment_no, _requests_in_base(at, command.requests), at, command.customer_no)
     await documents.add(uow.conn, outcome.shipment)
     messages.publish(uow, envelope, outcome.events)
 
@@ -168,7 +175,9 @@ async def register_pick(uow: UnitOfWork, command: do.RegisterPick, envelope: Env
     shipment = await documents.shipment(uow.conn, pick.document_no or "")
     items = _items_handled(pick, (h.line_no for h in command.handled))
     state = await _locked_picking(uow.conn, pick.location_code, items)
-    outcome = outbound.register_pick(pick, shipment, command.handled, state)
+    handled = [state.in_base(pick.line(h.line_no).item_no, h, pick.line(h.line_no).tracking.serial)
+               for h in command.handled]
+    outcome = outbound.register_pick(pick, shipment, handled, state)
     await _record(uow, envelope, state.location, outcome, outcome.pick, outcome.shipment)
 
 
@@ -187,13 +196,24 @@ async def post_shipment(uow: UnitOfWork, command: do.PostShipment, envelope: Env
     shipment = await documents.shipment(uow.conn, command.shipment_no)
     at = await _locked_stock(uow.conn, shipment.location_code, {line.item_no for line in shipment.lines})
     posting = await documents.count_posting(uow.conn, DocumentType.SHIPMENT, shipment.no)
-    outcome = outbound.post_shipment(shipment, f"{shipment.no}-ADJ{posting}", at, command.quantities)
+    outcome = outbound.post_shipment(shipment, f"{shipment.no}-ADJ{posting}", at, _shipped_in_base(at, shipment,
+                                                                                                 command))
     route = await transfers.route(uow.conn, shipment.no) if is_transfer(shipment) else None
     if route:
         outcome = await _ship_transfer(uow.conn, route, outcome)
     await _record(uow, envelope, at.location, outcome, outcome.shipment)
     # I7 until the inventory confirms: what this shipment consumes of its demands' reservations.
     await replicas.expect_consumption(uow.conn, outcome.events, messages.shipment_fact_ids(uow))
+
+
+def _shipped_in_base(at: StockState, shipment: Shipment, command: do.PostShipment) -> dict[int, Decimal] | None:
+    """U2: the quantities to ship per line in base units."""
+    if command.quantities is None:
+        return None
+    return {line_no: at.in_base(shipment.line(line_no).item_no,
+                                TrackedQuantity(Tracking(), quantity, command.units.get(line_no, IN_BASE)),
+                                handles_serials=False).quantity
+            for line_no, quantity in command.quantities.items()}
 
 
 # --- transfers between locations (X1-X6) -------------------------------------------------------------
@@ -241,7 +261,8 @@ async def create_movement(uow: UnitOfWork, command: do.CreateMovement, envelope:
     """An open movement sets stock aside inside the warehouse (W7); `MovementCreated` tells the sender so."""
     at = await _locked_stock(uow.conn, command.location_code, {r.item_no for r in command.requests},
                              Wanted(on_activities=True, blocked=True))
-    outcome = internal.create_movement(command.movement_no, command.requests, at)
+    requests = [at.in_base(r.item_no, r, r.serial) for r in command.requests]
+    outcome = internal.create_movement(command.movement_no, requests, at)
     await documents.add(uow.conn, outcome.activity)
     messages.publish(uow, envelope, outcome.events)
 
@@ -259,7 +280,8 @@ async def register_reclassification(uow: UnitOfWork, command: do.RegisterReclass
         serials=[(line.item_no, line.variant, line.new_serial) for line in lines if line.new_serial],
         lots=[(line.item_no, lot) for line in lines for lot in (line.lot, line.new_lot or "")]))
     await stock.refuse_registered(uow.conn, DocumentType.RECLASSIFICATION, command.document_no)
-    outcome = internal.register_reclassification(command.document_no, lines, at)
+    in_base = [at.in_base(line.item_no, line, line.serial) for line in lines]
+    outcome = internal.register_reclassification(command.document_no, in_base, at)
     await _record(uow, envelope, at.location, outcome)
 
 
@@ -270,7 +292,8 @@ async def register_warehouse_adjustment(uow: UnitOfWork, command: do.RegisterWar
     found = [(line.item_no, line.variant, line.tracking) for line in command.lines if line.quantity > 0]
     at = await _correcting(uow.conn, command.location_code, {line.item_no for line in command.lines},
                            command.document_no, found)
-    outcome = adjustments.register_warehouse_adjustment(command.document_no, command.lines, at)
+    lines = [at.in_base(line.item_no, line, line.tracking.serial) for line in command.lines]
+    outcome = adjustments.register_warehouse_adjustment(command.document_no, lines, at)
     await _record(uow, envelope, at.location, outcome)
 
 
@@ -279,7 +302,9 @@ async def register_physical_count(uow: UnitOfWork, command: do.RegisterPhysicalC
     found = [(count.item_no, count.variant, c.tracking) for count in command.counts for c in count.counted]
     at = await _correcting(uow.conn, command.location_code, {count.item_no for count in command.counts},
                            command.document_no, found)
-    outcome = adjustments.register_physical_count(command.document_no, command.counts, at)
+    counts = [replace(count, counted=tuple(at.in_base(count.item_no, c, c.tracking.serial) for c in count.counted))
+              for count in command.counts]
+    outcome = adjustments.register_physical_count(command.document_no, counts, at)
     await _record(uow, envelope, at.location, outcome)
 
 
@@ -321,9 +346,16 @@ async def report_bin_totals(uow: UnitOfWork, command: do.ReportBinTotals, envelo
 
 
 # --- replicas of inventory facts -------------------------------------------------------------------
-async def replicate_item_tracking(uow: UnitOfWork, item: ItemTracking, envelope: Envelope) -> None:
-    """Inventory owns items; the warehouse keeps the tracking policy it needs to validate lines (T1)."""
-    await replicas.save_item_tracking(uow.conn, item)
+async def replicate_item(uow: UnitOfWork, item: do.RegisteredItem, envelope: Envelope) -> None:
+    """Inventory owns items; the warehouse keeps the tracking policy it needs to validate lines (T1) and the
+    units commands may state quantities in (U1)."""
+    await replicas.save_item_tracking(uow.conn, item.tracking)
+    await replicas.save_item_units(uow.conn, item.units)
+
+
+async def replicate_item_units(uow: UnitOfWork, units: ItemUnits, envelope: Envelope) -> None:
+    """U1: the units commands may state quantities in (ItemRegistered, ItemUnitsSet)."""
+    await replicas.save_item_units(uow.conn, units)
 
 
 async def replicate_demand_reservation(uow: UnitOfWork, reserved: do.DemandQuantity, envelope: Envelope) -> None:

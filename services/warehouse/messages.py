@@ -18,6 +18,7 @@ from contracts.base import Message, Part, in_parts
 from contracts.envelope import Envelope as Envelope  # re-exported: handlers pass it back to `publish`
 from contracts.topics import WAREHOUSE_EVENTS
 from servicekit.unit_of_work import UnitOfWork
+from units_of_measure import ItemUnits, StatedUnit, Unit
 from warehouse.domain import commands as do
 from warehouse.domain import events as ev
 from warehouse.domain.activities import PlaceHandling
@@ -84,16 +85,24 @@ def _block_movement(value: str) -> BlockMovement:
 
 
 def release_inbound_request(command: wh.ReleaseInboundRequest) -> do.ReleaseInboundRequest:
-    return do.ReleaseInboundRequest(command.receipt_no, command.location_code, _source_requests(command))
+    return do.ReleaseInboundRequest(command.receipt_no, command.location_code, _source_requests(command),
+                                    command.vendor_no)
 
 
 def release_outbound_request(command: wh.ReleaseOutboundRequest) -> do.ReleaseOutboundRequest:
-    return do.ReleaseOutboundRequest(command.shipment_no, command.location_code, _source_requests(command))
+    return do.ReleaseOutboundRequest(command.shipment_no, command.location_code, _source_requests(command),
+                                     command.customer_no)
 
 
 def _source_requests(command: wh.ReleaseInboundRequest | wh.ReleaseOutboundRequest) -> tuple[SourceRequest, ...]:
     return tuple(SourceRequest(SourceLine(command.source_type, command.source_no, line.source_line_no), line.item_no,
-                               line.quantity, line.variant, line.bin_code) for line in command.lines)
+                               line.quantity, line.variant, line.bin_code, _stated(line)) for line in command.lines)
+
+
+def _stated(line: Any) -> StatedUnit:
+    """U2: the unit a command line names (blank: the base unit). The use case converts the line's quantity to
+    base units and fills in the unit's quantity per base unit (`StockState.in_base`)."""
+    return StatedUnit(line.unit)
 
 
 def release_transfer_order(command: wh.ReleaseTransferOrder) -> do.ReleaseTransferOrder:
@@ -110,7 +119,8 @@ def _tracking(fields_: wh.TrackedFields) -> Tracking:
 
 
 def post_receipt(command: wh.PostReceipt) -> do.PostReceipt:
-    return do.PostReceipt(command.receipt_no, tuple(ReceivedQuantity(line.line_no, line.quantity, _tracking(line))
+    return do.PostReceipt(command.receipt_no, tuple(ReceivedQuantity(line.line_no, line.quantity, _tracking(line),
+                                                                     _stated(line))
                                                     for line in command.lines), command.put_away_no)
 
 
@@ -123,7 +133,7 @@ def register_movement(command: wh.RegisterMovement) -> do.RegisterMovement:
 
 
 def _place_handlings(lines: Sequence[wh.HandledLine]) -> tuple[PlaceHandling, ...]:
-    return tuple(PlaceHandling(line.line_no, line.quantity, line.place_bin or None) for line in lines)
+    return tuple(PlaceHandling(line.line_no, line.quantity, line.place_bin or None, _stated(line)) for line in lines)
 
 
 def create_pick(command: wh.CreatePick) -> do.CreatePick:
@@ -131,7 +141,8 @@ def create_pick(command: wh.CreatePick) -> do.CreatePick:
 
 
 def register_pick(command: wh.RegisterPick) -> do.RegisterPick:
-    return do.RegisterPick(command.pick_no, tuple(PickHandling(line.line_no, line.quantity, line.serial, line.lot)
+    return do.RegisterPick(command.pick_no, tuple(PickHandling(line.line_no, line.quantity, line.serial, line.lot,
+                                                               _stated(line))
                                                   for line in command.lines))
 
 
@@ -140,13 +151,15 @@ def cancel_pick(command: wh.CancelPick) -> do.CancelPick:
 
 
 def post_shipment(command: wh.PostShipment) -> do.PostShipment:
-    return do.PostShipment(command.shipment_no, {line.line_no: line.quantity for line in command.lines} or None)
+    return do.PostShipment(command.shipment_no, {line.line_no: line.quantity for line in command.lines} or None,
+                           {line.line_no: _stated(line) for line in command.lines if line.unit})
 
 
 def create_movement(command: wh.CreateMovement) -> do.CreateMovement:
     """The stock to move is named by bin and serial/lot; its expiration date comes from the stock (T3)."""
     return do.CreateMovement(command.movement_no, command.location_code, tuple(
-        MovementRequest(line.item_no, line.quantity, line.from_bin, line.to_bin, line.variant, line.serial, line.lot)
+        MovementRequest(line.item_no, line.quantity, line.from_bin, line.to_bin, line.variant, line.serial, line.lot,
+                        _stated(line))
         for line in command.lines))
 
 
@@ -155,13 +168,14 @@ def register_reclassification(command: wh.RegisterReclassification) -> do.Regist
     return do.RegisterReclassification(command.document_no, command.location_code, tuple(
         ReclassificationLine(line.from_bin, line.item_no, line.quantity, line.variant, line.serial, line.lot,
                              new_bin=line.to_bin or None, new_serial=line.new_serial or None,
-                             new_lot=line.new_lot or None, new_expiration=line.new_expiration)
+                             new_lot=line.new_lot or None, new_expiration=line.new_expiration,
+                             stated=_stated(line))
         for line in command.lines))
 
 
 def register_warehouse_adjustment(command: wh.RegisterWarehouseAdjustment) -> do.RegisterWarehouseAdjustment:
     return do.RegisterWarehouseAdjustment(command.document_no, command.location_code, tuple(
-        AdjustmentLine(line.bin_code, line.item_no, line.quantity, line.variant, _tracking(line))
+        AdjustmentLine(line.bin_code, line.item_no, line.quantity, line.variant, _tracking(line), _stated(line))
         for line in command.lines))
 
 
@@ -170,7 +184,7 @@ def register_physical_count(command: wh.RegisterPhysicalCount) -> do.RegisterPhy
     counted: dict[tuple[str, str, str], list[TrackedQuantity]] = {}
     for line in command.lines:
         counted.setdefault((line.bin_code, line.item_no, line.variant), []).append(
-            TrackedQuantity(_tracking(line), line.counted_quantity))
+            TrackedQuantity(_tracking(line), line.counted_quantity, _stated(line)))
     return do.RegisterPhysicalCount(command.document_no, command.location_code, tuple(
         PhysicalCount(bin_code, item_no, tuple(found), variant)
         for (bin_code, item_no, variant), found in counted.items()))
@@ -185,9 +199,20 @@ def report_bin_totals(command: wh.ReportBinTotals) -> do.ReportBinTotals:
 
 
 # --- inventory facts into the domain's values ----------------------------------------------------------
+def registered_item(fact: inv.ItemRegistered) -> do.RegisteredItem:
+    return do.RegisteredItem(item_tracking(fact), item_units(fact))
+
+
 def item_tracking(fact: inv.ItemRegistered) -> ItemTracking:
     return ItemTracking(fact.item_no, TrackingPolicy(fact.tracking_policy), fact.expiration_required,
                         fact.strict_expiration)
+
+
+def item_units(fact: inv.ItemRegistered | inv.ItemUnitsSet) -> ItemUnits:
+    """U1: the item's units as the inventory published them."""
+    return ItemUnits(fact.item_no, fact.base_unit, fact.rounding_precision, {
+        u.code: Unit(u.code, u.quantity_per_base_unit, u.rounding_precision or fact.rounding_precision)
+        for u in fact.units})
 
 
 def demand_reservation(fact: inv.DemandReservationChanged) -> do.DemandQuantity:
@@ -296,12 +321,18 @@ def _released(event: ev.ReceiptReleased | ev.ShipmentReleased) -> list[Message]:
     header: dict[str, Any] = {"location_code": event.location_code, "source_type": source.source_type,
                               "source_no": source.source_no}
     if isinstance(event, ev.ReceiptReleased):
-        return _parts(wh.ReceiptReleased, {**header, "receipt_no": event.receipt_no}, event.lines)
-    return _parts(wh.ShipmentReleased, {**header, "shipment_no": event.shipment_no}, event.lines)
+        return _parts(wh.ReceiptReleased, {**header, "receipt_no": event.receipt_no, "vendor_no": event.vendor_no},
+                      event.lines)
+    return _parts(wh.ShipmentReleased, {**header, "shipment_no": event.shipment_no,
+                                        "customer_no": event.customer_no}, event.lines)
 
 
 def _tracked(tracking: Tracking) -> dict[str, Any]:
     return {"serial": tracking.serial, "lot": tracking.lot, "expiration": tracking.expiration}
+
+
+def _stated_fields(stated: StatedUnit) -> dict[str, Any]:
+    return {"unit_code": stated.code, "quantity_per_unit": stated.per_base}
 
 
 def _source(source: SourceLine | None) -> dict[str, Any]:
@@ -318,13 +349,15 @@ def _line(line: object) -> Part:
 @_line.register
 def _(line: ev.ReleasedLine) -> wh.ReleasedLineFact:
     return wh.ReleasedLineFact(line_no=line.line_no, source_line_no=line.source.line_no, item_no=line.item_no,
-                               variant=line.variant, quantity=line.quantity, bin_code=line.bin_code)
+                               variant=line.variant, quantity=line.quantity, bin_code=line.bin_code,
+                               **_stated_fields(line.stated))
 
 
 @_line.register
 def _(line: ev.PostedLine) -> wh.PostedLineFact:
     return wh.PostedLineFact(document_line_no=line.document_line_no, **_source(line.source), variant=line.variant,
-                             bin_code=line.bin_code, **_tracked(line.tracking), quantity=line.quantity)
+                             bin_code=line.bin_code, **_tracked(line.tracking), quantity=line.quantity,
+                             **_stated_fields(line.stated))
 
 
 @_line.register
@@ -338,7 +371,7 @@ def _(line: ev.RegisteredLine) -> wh.RegisteredLineFact:
     return wh.RegisteredLineFact(line_no=line.line_no, **_source(line.source), variant=line.variant,
                                  take_bin=line.take_bin, place_bin=line.place_bin,
                                  proposed_serial=line.proposed_tracking.serial, proposed_lot=line.proposed_tracking.lot,
-                                 **_tracked(line.tracking), quantity=line.quantity)
+                                 **_tracked(line.tracking), quantity=line.quantity, **_stated_fields(line.stated))
 
 
 @_line.register

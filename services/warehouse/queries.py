@@ -11,11 +11,13 @@ from typing import Any
 
 import asyncpg
 
+from units_of_measure import ItemUnits
 from warehouse.clock import today
 from warehouse.domain.documents import DocumentType
 from warehouse.domain.errors import WarehouseError
 from warehouse.domain.outbound import create_pick
 from warehouse.repository import documents, exact, stock
+from warehouse.repository.replicas import item_units as item_units_of
 from warehouse.repository.state import picking_state
 
 MAX_ROWS = 1000
@@ -39,6 +41,19 @@ async def bin_contents(conn: asyncpg.Connection, filters: Mapping[str, Any], lim
                    is_adjustment_bin FROM bin_content WHERE {where}
             ORDER BY location_code, bin_code, item_no, variant, lot, serial LIMIT {min(limit, MAX_ROWS)}""", *args)
     return [plain(r) for r in rows]
+
+
+async def item_units(conn: asyncpg.Connection, item_no: str) -> ItemUnits:
+    """U1: the item's replicated units (none besides a blank base unit when they are not known)."""
+    row = await conn.fetchrow("SELECT * FROM item_tracking WHERE item_no = $1", item_no)
+    return (item_units_of(row) if row else None) or ItemUnits(item_no, "")
+
+
+def in_unit(rows: list[dict[str, Any]], units: ItemUnits, unit: str) -> list[dict[str, Any]]:
+    """U3: each row's base quantity also in `unit`, truncated at six decimals (10 PCS in BOX of 12: 0.833333)."""
+    units.unit(unit)
+    return [{**row, "unit": unit, "quantity_in_unit": str(exact(units.view(Decimal(row["quantity"]), unit)))}
+            for row in rows]
 
 
 async def warehouse_entries(conn: asyncpg.Connection, filters: Mapping[str, Any], after: int,
@@ -142,3 +157,16 @@ async def transfer_order(conn: asyncpg.Connection, transfer_no: str) -> dict[str
                   shipped - received AS in_transit
            FROM transfer_tracking WHERE transfer_no = $1 ORDER BY line_no, lot, serial""", transfer_no)
     return {**plain(order), "tracking": [plain(r) for r in lines]}
+
+
+async def recall(conn: asyncpg.Connection, item_no: str, serial: str, lot: str) -> dict[str, Any]:
+    """R1's where-now from the bin content: every real bin holding the lot/serial (of the item, or of every
+    item with that number), with the bin's zone and type. The adjustment bin is left out: it holds no stock."""
+    where, args = _where({"c.item_no": item_no or None, "c.lot": lot or None, "c.serial": serial or None})
+    rows = await conn.fetch(
+        f"""SELECT c.location_code, b.zone_code, c.bin_code, b.types AS bin_types, c.item_no, c.variant, c.serial,
+                   c.lot, c.expiration, c.quantity
+            FROM bin_content c JOIN bin b USING (location_code, bin_code)
+            WHERE {where} AND NOT c.is_adjustment_bin AND c.quantity > 0
+            ORDER BY c.item_no, c.location_code, c.bin_code, c.variant, c.lot, c.serial""", *args)
+    return {"bins": [plain(r) for r in rows]}

@@ -5,9 +5,10 @@ from typing import Any
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
+from contracts.topics import INVENTORY_REPLICATION, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
 from servicekit.consumer import Rejections, Route
 from servicekit.runtime import Runtime
+from units_of_measure import UnitError
 from warehouse import handlers, messages
 from warehouse.domain.errors import WarehouseError
 
@@ -33,8 +34,13 @@ COMMAND_USE_CASES: list[Route[Any, Any]] = [
     Route(wh.ReleaseTransferOrder, messages.release_transfer_order, handlers.release_transfer_order),
 ]
 
+# The inventory facts the warehouse replicates, read from `inventory.replication.v1`, which carries only these:
+# the facts of `inventory.events.v1` that grow per serial (picked tracking, synchronized reservations, ledger
+# entries) never reach the warehouse (issue 10). Same consumer group as when it read inventory.events.v1, so
+# its inbox knows the facts it applied from there (they keep their ids on both topics).
 INVENTORY_FACT_USE_CASES: list[Route[Any, Any]] = [
-    Route(inv.ItemRegistered, messages.item_tracking, handlers.replicate_item_tracking),
+    Route(inv.ItemRegistered, messages.registered_item, handlers.replicate_item),
+    Route(inv.ItemUnitsSet, messages.item_units, handlers.replicate_item_units),
     Route(inv.DemandReservationChanged, messages.demand_reservation, handlers.replicate_demand_reservation),
     Route(inv.TrackingAssigned, messages.tracking_assignment, handlers.replicate_tracking_assignment),
     Route(inv.TrackingBlocked, messages.tracking_block, handlers.replicate_tracking_block),
@@ -49,6 +55,6 @@ def subscribe(runtime: Runtime) -> None:
         "warehouse.commands",
         COMMAND_USE_CASES,
         wh.COMMANDS,
-        Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, messages.SOURCE, (WarehouseError,)),
+        Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, messages.SOURCE, (WarehouseError, UnitError)),
     )
-    runtime.consume(INVENTORY_EVENTS, "warehouse.inventory-facts", INVENTORY_FACT_USE_CASES, inv.EVENTS)
+    runtime.consume(INVENTORY_REPLICATION, "warehouse.inventory-facts", INVENTORY_FACT_USE_CASES, inv.REPLICATION)

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import asyncpg
 
+from slt_cli.readapi import ReadApis
 from tests.benchmarks import availability, baseline, reservations, serials
+from tests.benchmarks import recall as recalls
 from tests.benchmarks.pipeline import Driver, Pipeline, PipelineResult, make_wire, prepare, wait_until_replicated
 from tests.benchmarks.reservations import percentile
 from tests.benchmarks.stack import BenchStack
@@ -371,6 +373,39 @@ async def availability_figures(infra: Infra, args, report: Report) -> None:
     ]
 
 
+# --- recall (R1) -----------------------------------------------------------------------------------
+async def recall_figures(infra: Infra, args, report: Report) -> None:
+    small_items, all_items = 100, max(100, args.entries // recalls.PER_ITEM)
+    stack = await BenchStack.start(infra, 1)
+    try:
+        apis = ReadApis(stack.warehouse.url, stack.inventory.url)
+        await recalls.bulk_load(stack.inventory_db, stack.warehouse_db, 0, small_items)
+        await recalls.check_answer(apis, 0)
+        entries, _ = await availability.counts(stack.inventory_db)
+        small = await recalls.latencies(apis, recalls.numbers(small_items), args.queries)
+        started = time.perf_counter()
+        await recalls.bulk_load(stack.inventory_db, stack.warehouse_db, small_items, all_items - small_items)
+        big_entries, _ = await availability.counts(stack.inventory_db)
+        log(f"recall: {big_entries} entries loaded ({time.perf_counter() - started:.0f}s, set-based)")
+        await recalls.check_answer(apis, all_items - 2)
+        big = await recalls.latencies(apis, recalls.numbers(all_items), args.queries)
+    finally:
+        await stack.stop()
+    s50, s99 = percentile(small, 50) * 1000, percentile(small, 99) * 1000
+    b50, b99 = percentile(big, 50) * 1000, percentile(big, 99) * 1000
+    log(f"recall: {entries} entries p50 {s50:.2f} ms p99 {s99:.2f} ms; {big_entries} entries p50 {b50:.2f} ms "
+        f"p99 {b99:.2f} ms")
+    conditions = (f"{args.queries} sequential recalls of a random lot or serial without the item, as `slt recall` "
+                  f"makes them (inventory GET /recall, every page, and warehouse GET /recall, joined); {recalls.PER_ITEM} "
+                  "entries per item (half lot-, half serial-tracked); seeded with INSERT ... SELECT generate_series")
+    report.figures += [
+        Figure(f"recall p50 (ms), {big_entries:,} entries", f"{b50:.2f}", f"{s50:.2f} ({entries:,} entries)",
+               f"{b50 / s50:.2f}", "", None, conditions, b50, s50),
+        Figure(f"recall p99 (ms), {big_entries:,} entries", f"{b99:.2f}", f"{s99:.2f} ({entries:,} entries)",
+               f"{b99 / s99:.2f}", "<= 50 ms", b99 <= 50, conditions, b99, s99),
+    ]
+
+
 # --- report ----------------------------------------------------------------------------------------
 def cpu_and_memory() -> tuple[str, int]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -521,7 +556,7 @@ async def guarded(name: str, scenario: Scenario, infra: Infra, args, report: Rep
 
 SCENARIOS: dict[str, Scenario] = {
     "pipeline": pipeline_figures, "serials": serial_figures, "reservations": reservation_figures,
-    "availability": availability_figures, "scale": scale_figures,
+    "availability": availability_figures, "recall": recall_figures, "scale": scale_figures,
 }
 
 

@@ -94,9 +94,9 @@ async def consumer_groups_idle(infra: Infra, timeout: float = 60.0) -> None:
     from aiokafka import AIOKafkaConsumer, TopicPartition
     from aiokafka.admin import AIOKafkaAdminClient
 
-    from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
+    from contracts.topics import INVENTORY_COMMANDS, INVENTORY_REPLICATION, WAREHOUSE_COMMANDS, WAREHOUSE_EVENTS
 
-    groups = {"warehouse.commands": WAREHOUSE_COMMANDS, "warehouse.inventory-facts": INVENTORY_EVENTS,
+    groups = {"warehouse.commands": WAREHOUSE_COMMANDS, "warehouse.inventory-facts": INVENTORY_REPLICATION,
               "inventory.commands": INVENTORY_COMMANDS, "inventory.warehouse-facts": WAREHOUSE_EVENTS}
     admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap)
     probe = AIOKafkaConsumer(bootstrap_servers=infra.bootstrap)

@@ -30,7 +30,8 @@ FIGURES = ["pipeline: lines/s (documents of 10 lines)", "pipeline: lines/s again
            "serials: per-line cost at 20 against 10",
            "reservation decisions at 40/s: p50 (ms)", "reservation decisions at 40/s: p99 (ms)",
            "availability p50 (ms), 20,000 entries", "availability p99 (ms), 20,000 entries / 2,000 reservations",
-           "HTTP floor: GET /healthz p99 (ms)", "scale: 2 instances of each service against 1"]
+           "HTTP floor: GET /healthz p99 (ms)", "recall p50 (ms), 20,000 entries", "recall p99 (ms), 20,000 entries",
+           "scale: 2 instances of each service against 1"]
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +56,14 @@ def test_every_figure_is_produced_as_a_number(tiny_run):
 
 def test_ratios_are_the_quotients_of_what_they_compare(tiny_run):
     compared = [f for f in tiny_run[0]["figures"] if f["ratio"]]
-    assert len(compared) == 7
+    assert len(compared) == 9
     for f in compared:
         assert f["base"] > 0 and float(f["ratio"]) == pytest.approx(f["measured"] / f["base"], abs=0.006), f
     figures = {f["name"]: f for f in tiny_run[0]["figures"]}
     p50, p99 = figures["reservation decisions at 40/s: p50 (ms)"], figures["reservation decisions at 40/s: p99 (ms)"]
     assert p99["measured"] >= p50["measured"] and p99["base"] >= p50["base"]
+    recall50, recall99 = figures["recall p50 (ms), 20,000 entries"], figures["recall p99 (ms), 20,000 entries"]
+    assert recall99["measured"] >= recall50["measured"] and recall99["base"] >= recall50["base"]
     growth = figures["serials: per-line cost at 20 against 10"]
     totals = {run["serials"]: run["total"] for run in tiny_run[0]["serial_runs"]}
     assert (growth["measured"], growth["base"]) == pytest.approx((totals[20] / 20, totals[10] / 10))

@@ -79,7 +79,9 @@ async def test_a_fact_with_an_unknown_field_is_read_and_applied(stack, kafka):
     fact = {**inv.ItemRegistered(item_no=item_no, base_unit="PCS", tracking_policy="serial",
                                  expiration_required=False, strict_expiration=False).model_dump(mode="json"),
             "added_by_a_newer_producer": "x"}
-    await kafka.send_command("inventory.events.v1", inv.ItemRegistered.TYPE, fact, key=item_no, source="/inventory")
+    # On the topic the warehouse replicates the inventory's facts from (issue 10: inventory.replication.v1).
+    await kafka.send_command("inventory.replication.v1", inv.ItemRegistered.TYPE, fact, key=item_no,
+                             source="/inventory")
     replica = await warehouse.eventually(f"/items/{item_no}/tracking", lambda answer: isinstance(answer, dict))
     assert replica["tracking_policy"] == "serial"
 

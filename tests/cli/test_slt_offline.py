@@ -141,7 +141,8 @@ def completions(*words: str) -> list[str]:
 
 
 def test_shell_completion_offers_message_types_and_topics():
-    assert completions("publish", "inventory.item.") == ["inventory.item.register.v1"]  # commands only, not facts
+    assert completions("publish", "inventory.item.") == [  # commands only, not facts
+        "inventory.item.register.v1", "inventory.item.set_units.v1"]
     assert completions("watch", "warehouse.") == ["warehouse.commands.v1", "warehouse.events.v1",
                                                   "warehouse.commands.v1.dlq", "warehouse.events.v1.dlq"]
     assert "inventory.item.registered.v1" in completions("watch", "inventory.events.v1", "--type", "inventory.item.")

@@ -56,7 +56,7 @@ def test_the_image_installs_the_services_and_their_files_but_no_test_infrastruct
     names = zipfile.ZipFile(wheel).namelist()
     packages = {name.split("/")[0] for name in names if "/" in name and ".dist-info" not in name}
 
-    assert packages == {"contracts", "servicekit", "warehouse", "inventory", "slt_cli", "console"}
+    assert packages == {"contracts", "servicekit", "units_of_measure", "warehouse", "inventory", "slt_cli", "console"}
     assert {"servicekit/static/asyncapi.js", "servicekit/static/asyncapi.css", "servicekit/static/asyncapi.html",
             "servicekit/healthcheck.py", "servicekit/migrations/001_inbox_outbox.sql",
             "inventory/migrations/001_items_locations.sql", "console/static/index.html"} <= set(names)

@@ -37,7 +37,8 @@ async def test_register_item_from_plain_client_is_registered_once_and_replicated
     assert event.headers["ce_id"] and event.headers["ce_id"] != command_id
     assert event.headers["ce_time"]
     assert event.json() == {"item_no": item_no, "base_unit": "PCS", "tracking_policy": "lot",
-                            "expiration_required": True, "strict_expiration": False, "warranty_formula": ""}
+                            "expiration_required": True, "strict_expiration": False, "warranty_formula": "",
+                            "rounding_precision": "0.000001", "units": []}  # U1: no units besides PCS
 
     # The warehouse keeps a replica of the tracking policy from that fact.
     replica = await poll_json(f"{stack.warehouse.url}/items/{item_no}/tracking")

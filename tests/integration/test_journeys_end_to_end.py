@@ -76,12 +76,12 @@ class Journey:
             replies += [message.json() for message in found]
         return replies
 
-    async def receive(self, item_no: str, lines: list[dict]) -> dict:
+    async def receive(self, item_no: str, lines: list[dict], vendor_no: str = "") -> dict:
         """W2/S1: release and post a receipt; the inventory ledger has its entries when this returns."""
         receipt_no = unique("RC")
         quantity = sum(D(line["quantity"]) for line in lines)
         await self.run(wh.ReleaseInboundRequest, {
-            "receipt_no": receipt_no, "location_code": self.location, "source_no": unique("PO"),
+            "receipt_no": receipt_no, "location_code": self.location, "source_no": unique("PO"), "vendor_no": vendor_no,
             "lines": [{"line_no": 1, "source_line_no": 1, "item_no": item_no, "quantity": str(quantity)}]},
             wh.ReceiptReleased)
         posted = await self.run(wh.PostReceipt, {"receipt_no": receipt_no, "lines": [
@@ -99,11 +99,12 @@ class Journey:
     async def stock_up(self, item_no: str, lines: list[dict]) -> None:
         await self.put_away(await self.receive(item_no, lines))
 
-    async def shipment(self, order: str, *lines: tuple[str, Any]) -> str:
+    async def shipment(self, order: str, *lines: tuple[str, Any], customer_no: str = "") -> str:
         """Release the sales order's lines (item, quantity), line n of the order on shipment line n."""
         shipment_no = unique("SH")
         await self.run(wh.ReleaseOutboundRequest, {
-            "shipment_no": shipment_no, "location_code": self.location, "source_no": order, "lines": [
+            "shipment_no": shipment_no, "location_code": self.location, "source_no": order,
+            "customer_no": customer_no, "lines": [
                 {"line_no": n, "source_line_no": n, "item_no": item_no, "quantity": str(quantity)}
                 for n, (item_no, quantity) in enumerate(lines, 1)]}, wh.ShipmentReleased)
         return shipment_no
@@ -332,7 +333,8 @@ async def test_T1_resending_an_item_definition_is_confirmed_and_the_warehouse_re
         answers.append(answer.json())
     assert answers[0] == answers[1] == {"item_no": item_no, "base_unit": "PCS", "tracking_policy": "serial",
                                         "expiration_required": True, "strict_expiration": False,
-                                        "warranty_formula": ""}
+                                        "warranty_formula": "",
+                                        "rounding_precision": "1", "units": []}  # U1: serials are whole pieces
     warehouse = Warehouse(stack.warehouse.url, kafka)
     replica = await warehouse.eventually(f"/items/{item_no}/tracking", lambda answer: isinstance(answer, dict))
     assert (replica["tracking_policy"], replica["expiration_required"]) == ("serial", True)

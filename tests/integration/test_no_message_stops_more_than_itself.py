@@ -194,9 +194,10 @@ async def test_a_fact_reusing_an_id_with_another_payload_is_dead_lettered(stack,
     for item_no in (unique("FREUSE"), unique("FREUSE")):
         fact = inv.ItemRegistered(item_no=item_no, base_unit="PCS", tracking_policy="lot", expiration_required=False,
                                   strict_expiration=False)
-        await kafka.send_command("inventory.events.v1", fact.TYPE, fact.model_dump(mode="json"), key=item_no,
+        # On the topic the warehouse reads the inventory's facts from (issue 10: inventory.replication.v1).
+        await kafka.send_command("inventory.replication.v1", fact.TYPE, fact.model_dump(mode="json"), key=item_no,
                                  ce_id=ce_id, source="/inventory")
-    [letter] = await kafka.wait_for(topic=dead_letter_topic("inventory.events.v1"), ce_id=ce_id, timeout=20)
+    [letter] = await kafka.wait_for(topic=dead_letter_topic("inventory.replication.v1"), ce_id=ce_id, timeout=20)
     assert letter.headers["dlq_reason_code"] == "duplicate_message_id"
 
 

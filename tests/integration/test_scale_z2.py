@@ -125,9 +125,9 @@ async def test_Z2_10000_serials_received_and_shipped_in_commands_that_fit_make_1
 
 
 async def read_by_the_warehouse(bootstrap: str, timeout: float = 180.0) -> None:
-    """The inventory answers the pick and the shipment with one small fact per serial that the warehouse only
-    skips (20,000 here; issue 10, point 6): wait until it has read them all, so that the next test on this
-    stack does not queue behind them."""
+    """Wait until the warehouse has read every inventory fact meant for it, so that the next test on this stack
+    does not queue behind them. (The inventory's one small fact per serial for the pick and the shipment,
+    20,000 here, no longer reaches it: it reads `inventory.replication.v1`, issue 10 point 6.)"""
     deadline = time.monotonic() + timeout
     while behind := sum(row.lag for row in await lags(bootstrap, [WAREHOUSE_READS_INVENTORY])):
         assert time.monotonic() < deadline, f"the warehouse is still {behind} inventory facts behind"

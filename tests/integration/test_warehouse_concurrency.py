@@ -38,8 +38,13 @@ async def partitions_per_instance(bootstrap: str) -> list[set[int]]:
     _, _, state, _, _, members = response.groups[0]
     if state != "Stable":
         return []
-    return [{p for topic, partitions in ConsumerProtocolMemberAssignment.decode(member[4]).assignment
-             if topic == WAREHOUSE_COMMANDS for p in partitions} for member in members]
+    # An instance runs several consumers of the group (CONSUMER_PARTITION_WORKERS), all with its client id.
+    owned: dict[str, set[int]] = {}
+    for _, client_id, _, _, assignment in members:
+        owned.setdefault(client_id, set()).update(
+            p for topic, partitions in ConsumerProtocolMemberAssignment.decode(assignment).assignment
+            if topic == WAREHOUSE_COMMANDS for p in partitions)
+    return list(owned.values())
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

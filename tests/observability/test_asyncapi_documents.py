@@ -11,14 +11,15 @@ from contracts.examples import example
 from contracts.topics import (
     INVENTORY_COMMANDS,
     INVENTORY_EVENTS,
+    INVENTORY_REPLICATION,
     WAREHOUSE_COMMANDS,
     WAREHOUSE_EVENTS,
     dead_letter_topic,
 )
 
 READS_AND_WRITES = {
-    "warehouse": ({WAREHOUSE_COMMANDS, INVENTORY_EVENTS}, {WAREHOUSE_EVENTS}),
-    "inventory": ({INVENTORY_COMMANDS, WAREHOUSE_EVENTS}, {INVENTORY_EVENTS}),
+    "warehouse": ({WAREHOUSE_COMMANDS, INVENTORY_REPLICATION}, {WAREHOUSE_EVENTS}),
+    "inventory": ({INVENTORY_COMMANDS, WAREHOUSE_EVENTS}, {INVENTORY_EVENTS, INVENTORY_REPLICATION}),
 }
 
 
@@ -67,6 +68,7 @@ def test_asyncapi_command_channel_has_one_message_per_ce_type_with_payload_heade
 
 @pytest.mark.parametrize(("service", "topic", "models"), [
     ("inventory", INVENTORY_EVENTS, inv.EVENTS), ("warehouse", WAREHOUSE_EVENTS, wh.EVENTS),
+    ("inventory", INVENTORY_REPLICATION, inv.REPLICATION),
     ("warehouse", WAREHOUSE_COMMANDS, wh.COMMANDS),
 ])
 def test_asyncapi_every_channel_of_the_contracts_names_each_of_its_types(stack, service, topic, models):

@@ -16,7 +16,7 @@ import httpx
 from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
-from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS, WAREHOUSE_COMMANDS
+from contracts.topics import INVENTORY_COMMANDS, INVENTORY_REPLICATION, WAREHOUSE_COMMANDS
 from tests.support.ids import unique
 from tests.support.kafka import Client, Received
 
@@ -144,9 +144,9 @@ class Warehouse:
         await self.eventually(f"/items/{item_no}/tracking", lambda answer: isinstance(answer, dict))
 
     async def publish_inventory_fact(self, fact: Message, caused_by: str = "") -> str:
-        """What the inventory service would publish, written by hand (the warehouse only replicates it),
-        optionally as the inventory's answer to the warehouse fact `caused_by`; returns its id."""
-        return await self.kafka.send_command(INVENTORY_EVENTS, fact.TYPE, fact.model_dump(mode="json"),
+        """What the inventory service would publish, written by hand on the topic the warehouse replicates from
+        (`inventory.replication.v1`), optionally as the inventory's answer to the warehouse fact `caused_by`; returns its id."""
+        return await self.kafka.send_command(INVENTORY_REPLICATION, fact.TYPE, fact.model_dump(mode="json"),
                                              key=fact.kafka_key(), source="/inventory", causation_id=caused_by)
 
     async def configure(self, code: str, *extra_bins: dict, pick_by_fefo: bool = True) -> str:

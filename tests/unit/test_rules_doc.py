@@ -10,8 +10,8 @@ from slt_cli.main import app
 from tests.support.infra import REPO
 
 RULES = REPO / "docs" / "rules.md"
-RULE_ID = re.compile(r"\b(?:WD|ID|QD|[WTISZQX])\d{1,2}\b")
-CORE = {"W": 11, "T": 6, "I": 8, "S": 7, "Z": 2, "Q": 3, "X": 6}
+RULE_ID = re.compile(r"\b(?:WD|ID|QD|RD|[WTISZQARUX])\d{1,2}\b")
+CORE = {"W": 11, "T": 6, "I": 8, "S": 7, "Z": 2, "Q": 3, "A": 1, "R": 1, "U": 4, "X": 6}
 
 
 def defined() -> set[str]:
@@ -42,14 +42,15 @@ def test_the_services_decisions_are_numbered_in_the_rules_not_left_beside_the_co
 def test_one_section_per_area_and_the_scale_rules_are_throughput_targets():
     sections = re.findall(r"^## (.+)$", RULES.read_text(), re.MULTILINE)
     assert sections == ["Vocabulary", "Warehouse-tracking (W)", "Tracking numbers (T)", "Inventory/reservation (I)",
-                        "Synchronization (S)", "Transfers (X)", "Lot and serial information (Q)",
+                        "Synchronization (S)", "Transfers (X)", "Units of measure (U)",
+                        "Lot and serial information (Q)", "Availability feed (A)", "Recall (R)",
                         "Scale (Z): targets of the throughput work"]
 
 
 def test_every_rule_a_test_is_named_after_is_defined():
     named = set()
     for path in (REPO / "tests").rglob("test_*.py"):
-        named |= {m.group(1) for m in re.finditer(r"def test_((?:WD|ID|QD|[WTISZQX])\d{1,2})_", path.read_text())}
+        named |= {m.group(1) for m in re.finditer(r"def test_((?:WD|ID|QD|RD|[WTISZQARUX])\d{1,2})_", path.read_text())}
     assert named, "tests are named after rules"
     assert named - defined() == set()
 

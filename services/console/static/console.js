@@ -16,7 +16,7 @@ let stream = null;
 function summary(data) {
   if (!data) return "";
   const parts = [];
-  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code", "quality_status"]) {
+  for (const name of ["item_no", "location_code", "serial", "lot", "reason_code", "quality_status", "available_to_reserve"]) {
     if (data[name]) parts.push(`${name}=${data[name]}`);
   }
   for (const name of ["receipt_no", "shipment_no", "pick_no", "put_away_no", "movement_no", "document_no", "request_id"]) {
@@ -46,7 +46,11 @@ function listen(item) {
   status.textContent = "connecting";
   stream = new EventSource("/api/events" + (item ? `?item=${encodeURIComponent(item)}` : ""));
   stream.addEventListener("ready", () => { status.dataset.state = "live"; status.textContent = "live"; });
-  stream.addEventListener("fact", (message) => showEvent(JSON.parse(message.data)));
+  stream.addEventListener("fact", (message) => {
+    const event = JSON.parse(message.data);
+    showEvent(event);
+    followAvailability(event);
+  });
   stream.onerror = () => { status.dataset.state = "down"; status.textContent = "reconnecting"; };
 }
 
@@ -70,23 +74,26 @@ const BREAKDOWN = [
 ];
 
 function availabilityTable(itemNo, at) {
-  const table = el("table", { class: "availability", "data-location": at.location_code },
+  const table = el("table", { class: "availability", "data-location": at.location_code, "data-variant": at.variant },
     el("caption", {}, `${itemNo} at ${at.location_code}${at.variant ? " variant " + at.variant : ""}`));
   const head = el("tr", {}, el("th", {}, "serial"), el("th", {}, "lot"));
   for (const [, label] of BREAKDOWN) head.append(el("th", {}, label));
   table.append(head);
-  const row = (cls, serial, lot, figures) => {
-    const tr = el("tr", { class: cls }, el("td", {}, serial), el("td", {}, lot));
-    for (const [name] of BREAKDOWN) {
-      tr.append(el("td", name === "available_to_reserve" ? { class: "available" } : {}, figures[name] ?? "0"));
-    }
-    return tr;
-  };
-  table.append(row("total", "all", "", at));
+  table.append(breakdownRow("total", "all", "", at));
   // Q1: a quarantined or rejected number is withheld like a blocked one; the row says which.
   const withheld = (t) => (t.quality_status && t.quality_status !== "released" ? t.quality_status : "blocked");
-  for (const t of at.tracking) table.append(row("tracking", t.serial, t.lot + (t.is_blocked ? ` (${withheld(t)})` : ""), t));
+  for (const t of at.tracking) {
+    table.append(breakdownRow("tracking", t.serial, t.lot + (t.is_blocked ? ` (${withheld(t)})` : ""), t));
+  }
   return table;
+}
+
+function breakdownRow(cls, serial, lot, figures) {
+  const tr = el("tr", { class: cls }, el("td", {}, serial), el("td", {}, lot));
+  for (const [name] of BREAKDOWN) {
+    tr.append(el("td", name === "available_to_reserve" ? { class: "available" } : {}, figures[name] ?? "0"));
+  }
+  return tr;
 }
 
 $("#availability-form").addEventListener("submit", (e) => {
@@ -95,7 +102,23 @@ $("#availability-form").addEventListener("submit", (e) => {
   showAvailability(form.get("item").trim(), form.get("location").trim());
 });
 
+// A1: while an item is shown, each AvailabilityChanged of it replaces its location's total row (live); a
+// location not shown yet is asked for again. The serial/lot rows stay as answered (the feed is per location).
+const AVAILABILITY_CHANGED = "inventory.availability.changed.v1";
+let shown = { item: null, location: "" };
+
+function followAvailability(event) {
+  const data = event.data;
+  if (event.type !== AVAILABILITY_CHANGED || event.recent || !data || data.item_no !== shown.item) return;
+  if (shown.location && data.location_code !== shown.location) return;
+  const table = [...document.querySelectorAll("#availability table.availability")]
+    .find((t) => t.dataset.location === data.location_code && t.dataset.variant === data.variant);
+  if (!table) return showAvailability(shown.item, shown.location);
+  table.querySelector("tr.total").replaceWith(breakdownRow("total live", "all (live)", "", data));
+}
+
 async function showAvailability(item, location) {
+  shown = { item, location };
   const target = $("#availability");
   target.replaceChildren(el("p", { class: "muted" }, "asking the inventory..."));
   try {
@@ -191,6 +214,51 @@ async function showTrace(params) {
     $("#trace-information").replaceChildren();
   }
 }
+
+// --- recall (R1): forward, backward, where now ---------------------------------------------------
+const RECALL_PARTS = [
+  ["forward", "Forward: where it went", ["date", "kind", "item_no", "location_code", "lot", "serial", "quantity",
+    "document", "source", "customer_no", "destination"]],
+  ["backward", "Backward: where it came from", ["date", "kind", "item_no", "location_code", "lot", "serial",
+    "quantity", "document", "source", "vendor_no", "origin", "remaining_quantity"]],
+  ["where_now", "Where it is now", ["place", "item_no", "location_code", "zone_code", "bin_code", "lot", "serial",
+    "quantity"]],
+];
+
+function recallTable(part, title, columns, rows) {
+  const table = el("table", { class: "recall", "data-part": part }, el("caption", {}, `${title} (${rows.length})`));
+  table.append(el("tr", {}, ...columns.map((c) => el("th", {}, c.replace(/_/g, " ")))));
+  for (const row of rows) table.append(el("tr", {}, ...columns.map((c) => el("td", {}, String(row[c] ?? "")))));
+  return table;
+}
+
+async function showRecall(params) {
+  $("#recall-status").textContent = "asking both ledgers...";
+  $("#recall-links").hidden = true;
+  try {
+    const found = await query(`/api/recall?${params}`);
+    $("#recall").replaceChildren(...RECALL_PARTS.map(([part, title, columns]) =>
+      recallTable(part, title, columns, found[part])));
+    const t = found.totals;
+    $("#recall-status").textContent = `in ${t.in}, out ${t.out}, now ${t.now}`;
+    $("#recall-csv").href = `/api/recall.csv?${params}`;
+    $("#recall-links").hidden = false;
+  } catch (error) {
+    $("#recall-status").textContent = String(error.message);
+    $("#recall").replaceChildren();
+  }
+}
+
+$("#recall-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const form = new FormData(e.target);
+  const params = new URLSearchParams();
+  for (const name of ["lot", "serial", "item"]) {
+    const value = form.get(name).trim();
+    if (value) params.set(name, value);
+  }
+  showRecall(params);
+});
 
 // --- consumer-group lag ---------------------------------------------------------------------------
 const LAG_EVERY_MS = 10_000;

@@ -8,8 +8,11 @@ commands too: "a receipt was posted" asks the inventory to post it to the item l
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from units_of_measure import Unit
+
 from .availability import AdjustmentBinChange, AllocationChange
 from .demand import Demand
+from .feed import Announce
 from .information import TrackingInformation
 from .keys import BLANK, BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .postings import PostedLine, Posting
@@ -28,6 +31,17 @@ class RegisterItem:
     expiration_required: bool = False
     strict_expiration: bool = False
     warranty_formula: str | None = None
+    rounding_precision: Decimal | None = None
+    units: tuple[Unit, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetItemUnits:
+    """U1, U4: the item's units as they shall be; a unit's zero precision is the base unit's."""
+
+    item_no: str
+    rounding_precision: Decimal | None
+    units: tuple[Unit, ...]
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,7 @@ class Reserve:
     def supply_location(self) -> LocationKey:
         """Where the reserved supply is: in transit for a reservation against a transfer (X5)."""
         return replace(self.location, location_code=self.in_transit) if self.transfer_no else self.location
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +82,7 @@ class ReduceReservation:
     demand: Demand
     location: LocationKey
     reduction: Decimal
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +104,7 @@ class AssignTracking:
     demand: Demand
     key: TrackingKey
     quantity: Decimal
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,7 @@ class PostWarehouseDocument:
 
     location: LocationKey
     lines: tuple[PostedLine, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
     def posting(self, posting_id: str) -> Posting:
         """The warehouse fact's id names the posting: unique even when a document is posted in
@@ -136,6 +154,7 @@ class RecordAllocations:
 
     location: LocationKey
     changes: tuple[AllocationChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -155,6 +174,7 @@ class RegisterPicks:
 
     location: LocationKey
     picks: tuple[RegisteredPick, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)
@@ -164,6 +184,7 @@ class RecordAdjustmentBinChanges:
 
     location: LocationKey
     changes: tuple[AdjustmentBinChange, ...]
+    announce: Announce = Announce.CHANGED  # A1: a fact in parts announces once, after its last part
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,19 @@ class ItemAlreadyRegisteredError(InventoryError):
         )
 
 
+class UnitInUseError(InventoryError):
+    """U4: a unit's quantity per base unit cannot change while documents or stock use it."""
+
+    reason_code = "unit_in_use"
+
+    def __init__(self, item_no: str, changed: Iterable[str], removed: Iterable[str]) -> None:
+        problems = [f"unit {code} changes its quantity per base unit" for code in changed]
+        problems += [f"unit {code} is removed" for code in removed]
+        super().__init__(
+            f"Item {item_no}: {'; '.join(problems)}, but open item ledger entries were stated in it: keep "
+            "the unit as it is until that stock is gone, or add a new unit with the new quantity.")
+
+
 class UnknownItemError(InventoryError):
     reason_code = "unknown_item"
 

@@ -6,6 +6,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from units_of_measure import ItemUnits
+
 from .availability import AvailabilityBreakdown, StockKey
 from .demand import Demand
 from .information import QualityStatus, TrackingInformation
@@ -23,6 +25,14 @@ class ItemRegistered:
     expiration_required: bool
     strict_expiration: bool
     warranty_formula: str = ""
+    units: ItemUnits | None = None
+
+
+@dataclass(frozen=True)
+class ItemUnitsSet:
+    """U1: the item's units now (absolute)."""
+
+    units: ItemUnits
 
 
 @dataclass(frozen=True)
@@ -200,3 +210,12 @@ class ReconciliationReported:
     request_id: str
     location: LocationKey
     differences: tuple[ReconciliationDifference, ...]
+
+
+@dataclass(frozen=True)
+class AvailabilityChanged:
+    """A1: available to reserve at an item/variant/location and its I5 terms, after a message changed
+    one of them (the figures as they are now, not the change)."""
+
+    location: LocationKey
+    figures: AvailabilityBreakdown

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from units_of_measure import FINEST, ONE, ItemUnits, Unit, UnitError, changed_units, check_definition
+
 from .errors import (
     ExpirationDateRequiredError,
     InvalidItemDefinitionError,
@@ -12,9 +14,11 @@ from .errors import (
     SerialQuantityMustBeOneError,
     TrackingNumberNotAllowedError,
     TrackingNumberRequiredError,
+    UnitInUseError,
+    UnknownItemError,
     UnknownTrackingPolicyError,
 )
-from .events import ItemRegistered
+from .events import ItemRegistered, ItemUnitsSet
 from .keys import TrackingKey, TrackingNumbers
 from .warranty import WarrantyFormula
 
@@ -49,6 +53,13 @@ class Item:
     expiration_required: bool = False
     strict_expiration: bool = False
     warranty_formula: WarrantyFormula | None = None
+    rounding_precision: Decimal = FINEST
+    units: tuple[Unit, ...] = ()
+
+    @property
+    def measures(self) -> ItemUnits:
+        """U1: the base unit and the other units, for conversion (units_of_measure)."""
+        return ItemUnits(self.item_no, self.base_unit, self.rounding_precision, {u.code: u for u in self.units})
 
     def warranty_date(self, posting_date: date | None) -> date | None:
         """Q2: the warranty date of stock of this item posted on `posting_date` (none without a formula)."""
@@ -101,6 +112,8 @@ def register_item(
     expiration_required: bool = False,
     strict_expiration: bool = False,
     warranty_formula: str | None = None,
+    rounding_precision: Decimal | None = None,
+    units: tuple[Unit, ...] = (),
     *,
     registered: Item | None = None,
 ) -> ItemRegistration:
@@ -117,17 +130,54 @@ def register_item(
     formula = _warranty_formula(warranty_formula, registered)
     if formula and policy is TrackingPolicy.NONE:
         raise InvalidItemDefinitionError(item_no, "a warranty date formula needs lot or serial tracking (Q2)")
-    item = Item(item_no, base_unit, policy, expiration_required, strict_expiration, formula)
-    event = ItemRegistered(item_no, base_unit, policy.value, expiration_required, strict_expiration,
-                           str(formula or ""))
+    precision = rounding_precision or (ONE if policy.tracks_serials else FINEST)
+    item = Item(item_no, base_unit, policy, expiration_required, strict_expiration, formula, precision,
+                _checked_units(item_no, base_unit, precision, units))
     if registered is None:
-        return ItemRegistration(item, True, (event,))
+        return ItemRegistration(item, True, (_registered(item),))
+    if rounding_precision is None and not units:  # U1: names no units, so it keeps those SetItemUnits set
+        item = replace(item, rounding_precision=registered.rounding_precision, units=registered.units)
     if (same_formula := replace(registered, warranty_formula=formula)) != item:
         raise ItemAlreadyRegisteredError(item_no, item.differences_from(same_formula))
-    return ItemRegistration(item, False, (event,), is_changed=registered != item)
+    return ItemRegistration(item, False, (_registered(item),), is_changed=registered != item)
+
+
+def _registered(item: Item) -> ItemRegistered:
+    return ItemRegistered(item.item_no, item.base_unit, item.tracking_policy.value, item.expiration_required,
+                          item.strict_expiration, str(item.warranty_formula or ""), item.measures)
 
 
 def _warranty_formula(text: str | None, registered: Item | None) -> WarrantyFormula | None:
     if text is None:
         return registered.warranty_formula if registered else None
     return WarrantyFormula.parse(text) if text.strip() else None
+
+
+def _checked_units(item_no: str, base_unit: str, precision: Decimal, units: tuple[Unit, ...]) -> tuple[Unit, ...]:
+    """U1: the units as given, sorted by code; a precision left out (zero) is the base unit's."""
+    checked = tuple(sorted((Unit(u.code, u.per_base, u.precision or precision) for u in units),
+                           key=lambda u: u.code))
+    if len({u.code for u in checked}) < len(checked):
+        raise InvalidItemDefinitionError(item_no, "a unit is named twice")
+    try:
+        check_definition(ItemUnits(item_no, base_unit, precision, {u.code: u for u in checked}))
+    except UnitError as error:
+        raise InvalidItemDefinitionError(item_no, error.message.rstrip(".")) from None
+    return checked
+
+
+def set_item_units(item: Item | None, item_no: str, rounding_precision: Decimal | None, units: tuple[Unit, ...],
+                   units_in_use: frozenset[str]) -> tuple[Item, ItemUnitsSet]:
+    """U1, U4: replace the item's units. A unit that documents or stock use (`units_in_use`) keeps its
+    quantity per base unit and cannot be removed; everything else may change."""
+    if item is None:
+        raise UnknownItemError(item_no)
+    precision = rounding_precision or item.rounding_precision
+    changed = replace(item, rounding_precision=precision,
+                      units=_checked_units(item_no, item.base_unit, precision, units))
+    kept = {u.code for u in changed.units}
+    removed = sorted(code for code in units_in_use if code not in kept and code != item.base_unit)
+    touched = [code for code in changed_units(item.measures, changed.measures) if code in units_in_use]
+    if touched or removed:
+        raise UnitInUseError(item_no, touched, removed)
+    return changed, ItemUnitsSet(changed.measures)

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from units_of_measure import IN_BASE, StatedUnit
+
 from .demand import Demand
 from .errors import CannotBeFullyAppliedError, InvalidQuantityError
 from .keys import LocationKey, TrackingKey
@@ -55,9 +57,15 @@ TRANSFER_RECEIPT = "transfer_receipt"
 
 @dataclass(frozen=True)
 class SourceDocument:
+    """The warehouse document line that posted an entry; for a recall (R1) also the date the warehouse posted
+    it and the vendor (receipts) or customer (shipments) it names, blank or None when not known."""
+
     document_type: str
     document_no: str
     line_no: int
+    posting_date: date | None = None
+    vendor_no: str = ""
+    customer_no: str = ""
 
     @property
     def is_out_of_transit(self) -> bool:
@@ -92,6 +100,7 @@ class ItemLedgerEntry:
     expiration_date: date | None = None
     demand: Demand | None = None
     warranty_date: date | None = None
+    stated: StatedUnit = IN_BASE
     transfer: "TransferLeg | None" = None
 
     @property
@@ -179,11 +188,13 @@ def new_entry(
     expiration_date: date | None = None,
     demand: Demand | None = None,
     warranty_date: date | None = None,
+    stated: StatedUnit = IN_BASE,
     transfer: TransferLeg | None = None,
 ) -> ItemLedgerEntry:
     entry_type.check_direction(quantity)
     return ItemLedgerEntry(
-        entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand, warranty_date, transfer
+        entry_no, entry_type, key, quantity, quantity, True, source, expiration_date, demand, warranty_date, stated,
+        transfer,
     )
 
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
+
 from .demand import Demand
 from .errors import CannotBeFullyAppliedError
 from .keys import LocationKey, TrackingKey
@@ -16,7 +18,8 @@ class PostedLine:
     """One serial/lot of a posted warehouse line. `quantity` is signed like the ledger: + for
     receipts and found stock, - for shipments and lost stock. `demand` is the source line a
     shipment fulfils; its reservations are synchronized (S5). `posting_date` is the warehouse
-    document's: inbound entries count their warranty date from it (Q2)."""
+    document's: inbound entries count their warranty date from it (Q2). `stated`: the unit the warehouse
+    line was stated in (U2); the quantity is in base units."""
 
     entry_type: EntryType
     key: TrackingKey
@@ -25,6 +28,7 @@ class PostedLine:
     expiration_date: date | None = None
     demand: Demand | None = None
     posting_date: date | None = None
+    stated: StatedUnit = IN_BASE
     transfer_to: str = ""
     """X2: an outbound transfer line names the location the unit continues to (in transit, or the
     destination); its inbound transfer entry there is posted with it, continuing it."""

@@ -134,6 +134,7 @@ class Workspace:
             line.expiration_date,
             line.demand,
             item.warranty_date(line.posting_date) if line.entry_type.brings_stock_in else None,
+            line.stated,
             line.route,
         )
         self._new_entry_nos[entry.entry_no] = None
@@ -151,7 +152,7 @@ class Workspace:
         leg = replace(outbound.transfer or TransferLeg(outbound.key.location_code, at), from_entry_no=outbound.entry_no)
         key = replace(outbound.key, location_code=at)
         entry = new_entry(self._take_entry_no(), EntryType.TRANSFER, key, -outbound.quantity, outbound.source,
-                          outbound.expiration_date, transfer=leg)
+                          outbound.expiration_date, stated=outbound.stated, transfer=leg)
         self._new_entry_nos[entry.entry_no] = None
         self._store(entry)
         return entry

@@ -15,6 +15,7 @@ from inventory.domain.demand import Demand
 from inventory.domain.keys import TrackingKey
 from inventory.domain.ledger import EntryType, SourceDocument, TransferLeg
 from inventory.domain.postings import ParkedPosting, PostedLine, Posting, Shortage
+from units_of_measure import IN_BASE, StatedUnit
 
 from .rows import demand_values, key_values
 
@@ -72,10 +73,13 @@ def _line_json(line: PostedLine) -> dict[str, Any]:
         "entry_type": line.entry_type.value,
         "key": list(key_values(line.key)),
         "quantity": str(line.quantity),
-        "source": [line.source.document_type, line.source.document_no, line.source.line_no],
+        "source": [line.source.document_type, line.source.document_no, line.source.line_no,
+                   line.source.posting_date.isoformat() if line.source.posting_date else None,
+                   line.source.vendor_no, line.source.customer_no],
         "expiration_date": line.expiration_date.isoformat() if line.expiration_date else None,
         "demand": list(demand_values(line.demand)) if line.demand else None,
         "posting_date": line.posting_date.isoformat() if line.posting_date else None,
+        "stated": [line.stated.code, str(line.stated.per_base)],
         "transfer_to": line.transfer_to,
         "route": [line.route.from_location, line.route.to_location] if line.route else None,
     }
@@ -87,15 +91,17 @@ def _posting_from_json(text: str) -> Posting:
 
 
 def _line_from_json(body: dict[str, Any]) -> PostedLine:
-    """Postings parked before warranty dates (Q2) were kept have no posting date."""
+    """Postings parked before warranty dates (Q2) were kept have no posting date; those parked before
+    units of measure (U2), no stated unit (base unit)."""
     return PostedLine(
         EntryType(body["entry_type"]),
         TrackingKey(*body["key"]),
         Decimal(body["quantity"]),
-        SourceDocument(*body["source"]),
+        _source_from_json(*body["source"]),
         _date(body["expiration_date"]),
         Demand(*body["demand"]) if body["demand"] else None,
         _date(body.get("posting_date")),
+        StatedUnit(body["stated"][0], Decimal(body["stated"][1])) if "stated" in body else IN_BASE,
         body.get("transfer_to", ""),
         TransferLeg(*body["route"]) if body.get("route") else None,
     )
@@ -103,6 +109,12 @@ def _line_from_json(body: dict[str, Any]) -> PostedLine:
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+def _source_from_json(document_type: str, document_no: str, line_no: int, posting_date: str | None = None,
+                      vendor_no: str = "", customer_no: str = "") -> SourceDocument:
+    """Postings parked before recall (R1) carried only the first three."""
+    return SourceDocument(document_type, document_no, line_no, _date(posting_date), vendor_no, customer_no)
 
 
 def _shortage_json(shortage: Shortage) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from inventory.domain.demand import Demand, DemandTracking, Reservation
 from inventory.domain.keys import LocationKey, TrackingKey, TrackingNumbers
 from inventory.domain.ledger import EntryType, ItemLedgerEntry, SourceDocument, TransferLeg
 from inventory.domain.quantities import normalized
+from units_of_measure import StatedUnit
 
 NO_DEMAND = Demand("", "", 0)
 """How an entry without a demand is stored: blank source columns."""
@@ -44,10 +45,12 @@ def entry(row: asyncpg.Record) -> ItemLedgerEntry:
         normalized(row["quantity"]),
         normalized(row["remaining_quantity"]),
         row["open"],
-        SourceDocument(row["document_type"], row["document_no"], row["document_line_no"]),
+        SourceDocument(row["document_type"], row["document_no"], row["document_line_no"], row["posting_date"],
+                       row["vendor_no"], row["customer_no"]),
         row["expiration_date"],
         demand(row) if row["source_type"] else None,
         row["warranty_date"],
+        StatedUnit(row["unit_code"], normalized(row["quantity_per_unit"])),
         TransferLeg(row["transfer_from_location"], row["transfer_to_location"], row["transferred_from_entry_no"] or 0)
         if row["transfer_to_location"] else None,
     )

@@ -8,16 +8,17 @@ from inventory.domain.availability import DemandTotals, StockTotals
 from inventory.domain.demand import DemandTracking, Reservation
 from inventory.domain.events import LedgerEntriesPosted
 from inventory.domain.workspace import StockChanges, StockState
+from servicekit import locks
 
 from . import blocks, information, items, parked, rows, totals
 
 
 async def lock(conn: asyncpg.Connection, item_no: str, location_codes: Iterable[str]) -> None:
-    """Serialize every message about these item+locations until the transaction ends. Sorted, so
-    a message locking several (a block) never deadlocks with one locking a single location.
+    """Serialize every message about these item+locations until the transaction ends. In one global
+    order (servicekit.locks), so a message locking several (a block) never deadlocks with one locking a
+    single location, nor one batch with another.
     Taking a lock the transaction already holds is harmless (they nest)."""
-    for location_code in sorted(set(location_codes)):
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"stock|{item_no}|{location_code}")
+    await locks.take(conn, (locks.key("stock", item_no, code) for code in location_codes))
 
 
 async def load(conn: asyncpg.Connection, item_no: str, location_code: str) -> StockState:
@@ -99,17 +100,19 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
     await conn.executemany(
         """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, location_code, variant_code,
                serial_no, lot_no, expiration_date, quantity, remaining_quantity, open, document_type, document_no,
-               document_line_no, source_type, source_no, source_line_no, warranty_date, transfer_from_location,
-               transfer_to_location, transferred_from_entry_no)
+               document_line_no, source_type, source_no, source_line_no, warranty_date, posting_date, vendor_no,
+               customer_no, unit_code, quantity_per_unit, transfer_from_location, transfer_to_location,
+               transferred_from_entry_no)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                   $22)""",
+                   $22, $23, $24, $25, $26, $27)""",
         [
             (
                 entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
                 entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
                 entry.source.document_type, entry.source.document_no, entry.source.line_no,
                 *rows.demand_values(entry.demand or rows.NO_DEMAND), entry.warranty_date,
-                *rows.transfer_values(entry.transfer),
+                entry.source.posting_date, entry.source.vendor_no, entry.source.customer_no, entry.stated.code,
+                entry.stated.per_base, *rows.transfer_values(entry.transfer),
             )
             for entry in changes.new_entries
         ],

@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import Activity, ActivityLine, LineChanges
 from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import RegisteredLine
@@ -20,13 +21,16 @@ class PlaceHandling:
     line_no: int
     quantity: Decimal
     place_bin: str | None = None
+    stated: StatedUnit = IN_BASE
 
 
-def record(book: EntryBook, line: ActivityLine, quantity: Decimal, take: StockKey, place_bin: str) -> RegisteredLine:
-    """Take `quantity` of `take` and place it in `place_bin`; the fact says what really happened."""
-    book.move(take, take.in_bin(place_bin), quantity, line.line_no, line.source)
+def record(book: EntryBook, line: ActivityLine, quantity: Decimal, take: StockKey, place_bin: str,
+           stated: StatedUnit = IN_BASE) -> RegisteredLine:
+    """Take `quantity` of `take` and place it in `place_bin`; the fact says what really happened (and in which
+    unit the registering line stated it, U2)."""
+    book.move(take, take.in_bin(place_bin), quantity, line.line_no, line.source, stated)
     return RegisteredLine(line.line_no, line.source, line.item_no, line.variant, take.bin_code, place_bin,
-                          line.tracking, take.tracking, quantity)
+                          line.tracking, take.tracking, quantity, stated)
 
 
 def register_placements(
@@ -43,7 +47,7 @@ def register_placements(
         take_bin(line.take_bin)
         place_bin = location.storage_place_bin(_place_bin_of(activity, line, h)).code
         take = StockKey(location.code, line.take_bin, line.item_no, line.variant, line.tracking)
-        registered.append(record(book, line, h.quantity, take, place_bin))
+        registered.append(record(book, line, h.quantity, take, place_bin, h.stated))
     return activity.with_lines(lines.changed.values()), book.entries, tuple(registered)
 
 

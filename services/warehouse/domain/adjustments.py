@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import ZERO, DocumentType, TrackedQuantity
 from warehouse.domain.errors import NegativeCountError, NothingToAdjustError, QuantityNotPositiveError
 from warehouse.domain.events import (
@@ -45,6 +46,7 @@ class AdjustmentLine:
     quantity: Decimal
     variant: str = ""
     tracking: Tracking = field(default_factory=Tracking)
+    stated: StatedUnit = IN_BASE
 
 
 def register_warehouse_adjustment(document_no: str, lines: Sequence[AdjustmentLine], state: StockState) -> Outcome:
@@ -59,8 +61,8 @@ def register_warehouse_adjustment(document_no: str, lines: Sequence[AdjustmentLi
     facts = []
     for line_no, line in enumerate(lines, start=1):
         key = _adjusted_key(state, item_tracking(state.items, line.item_no), line)
-        book.write(key, line.quantity, line_no)
-        book.write(key.in_bin(location.adjustment_bin), -line.quantity, line_no)
+        book.write(key, line.quantity, line_no, stated=line.stated)
+        book.write(key.in_bin(location.adjustment_bin), -line.quantity, line_no, stated=line.stated)
         facts.append(AdjustedLine(line_no, line.item_no, line.variant, key.bin_code, key.tracking, line.quantity))
     found = [f for f in facts if f.quantity > ZERO]
     lost = {(f.item_no, f.variant, f.tracking.serial) for f in facts if f.quantity < ZERO}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from units_of_measure import ItemUnits, StatedUnit
 from warehouse.domain.activities import PlaceHandling
 from warehouse.domain.adjustments import AdjustmentLine, PhysicalCount
 from warehouse.domain.documents import SourceLine
@@ -16,6 +17,7 @@ from warehouse.domain.internal import MovementRequest, ReclassificationLine
 from warehouse.domain.location import Bin
 from warehouse.domain.outbound import PickHandling
 from warehouse.domain.release import SourceRequest
+from warehouse.domain.tracking import ItemTracking
 
 
 # --- locations -----------------------------------------------------------------------------------
@@ -40,6 +42,7 @@ class ReleaseInboundRequest:
     receipt_no: str
     location_code: str
     requests: tuple[SourceRequest, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class ReleaseOutboundRequest:
     shipment_no: str
     location_code: str
     requests: tuple[SourceRequest, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class PostShipment:
 
     shipment_no: str
     quantities: Mapping[int, Decimal] | None = None
+    units: Mapping[int, StatedUnit] = field(default_factory=dict)
+    """U2: the unit a line's quantity is stated in, for the lines that name one."""
 
 
 # --- internal (W7, W8) ---------------------------------------------------------------------------
@@ -148,6 +154,14 @@ class ReportBinTotals:
 
 
 # --- what the inventory service tells the warehouse ------------------------------------------------
+@dataclass(frozen=True)
+class RegisteredItem:
+    """An item as the inventory registered it: its tracking (T1-T3, T5) and its units (U1)."""
+
+    tracking: ItemTracking
+    units: ItemUnits
+
+
 @dataclass(frozen=True)
 class DemandQuantity:
     """A demand's absolute quantity of an item at a location, for one serial/lot or none (blank): what it

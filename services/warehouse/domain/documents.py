@@ -12,6 +12,7 @@ from enum import Enum
 from functools import cached_property
 from typing import Generic, Self, TypeVar
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.errors import (
     DocumentLineNotFoundError,
     DocumentNotFoundError,
@@ -61,6 +62,8 @@ class DocumentLine:
     variant: str = ""
     quantity: Decimal
     quantity_handled: Decimal = ZERO
+    stated: StatedUnit = IN_BASE
+    """U2: the unit the line was requested in; its quantities are in base units."""
 
     @property
     def outstanding(self) -> Decimal:
@@ -86,6 +89,7 @@ class ReceiptLine(DocumentLine):
 class TrackedQuantity:
     tracking: Tracking
     quantity: Decimal
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -222,12 +226,14 @@ class LineChanges(Generic[L]):
 
 @dataclass(frozen=True, kw_only=True)
 class Receipt(Document[ReceiptLine]):
-    pass
+    vendor_no: str = ""
+    """Who the stock comes from (blank: not named); its postings carry it to the item ledger (R1)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Shipment(Document[ShipmentLine]):
-    pass
+    customer_no: str = ""
+    """Who the stock goes to (blank: not named); its postings carry it to the item ledger (R1)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import Activity, Receipt, Shipment, SourceLine
 from warehouse.domain.stock import WarehouseEntry
 from warehouse.domain.tracking import Tracking
@@ -26,6 +27,7 @@ class ReleasedLine:
     variant: str
     quantity: Decimal
     bin_code: str
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class PostedLine:
     bin_code: str
     tracking: Tracking
     quantity: Decimal
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class RegisteredLine:
     proposed_tracking: Tracking
     tracking: Tracking
     quantity: Decimal
+    stated: StatedUnit = IN_BASE
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class ReceiptReleased(DomainEvent):
     receipt_no: str
     location_code: str
     lines: tuple[ReleasedLine, ...]
+    vendor_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,7 @@ class ReceiptPosted(DomainEvent):
     posting_date: date
     put_away_no: str
     lines: tuple[PostedLine, ...]
+    vendor_no: str = ""
     transfer: TransferRoute | None = None
 
 
@@ -157,6 +163,7 @@ class ShipmentReleased(DomainEvent):
     shipment_no: str
     location_code: str
     lines: tuple[ReleasedLine, ...]
+    customer_no: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,7 @@ class ShipmentPosted(DomainEvent):
     location_code: str
     posting_date: date
     lines: tuple[PostedLine, ...]
+    customer_no: str = ""
     transfer: TransferRoute | None = None
 
 

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.activities import PlaceHandling, register_placements
 from warehouse.domain.documents import Activity, ActivityLine, DocumentType, LineChanges, Receipt, ReceiptLine
 from warehouse.domain.errors import NothingToReceiveError
@@ -27,6 +28,7 @@ class ReceivedQuantity:
     line_no: int
     quantity: Decimal
     tracking: Tracking = field(default_factory=Tracking)
+    stated: StatedUnit = IN_BASE
 
 
 def post_receipt(receipt: Receipt, received: Sequence[ReceivedQuantity], put_away_no: str,
@@ -52,7 +54,7 @@ def post_receipt(receipt: Receipt, received: Sequence[ReceivedQuantity], put_awa
     check_lot_expirations(((p.item_no, p.tracking) for p in posted), state.lot_expirations)
     put_away = Activity(no=put_away_no, location_code=location.code, lines=tuple(put_away_lines),
                         type=DocumentType.PUT_AWAY, document_no=receipt.no)
-    event = ReceiptPosted(receipt.no, location.code, state.today, put_away_no, tuple(posted))
+    event = ReceiptPosted(receipt.no, location.code, state.today, put_away_no, tuple(posted), receipt.vendor_no)
     return PostedReceiptOutcome(receipt=receipt.with_lines(lines.changed.values()), put_away=put_away,
                                 entries=book.entries, events=(event,))
 
@@ -63,9 +65,9 @@ def _receive(book: EntryBook, state: StockState, line: ReceiptLine, received: Re
     location = state.location
     key = StockKey(location.code, location.place_bin(line.bin_code).code, line.item_no, line.variant,
                    received.tracking)
-    book.write(key, received.quantity, line.line_no, line.source)
+    book.write(key, received.quantity, line.line_no, line.source, received.stated)
     return PostedLine(line.line_no, line.source, line.item_no, line.variant, key.bin_code, received.tracking,
-                      received.quantity)
+                      received.quantity, received.stated)
 
 
 def _put_away_line(state: StockState, put_away_bins: "_PutAwayBins", posted: PostedLine,
@@ -73,7 +75,7 @@ def _put_away_line(state: StockState, put_away_bins: "_PutAwayBins", posted: Pos
     received = StockKey(state.location.code, posted.bin_code, posted.item_no, posted.variant, posted.tracking)
     return ActivityLine(line_no=line_no, item_no=posted.item_no, variant=posted.variant, quantity=posted.quantity,
                         tracking=posted.tracking, take_bin=posted.bin_code, place_bin=put_away_bins.propose(received),
-                        source=posted.source, document_line_no=posted.document_line_no)
+                        source=posted.source, document_line_no=posted.document_line_no, stated=posted.stated)
 
 
 def _check_tracking(item: ItemTracking, line: ReceiptLine, received: ReceivedQuantity) -> None:

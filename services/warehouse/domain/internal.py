@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.activities import PlaceHandling, register_placements
 from warehouse.domain.documents import ZERO, Activity, ActivityLine, DocumentType, check_positive
 from warehouse.domain.errors import ExpirationMismatchError, InsufficientBinContentError
@@ -47,6 +48,7 @@ class MovementRequest:
     variant: str = ""
     serial: str = ""
     lot: str = ""
+    stated: StatedUnit = IN_BASE
 
 
 def create_movement(movement_no: str, requests: Sequence[MovementRequest], state: StockState) -> ActivityOutcome:
@@ -63,7 +65,7 @@ def create_movement(movement_no: str, requests: Sequence[MovementRequest], state
         named = StockKey(location.code, r.from_bin, r.item_no, r.variant, Tracking(r.serial, r.lot))
         take = _take_free(state, held, named, r.quantity)
         lines.append(ActivityLine(line_no=line_no, item_no=r.item_no, variant=r.variant, quantity=r.quantity,
-                                  tracking=take.tracking, take_bin=r.from_bin, place_bin=r.to_bin))
+                                  tracking=take.tracking, take_bin=r.from_bin, place_bin=r.to_bin, stated=r.stated))
     movement = Activity(no=movement_no, location_code=location.code, lines=tuple(lines), type=DocumentType.MOVEMENT)
     event = MovementCreated(movement_no, location.code, tuple(
         PlannedLine(line.line_no, line.item_no, line.variant, r.from_bin, r.to_bin, line.tracking, line.quantity)
@@ -96,6 +98,7 @@ class ReclassificationLine:
     new_serial: str | None = None
     new_lot: str | None = None
     new_expiration: date | None = None
+    stated: StatedUnit = IN_BASE
 
 
 def register_reclassification(document_no: str, lines: Sequence[ReclassificationLine], state: StockState) -> Outcome:
@@ -127,11 +130,11 @@ def _reclassify(book: EntryBook, state: StockState, held: dict[StockKey, Decimal
     old = _take_free(state, held, named, line.quantity)
     new = StockKey(location.code, to_bin, line.item_no, line.variant, _new_tracking(line, old, state.lot_expirations))
     item.check_line(new.tracking, line.quantity, line.variant)
-    book.move(old, new, line.quantity, line_no)
+    book.move(old, new, line.quantity, line_no, stated=line.stated)
     if new.tracking != old.tracking:
         item.check_new_stock(new.tracking, line.variant)
-        book.write(old.in_bin(location.adjustment_bin), line.quantity, line_no)
-        book.write(new.in_bin(location.adjustment_bin), -line.quantity, line_no)
+        book.write(old.in_bin(location.adjustment_bin), line.quantity, line_no, stated=line.stated)
+        book.write(new.in_bin(location.adjustment_bin), -line.quantity, line_no, stated=line.stated)
     return ReclassifiedLine(line_no, line.item_no, line.variant, old.bin_code, to_bin, old.tracking, new.tracking,
                             line.quantity)
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.activities import record
 from warehouse.domain.adjustments import pending_adjustments_for
 from warehouse.domain.documents import (
@@ -76,7 +77,7 @@ def _allocate(state: PickingState, demand_line: ShipmentLine, lines: list[Activi
         lines.append(ActivityLine(
             line_no=len(lines) + 1, item_no=p.key.item_no, variant=p.key.variant, quantity=p.quantity,
             tracking=p.key.tracking, take_bin=p.key.bin_code, place_bin=demand_line.bin_code,
-            source=demand_line.source, document_line_no=demand_line.line_no))
+            source=demand_line.source, document_line_no=demand_line.line_no, stated=demand_line.stated))
     state.allocate(demand_line.source, proposals)
     return sum((p.quantity for p in proposals), ZERO)
 
@@ -90,6 +91,7 @@ class PickHandling:
     quantity: Decimal
     serial: str | None = None
     lot: str | None = None
+    stated: StatedUnit = IN_BASE
 
 
 def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHandling],
@@ -117,7 +119,8 @@ def register_pick(pick: Activity, shipment: Shipment, handled: Sequence[PickHand
         _check_taken(state, item, line, take, h.quantity)
         if take.tracking != line.tracking:
             check_picked_tracking(state, item, line.demand, take, taken[take], released.get(take, ZERO))
-        registered.append(record(book, line, h.quantity, take, location.place_bin(line.place_bin or "").code))
+        registered.append(record(book, line, h.quantity, take, location.place_bin(line.place_bin or "").code,
+                                 h.stated))
         picked.add(line, take.tracking, h.quantity)
     pick, shipment = pick.with_lines(pick_lines.changed.values()), picked.shipment()
     event = PickRegistered(pick.no, shipment.no, location.code, tuple(registered))
@@ -228,7 +231,7 @@ def post_shipment(shipment: Shipment, adjustment_no: str, state: StockState,
     if not posted:
         raise NothingToShipError(f"Nothing has been picked for shipment {shipment.no}: register its picks first.")
     adjustments = pending_adjustments_for({p.item_no for p in posted}, adjustment_no, state)
-    event = ShipmentPosted(shipment.no, state.location.code, state.today, tuple(posted))
+    event = ShipmentPosted(shipment.no, state.location.code, state.today, tuple(posted), shipment.customer_no)
     return ShipmentOutcome(shipment=shipment, entries=adjustments.entries + book.entries,
                            events=(*adjustments.events, event))
 
@@ -244,9 +247,9 @@ def _ship_line(book: EntryBook, state: StockState, lines: LineChanges[ShipmentLi
     shipped: dict[Tracking, Decimal] = {}
     for part in _shipped_parts(lines.document.no, item, line, quantity, state.today):
         key = StockKey(location.code, ship_bin, line.item_no, line.variant, part.tracking)
-        book.write(key, -part.quantity, line.line_no, line.source)
+        book.write(key, -part.quantity, line.line_no, line.source, line.stated)
         posted.append(PostedLine(line.line_no, line.source, line.item_no, line.variant, ship_bin, part.tracking,
-                                 part.quantity))
+                                 part.quantity, line.stated))
         shipped[part.tracking] = shipped.get(part.tracking, ZERO) - part.quantity
     lines.put(lines.line(line.line_no).with_picked_changes(shipped))
 

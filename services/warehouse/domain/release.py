@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import Receipt, ReceiptLine, Shipment, ShipmentLine, SourceLine, check_positive
 from warehouse.domain.errors import BinNotAllowedError
 from warehouse.domain.events import ReceiptOutcome, ReceiptReleased, ReleasedLine, ShipmentOutcome, ShipmentReleased
@@ -25,33 +26,38 @@ class SourceRequest:
     variant: str = ""
     bin_code: str = ""
     """Blank: the location's default receive (inbound) or ship (outbound) bin."""
+    stated: StatedUnit = IN_BASE
 
 
 Line = TypeVar("Line", ReceiptLine, ShipmentLine)
 
 
-def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: StockState) -> ReceiptOutcome:
+def release_inbound(receipt_no: str, requests: Sequence[SourceRequest], state: StockState,
+                    vendor_no: str = "") -> ReceiptOutcome:
     """W2: the receipt expects the stock in a receive bin, the location's default one unless the request
     names another. state: the location and the requested items' tracking."""
     location = state.location
     lines, facts = _release(location, BinType.RECEIVE, location.receive_bin, requests, state.items,
                             lambda i, r, bin_code: ReceiptLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                variant=r.variant, quantity=r.quantity,
-                                                               bin_code=bin_code))
-    return ReceiptOutcome(receipt=Receipt(no=receipt_no, location_code=location.code, lines=lines),
-                          events=(ReceiptReleased(receipt_no, location.code, facts),))
+                                                               bin_code=bin_code, stated=r.stated))
+    return ReceiptOutcome(receipt=Receipt(no=receipt_no, location_code=location.code, lines=lines,
+                                          vendor_no=vendor_no),
+                          events=(ReceiptReleased(receipt_no, location.code, facts, vendor_no),))
 
 
-def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state: StockState) -> ShipmentOutcome:
+def release_outbound(shipment_no: str, requests: Sequence[SourceRequest], state: StockState,
+                     customer_no: str = "") -> ShipmentOutcome:
     """W4: the shipment leaves from a ship bin (the location's default one unless the request names another),
     where its picks place the stock. state: the location and the requested items' tracking."""
     location = state.location
     lines, facts = _release(location, BinType.SHIP, location.ship_bin, requests, state.items,
                             lambda i, r, bin_code: ShipmentLine(line_no=i, source=r.source, item_no=r.item_no,
                                                                 variant=r.variant, quantity=r.quantity,
-                                                                bin_code=bin_code))
-    return ShipmentOutcome(shipment=Shipment(no=shipment_no, location_code=location.code, lines=lines),
-                           events=(ShipmentReleased(shipment_no, location.code, facts),))
+                                                                bin_code=bin_code, stated=r.stated))
+    return ShipmentOutcome(shipment=Shipment(no=shipment_no, location_code=location.code, lines=lines,
+                                             customer_no=customer_no),
+                           events=(ShipmentReleased(shipment_no, location.code, facts, customer_no),))
 
 
 def _release(location: Location, flag: BinType, default_bin: str, requests: Sequence[SourceRequest],
@@ -64,7 +70,7 @@ def _release(location: Location, flag: BinType, default_bin: str, requests: Sequ
         bin_code = _request_bin(location, request.bin_code or default_bin, flag)
         lines.append(make_line(line_no, request, bin_code))
         facts.append(ReleasedLine(line_no, request.source, request.item_no, request.variant, request.quantity,
-                                  bin_code))
+                                  bin_code, request.stated))
     return tuple(lines), tuple(facts)
 
 

@@ -5,14 +5,18 @@ for, and everything it leaves out stays empty.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from units_of_measure import ItemUnits, UnknownUnitError
 from warehouse.domain.documents import ZERO
 from warehouse.domain.location import Location
 from warehouse.domain.stock import ContentRow, StockKey
-from warehouse.domain.tracking import BlockedTracking, ItemTracking, LotKey, SerialKey
+from warehouse.domain.tracking import BlockedTracking, ItemTracking, LotKey, SerialKey, item_tracking
+
+Stated = TypeVar("Stated")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +41,26 @@ class StockState:
     serials_in_stock: frozenset[SerialKey] = frozenset()
     lot_expirations: Mapping[LotKey, date | None] = field(default_factory=dict)
     lot_quantities: Mapping[LotKey, Decimal] = field(default_factory=dict)
+    units: Mapping[str, ItemUnits] = field(default_factory=dict)
+
+    def in_base(self, item_no: str, value: Stated, serial: str = "", *, handles_serials: bool = True) -> Stated:
+        """U2: `value` (a request, handling or journal line with `quantity` and `stated`) with its quantity in
+        base units and the unit it was stated in, with that unit's quantity per base unit. A serial item's line
+        that handles serials (one per line), stated in another unit than the base unit, is refused unless it is
+        1 base unit (U3); order lines and shipped quantities cover many serials."""
+        line: Any = value
+        code = line.stated.code
+        if not code:
+            return value
+        units = self.units.get(item_no)
+        if units is None:
+            raise UnknownUnitError(f"Item {item_no} has no units registered besides its base unit: state the "
+                                   f"quantity in the base unit, or set the item's units (SetItemUnits) to use {code}.")
+        base = units.to_base(line.quantity, code)
+        if handles_serials and item_tracking(self.items, item_no).policy.serial_tracked and code != units.base_unit:
+            units.check_serials(line.quantity, code, base, serial_given=bool(serial))
+        converted: Stated = replace(line, quantity=base, stated=units.stated(code))
+        return converted
 
     def free(self, row: ContentRow) -> Decimal:
         """What open picks and movements leave of the row."""

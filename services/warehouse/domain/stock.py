@@ -4,6 +4,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from units_of_measure import IN_BASE, StatedUnit
 from warehouse.domain.documents import ZERO, DocumentType, SourceLine
 from warehouse.domain.errors import InsufficientBinContentError
 from warehouse.domain.tracking import Tracking, describe_item
@@ -40,6 +41,8 @@ class WarehouseEntry:
     key: StockKey
     quantity: Decimal
     source: SourceLine | None = None
+    stated: StatedUnit = IN_BASE
+    """U2: the unit the command line that wrote the entry was stated in; `quantity` is in base units."""
 
 
 @dataclass(frozen=True)
@@ -108,13 +111,14 @@ class EntryBook:
     def entries(self) -> tuple[WarehouseEntry, ...]:
         return tuple(self._entries)
 
-    def write(self, key: StockKey, quantity: Decimal, line_no: int, source: SourceLine | None = None) -> None:
-        entry = WarehouseEntry(self._entry_type, self._document_no, line_no, key, quantity, source)
+    def write(self, key: StockKey, quantity: Decimal, line_no: int, source: SourceLine | None = None,
+              stated: StatedUnit = IN_BASE) -> None:
+        entry = WarehouseEntry(self._entry_type, self._document_no, line_no, key, quantity, source, stated)
         self.content.apply(entry)
         self._entries.append(entry)
 
     def move(self, key: StockKey, to: StockKey, quantity: Decimal, line_no: int,
-             source: SourceLine | None = None) -> None:
+             source: SourceLine | None = None, stated: StatedUnit = IN_BASE) -> None:
         """Take `quantity` of `key` and place it as `to` (another bin and/or other tracking)."""
-        self.write(key, -quantity, line_no, source)
-        self.write(to, quantity, line_no, source)
+        self.write(key, -quantity, line_no, source, stated)
+        self.write(to, quantity, line_no, source, stated)

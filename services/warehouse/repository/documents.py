@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from units_of_measure import StatedUnit
 from warehouse.domain.documents import (
     ZERO,
     Activity,
@@ -30,7 +31,7 @@ _LINE_COLUMNS = {
     "line_no": "int", "item_no": "text", "variant": "text", "quantity": "numeric", "quantity_handled": "numeric",
     "source_type": "text", "source_no": "text", "source_line_no": "int", "bin_code": "text", "take_bin": "text",
     "place_bin": "text", "serial": "text", "lot": "text", "expiration": "date", "document_line_no": "int",
-    "quantity_on_pick": "numeric",
+    "quantity_on_pick": "numeric", "unit_code": "text", "quantity_per_unit": "numeric",
 }
 
 
@@ -47,7 +48,7 @@ def type_of(document: Document[Any]) -> DocumentType:
 # --- loading -------------------------------------------------------------------------------------
 async def receipt(conn: asyncpg.Connection, receipt_no: str, *, for_update: bool = True) -> Receipt:
     header, lines = await _load(conn, DocumentType.RECEIPT, receipt_no, for_update)
-    return Receipt(no=receipt_no, location_code=header["location_code"], lines=tuple(
+    return Receipt(no=receipt_no, location_code=header["location_code"], vendor_no=header["vendor_no"], lines=tuple(
         ReceiptLine(**_line_fields(r), source=_source_line(r), bin_code=r["bin_code"]) for r in lines))
 
 
@@ -56,10 +57,12 @@ async def shipment(conn: asyncpg.Connection, shipment_no: str, *, for_update: bo
     picked: dict[int, list[TrackedQuantity]] = {}
     for r in await conn.fetch("SELECT * FROM shipment_line_picked WHERE shipment_no = $1", shipment_no):
         picked.setdefault(r["line_no"], []).append(TrackedQuantity(_tracking(r), exact(r["quantity"])))
-    return Shipment(no=shipment_no, location_code=header["location_code"], lines=tuple(
-        ShipmentLine(**_line_fields(r), source=_source_line(r), bin_code=r["bin_code"],
-                     quantity_on_pick=exact(r["quantity_on_pick"]), picked=tuple(picked.get(r["line_no"], ())))
-        for r in lines))
+    return Shipment(no=shipment_no, location_code=header["location_code"], customer_no=header["customer_no"],
+                    lines=tuple(
+                        ShipmentLine(**_line_fields(r), source=_source_line(r), bin_code=r["bin_code"],
+                                     quantity_on_pick=exact(r["quantity_on_pick"]),
+                                     picked=tuple(picked.get(r["line_no"], ())))
+                        for r in lines))
 
 
 async def activity(conn: asyncpg.Connection, activity_type: DocumentType, activity_no: str, *,
@@ -89,7 +92,8 @@ async def _load(conn: asyncpg.Connection, document_type: DocumentType, document_
 
 def _line_fields(row: asyncpg.Record) -> dict[str, Any]:
     return {"line_no": row["line_no"], "item_no": row["item_no"], "variant": row["variant"],
-            "quantity": exact(row["quantity"]), "quantity_handled": exact(row["quantity_handled"])}
+            "quantity": exact(row["quantity"]), "quantity_handled": exact(row["quantity_handled"]),
+            "stated": StatedUnit(row["unit_code"], exact(row["quantity_per_unit"]))}
 
 
 def _source_line(row: asyncpg.Record) -> SourceLine:
@@ -105,9 +109,11 @@ async def add(conn: asyncpg.Connection, document: Document[Any]) -> None:
     """Store a new document; its number must not be in use for its type yet."""
     document_type = type_of(document)
     status = await conn.execute(
-        """INSERT INTO warehouse_document (document_type, document_no, location_code, source_document_no)
-           VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""",
-        document_type.value, document.no, document.location_code, getattr(document, "document_no", None))
+        """INSERT INTO warehouse_document (document_type, document_no, location_code, source_document_no, vendor_no,
+               customer_no)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING""",
+        document_type.value, document.no, document.location_code, getattr(document, "document_no", None),
+        getattr(document, "vendor_no", ""), getattr(document, "customer_no", ""))
     if status == "INSERT 0 0":
         raise DuplicateDocumentError(
             f"{describe(document_type, document.no).capitalize()} already exists: choose another number.")
@@ -151,6 +157,7 @@ def _line_values(line: DocumentLine) -> dict[str, Any]:
         "source_no": source.source_no if source else "", "source_line_no": source.line_no if source else 0,
         "bin_code": getattr(line, "bin_code", None), "take_bin": None, "place_bin": None, "serial": "", "lot": "",
         "expiration": None, "document_line_no": None, "quantity_on_pick": getattr(line, "quantity_on_pick", ZERO),
+        "unit_code": line.stated.code, "quantity_per_unit": line.stated.per_base,
     }
     if isinstance(line, ActivityLine):
         values.update(take_bin=line.take_bin, place_bin=line.place_bin, serial=line.tracking.serial,

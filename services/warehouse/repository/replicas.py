@@ -6,13 +6,18 @@ Use cases read them with their state (repository/state.py).
 Facts carry absolute values, so each is stored as the last value seen: applying one twice changes nothing.
 """
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
 
 import asyncpg
 
+from units_of_measure import ItemUnits, Unit
 from warehouse.domain.commands import DemandQuantity, TrackingBlocked, TrackingInformationChanged, TrackingUnblocked
 from warehouse.domain.events import DomainEvent, ShipmentPosted
 from warehouse.domain.tracking import ItemTracking
+from warehouse.repository import exact
 
 CONFIRMATION_WINDOW_SECONDS = 600
 """How long a posted shipment's consumption discounts a replicated reservation without the inventory's
@@ -29,6 +34,24 @@ async def save_item_tracking(conn: asyncpg.Connection, item: ItemTracking) -> No
                strict_expiration = $4, replicated_at = now()""",
         item.item_no, item.policy.value, item.expiration_required, item.strict_expiration,
     )
+
+
+async def save_item_units(conn: asyncpg.Connection, units: ItemUnits) -> None:
+    """U1: the item's units as the inventory last published them (the item is replicated first: same key)."""
+    await conn.execute(
+        "UPDATE item_tracking SET base_unit = $2, rounding_precision = $3, units = $4::jsonb WHERE item_no = $1",
+        units.item_no, units.base_unit, units.precision, json.dumps(
+            [{"code": u.code, "per_base": str(u.per_base), "precision": str(u.precision)}
+             for u in units.units.values()]))
+
+
+def item_units(row: Mapping[str, Any] | asyncpg.Record) -> ItemUnits | None:
+    """An `item_tracking` row's units; None for an item replicated before units existed."""
+    if not row["base_unit"]:
+        return None
+    units = json.loads(row["units"]) if isinstance(row["units"], str) else row["units"]
+    return ItemUnits(row["item_no"], row["base_unit"], exact(row["rounding_precision"]), {
+        u["code"]: Unit(u["code"], Decimal(u["per_base"]), Decimal(u["precision"])) for u in units})
 
 
 async def _save_demand_quantity(conn: asyncpg.Connection, column: str, demand: DemandQuantity) -> None:

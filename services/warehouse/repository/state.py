@@ -31,7 +31,7 @@ from warehouse.domain.tracking import (
 )
 from warehouse.repository import exact, one_row
 from warehouse.repository.locations import LOCATION_PARTS, layout
-from warehouse.repository.replicas import CONFIRMATION_WINDOW_SECONDS
+from warehouse.repository.replicas import CONFIRMATION_WINDOW_SECONDS, item_units
 from warehouse.repository.stock import content_row
 
 _REAL_STOCK = "quantity > 0 AND NOT is_adjustment_bin"
@@ -150,6 +150,7 @@ def _stock(location_code: str, row: asyncpg.Record, today: date) -> StockState:
         serials_in_stock=frozenset((item_no, variant, serial) for item_no, variant, serial in row["serials_in_stock"]),
         lot_expirations={(item_no, lot): expiration for item_no, lot, expiration, _ in row["lots"]},
         lot_quantities={(item_no, lot): exact(quantity) for item_no, lot, _, quantity in row["lots"]},
+        units={i["item_no"]: units for i in row["items"] if (units := item_units(i)) is not None},
     )
 
 

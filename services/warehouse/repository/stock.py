@@ -56,15 +56,16 @@ async def _insert_entries(conn: asyncpg.Connection, numbered: Sequence[tuple[int
     entries = [e for _, e in numbered]
     await conn.execute(
         f"""INSERT INTO warehouse_entry (entry_no, entry_type, document_no, line_no, {_KEY}, quantity,
-                                        source_type, source_no, source_line_no)
+                                        source_type, source_no, source_line_no, unit_code, quantity_per_unit)
             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[],
                                  $8::text[], $9::text[], $10::text[], $11::date[], $12::numeric[], $13::text[],
-                                 $14::text[], $15::int[])""",
+                                 $14::text[], $15::int[], $16::text[], $17::numeric[])""",
         [n for n, _ in numbered], [e.entry_type.value for e in entries], [e.document_no for e in entries],
         [e.line_no for e in entries], *_key_columns([e.key for e in entries]), [e.quantity for e in entries],
         [e.source.source_type if e.source else "" for e in entries],
         [e.source.source_no if e.source else "" for e in entries],
         [e.source.line_no if e.source else 0 for e in entries],
+        [e.stated.code for e in entries], [e.stated.per_base for e in entries],
     )
 
 

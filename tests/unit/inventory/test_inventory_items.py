@@ -9,6 +9,7 @@ from inventory.domain.errors import (
 )
 from inventory.domain.events import ItemRegistered
 from inventory.domain.items import TrackingPolicy, register_item
+from units_of_measure import ItemUnits
 
 
 def test_registering_an_item_records_its_tracking_policy():
@@ -16,7 +17,7 @@ def test_registering_an_item_records_its_tracking_policy():
 
     assert registration.is_new
     assert registration.item.tracking_policy is TrackingPolicy.LOT
-    assert registration.events == (ItemRegistered("PAINT", "L", "lot", True, True),)
+    assert registration.events == (ItemRegistered("PAINT", "L", "lot", True, True, units=ItemUnits("PAINT", "L")),)
 
 
 def test_registering_the_same_definition_again_changes_nothing_and_is_confirmed():

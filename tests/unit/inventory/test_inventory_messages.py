@@ -1,6 +1,7 @@
 """How the warehouse's facts read in the inventory's terms (docs/rules.md, ID33-ID36), and how the
 inventory's events become facts, in parts when they grow with a document (Z2)."""
 
+from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
 
@@ -9,8 +10,9 @@ from contracts import warehouse as wh
 from contracts.base import LINES_PER_PART
 from inventory import messages
 from inventory.domain import events
-from inventory.domain.availability import AdjustmentBinChange
+from inventory.domain.availability import AdjustmentBinChange, AvailabilityBreakdown
 from inventory.domain.demand import Demand
+from inventory.domain.feed import Announce
 from inventory.domain.keys import LocationKey, TrackingKey
 from inventory.domain.ledger import Application, EntryType, ItemLedgerEntry, SourceDocument, new_entry
 from inventory.domain.postings import Shortage
@@ -146,3 +148,28 @@ def test_Z2_a_reconciliation_with_600_differing_serials_is_published_in_two_part
     assert [(fact.request_id, fact.part, fact.parts, len(fact.differences)) for fact in parts] == [
         ("REC-1", 1, 2, 500), ("REC-1", 2, 2, 100)]
     assert [line.serial for fact in parts for line in fact.differences] == [serial(n).serial_no for n in range(1, 601)]
+
+
+def test_A1_of_a_warehouse_fact_in_parts_only_the_last_part_announces_availability():
+    def shipment(part: int, parts: int) -> wh.ShipmentPosted:
+        return wh.ShipmentPosted(
+            shipment_no="SH-1", location_code=WH, item_no=ITEM, posting_date=date(2030, 1, 1), part=part, parts=parts,
+            lines=(wh.PostedLineFact(document_line_no=part, source_type="sales_order", source_no="SO-1",
+                                     source_line_no=1, variant="", bin_code="S-01", lot="L1", quantity=Decimal(1)),),
+        )
+
+    announced = [messages.post_shipment(shipment(part, parts)).announce for part, parts in ((1, 1), (1, 3), (3, 3))]
+
+    assert announced == [Announce.CHANGED, Announce.DEFERRED, Announce.CURRENT]
+
+
+def test_A1_availability_changed_carries_the_names_and_figures_of_the_availability_answer():
+    figures = AvailabilityBreakdown(inventory=Decimal(12), reserved=Decimal(5), blocked=Decimal(2))
+
+    [fact] = messages.facts(events.AvailabilityChanged(LocationKey(ITEM, WH, "RED"), figures))
+
+    assert isinstance(fact, inv.AvailabilityChanged)
+    assert (fact.kafka_key(), fact.variant, fact.available_to_reserve) == (f"{ITEM}|{WH}", "RED", Decimal(5))
+    assert fact.model_dump(exclude={"item_no", "variant", "location_code"}) == {
+        name: value for name, value in asdict(figures).items() if name != "own_allocation_not_reserved"
+    } | {"available_to_reserve": Decimal(5)}

@@ -171,3 +171,11 @@ def test_T4_inventory_blocks_become_the_domain_values_the_replica_stores():
     fact = inv.TrackingBlocked(item_no="MILK", serial="", lot="L1", reason="recall")
 
     assert messages.tracking_block(fact) == do.TrackingBlocked("MILK", "", "L1", "recall")
+
+
+def test_every_inventory_fact_the_warehouse_replicates_is_published_on_the_replication_topic():
+    """The warehouse reads inventory facts only from inventory.replication.v1: a replicated fact missing from
+    `contracts.inventory.REPLICATION` would never reach it."""
+    from warehouse.subscribers import INVENTORY_FACT_USE_CASES
+
+    assert {route.contract for route in INVENTORY_FACT_USE_CASES} == set(inv.REPLICATION.values())

@@ -93,7 +93,7 @@ async def _in_base(uow: UnitOfWork, item_no: str, quantity: Decimal, unit: str, 
 
 async def record_location(uow: UnitOfWork, command: RecordLocation, envelope: Envelope) -> None:
     """The warehouse owns locations; inventory needs their codes to accept location-level work (I3, I4)."""
-    await items.save_location(uow.conn, command.location_code)
+    await items.save_location(uow.conn, command.location_code, command.kind)
 
 
 # --- reservations (I3-I6) ------------------------------------------------------------------------

@@ -146,7 +146,7 @@ class _StockFact(Protocol):
 
 
 def record_location(fact: wh.LocationConfigured) -> commands.RecordLocation:
-    return commands.RecordLocation(fact.location_code)
+    return commands.RecordLocation(fact.location_code, fact.kind)
 
 
 def post_receipt(fact: wh.ReceiptPosted) -> commands.PostWarehouseDocument:

@@ -159,11 +159,14 @@ async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumber
                  limit: int = 1000) -> Json:
     """R1 from the item ledger: one page of the entries of the lot/serial (of the item, or of every item that
     has the number), outbound ones `forward` with the inbound entries they were applied to, inbound ones
-    `backward` with what remains of them; `where_now` (what remains per location) on every page."""
+    `backward` with what remains of them; `where_now` (what remains per location, with the location's kind)
+    on every page. A transfer's legs through its in-transit location are internal (X2): left out of the
+    postings; what lies in transit shows in `where_now`."""
     where, args = _recall_where(item_no, numbers)
     entries = await conn.fetch(
-        f"""SELECT e.*, {_OTHER_LOCATIONS} AS other_locations FROM item_ledger_entry e
-            WHERE {where} AND e.entry_no > ${len(args) + 1} ORDER BY e.entry_no LIMIT ${len(args) + 2}""",
+        f"""SELECT e.* FROM item_ledger_entry e
+            WHERE {where} AND e.entry_no > ${len(args) + 1} AND e.location_code NOT IN ({_IN_TRANSIT})
+            ORDER BY e.entry_no LIMIT ${len(args) + 2}""",
         *args, after, limit + 1,
     )
     more, entries = len(entries) > limit, entries[:limit]
@@ -174,9 +177,10 @@ async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumber
     )
     remaining = await conn.fetch(
         f"""SELECT e.item_no, e.location_code, e.variant_code, e.serial_no, e.lot_no,
-                   sum(e.remaining_quantity) AS remaining_quantity, bool_and(e.entry_type = 'transfer') AS by_transfer
-            FROM item_ledger_entry e WHERE {where} AND e.open
-            GROUP BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no
+                   sum(e.remaining_quantity) AS remaining_quantity, coalesce(l.kind, 'warehouse') AS location_kind
+            FROM item_ledger_entry e LEFT JOIN location l ON l.location_code = e.location_code
+            WHERE {where} AND e.open
+            GROUP BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no, l.kind
             ORDER BY e.item_no, e.location_code, e.variant_code, e.lot_no, e.serial_no""",
         *args,
     )
@@ -184,12 +188,7 @@ async def recall(conn: asyncpg.Connection, item_no: str, numbers: TrackingNumber
             "next_after": entries[-1]["entry_no"] if more else None}
 
 
-# A transfer entry's way (X2): the locations the same posting's transfer entries of the other sign are at.
-_OTHER_LOCATIONS = """CASE WHEN e.entry_type = 'transfer' THEN ARRAY(
-    SELECT DISTINCT t.location_code FROM item_ledger_entry t
-    WHERE t.posting_id = e.posting_id AND t.entry_type = 'transfer' AND t.item_no = e.item_no
-      AND t.serial_no = e.serial_no AND t.lot_no = e.lot_no AND sign(t.quantity) <> sign(e.quantity)
-      AND t.location_code <> e.location_code ORDER BY 1) END"""
+_IN_TRANSIT = "SELECT location_code FROM location WHERE kind = 'in_transit'"
 
 
 def _recall_where(item_no: str, numbers: TrackingNumbers) -> tuple[str, list[str]]:
@@ -201,7 +200,8 @@ def _recall_where(item_no: str, numbers: TrackingNumbers) -> tuple[str, list[str
 
 
 def _recall_postings(entries: list[asyncpg.Record], applied: list[asyncpg.Record]) -> Json:
-    """Outbound entries forward (quantities as taken, positive), inbound ones backward."""
+    """Outbound entries forward (quantities as taken, positive), inbound ones backward; a transfer's with the
+    order's destination or source."""
     sources: dict[int, list[Json]] = {}
     for row in _plain(applied):
         sources.setdefault(row["outbound_entry_no"], []).append(
@@ -212,12 +212,18 @@ def _recall_postings(entries: list[asyncpg.Record], applied: list[asyncpg.Record
         posting["quantity"] = abs(entry["quantity"])
         if entry["quantity"] < 0:
             forward.append({**posting, "customer_no": entry["customer_no"],
-                            "destinations": entry["other_locations"] or [],
+                            "destinations": _route_end(entry, "transfer_to_location"),
                             "applied_to": sources.get(entry["entry_no"], [])})
         else:
-            backward.append({**posting, "vendor_no": entry["vendor_no"], "origins": entry["other_locations"] or [],
+            backward.append({**posting, "vendor_no": entry["vendor_no"],
+                             "origins": _route_end(entry, "transfer_from_location"),
                              "remaining_quantity": entry["remaining_quantity"]})
     return {"forward": [_json_ready(row) for row in forward], "backward": [_json_ready(row) for row in backward]}
+
+
+def _route_end(entry: asyncpg.Record, end: str) -> list[str]:
+    """A transfer entry's way (X2): where its transfer order goes to (forward) or comes from (backward)."""
+    return [entry[end]] if entry[end] else []
 
 
 _POSTING_FIELDS = ("entry_no", "entry_type", "item_no", "location_code", "variant_code", "serial_no", "lot_no",

@@ -5,9 +5,10 @@ One view joined from both services' ledgers, never from topics:
   customer, transfers out with their destination, stock found missing); `backward`, the inbound postings
   (receipts with their vendor, transfers in with their origin, stock found); what remains per location;
 - the warehouse's bin content (`GET /recall`): the real bins holding it now.
-What the ledger still holds at a location where the warehouse has none of it in a bin is "in transit" when
-transfer entries brought it there (an in-transit location has no bins, X1), otherwise "not in a bin" (a
-difference S7 would report).
+What the ledger holds beyond the warehouse's bins is "in transit" at an in-transit location (it has no bins,
+X1), otherwise "not in a bin" (a difference S7 would report). A transfer's legs through the in-transit location
+are internal: the ledger leaves them out, a transfer shows as "transfer out" to the order's destination and
+"transfer in" from its source.
 """
 
 import csv
@@ -106,7 +107,7 @@ def _where_now(ledger: list[dict], bins: list[dict]) -> list[dict]:
         key = (row["item_no"], row["location_code"], row["variant_code"], row["serial_no"], row["lot_no"])
         beyond = Decimal(row["remaining_quantity"]) - in_bins.get(key, Decimal(0))
         if beyond > 0:
-            place = "in transit" if row["by_transfer"] and key not in in_bins else "not in a bin"
+            place = "in transit" if row["location_kind"] == "in_transit" else "not in a bin"
             shown.append({"place": place, "item_no": key[0], "location_code": key[1], "zone_code": "",
                           "bin_code": "", "variant": key[2], "serial": key[3], "lot": key[4], "expiration": None,
                           "quantity": _number(beyond)})

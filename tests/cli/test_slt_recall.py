@@ -1,13 +1,13 @@
 """`slt recall` joins the two ledgers' answers (R1): what the item ledger holds beyond the bins is in transit
-when transfer entries brought it to a location without bins, and otherwise shown as not in a bin."""
+at an in-transit location (X1), and otherwise shown as not in a bin."""
 
 from slt_cli.recall import BACKWARD, FORWARD, _posting, _where_now
 
 LEDGER_ROW = {"item_no": "BOLT", "variant_code": "", "serial_no": "", "lot_no": "L1"}
 
 
-def remaining(location: str, quantity: str, by_transfer: bool) -> dict:
-    return {**LEDGER_ROW, "location_code": location, "remaining_quantity": quantity, "by_transfer": by_transfer}
+def remaining(location: str, quantity: str, kind: str = "warehouse") -> dict:
+    return {**LEDGER_ROW, "location_code": location, "remaining_quantity": quantity, "location_kind": kind}
 
 
 def in_bin(location: str, bin_code: str, quantity: str) -> dict:
@@ -23,25 +23,26 @@ def entry(entry_type: str, quantity: str, **fields) -> dict:
             "origins": [], "applied_to": [], "remaining_quantity": "0", **fields}
 
 
-def test_R1_stock_that_transfer_entries_brought_to_a_location_without_bins_is_in_transit():
-    shown = _where_now([remaining("EAST", "6", False), remaining("TRANSIT", "3", True)], [in_bin("EAST", "P-01", "6")])
+def test_R1_stock_at_an_in_transit_location_is_in_transit():
+    shown = _where_now([remaining("EAST", "6"), remaining("TRANSIT", "3", "in_transit")], [in_bin("EAST", "P-01", "6")])
 
     assert [(row["place"], row["location_code"], row["bin_code"], row["quantity"]) for row in shown] == [
         ("bin", "EAST", "P-01", "6"), ("in transit", "TRANSIT", "", "3")]
 
 
 def test_R1_ledger_stock_beyond_the_bins_is_shown_as_not_in_a_bin():
-    shown = _where_now([remaining("EAST", "8", False)], [in_bin("EAST", "P-01", "6")])
+    shown = _where_now([remaining("EAST", "8"), remaining("WEST", "1")], [in_bin("EAST", "P-01", "6")])
 
-    assert [(row["place"], row["quantity"]) for row in shown] == [("bin", "6"), ("not in a bin", "2")]
+    assert [(row["place"], row["location_code"], row["quantity"]) for row in shown] == [
+        ("bin", "EAST", "6"), ("not in a bin", "EAST", "2"), ("not in a bin", "WEST", "1")]
 
 
 def test_R1_a_transfer_out_is_a_forward_posting_with_its_destination_and_a_transfer_in_names_its_origin():
-    out = _posting(entry("transfer", "3", destinations=["TRANSIT"]), FORWARD)
+    out = _posting(entry("transfer", "3", destinations=["WEST"]), FORWARD)
     back = _posting(entry("transfer", "3", origins=["EAST"], location_code="WEST"), BACKWARD)
 
     assert (out["kind"], out["destination"], out["document"], out["date"]) == (
-        "transfer out", "TRANSIT", "transfer_shipment TO-1", "2026-03-01")
+        "transfer out", "WEST", "transfer_shipment TO-1", "2026-03-01")
     assert (back["kind"], back["origin"], back["location_code"]) == ("transfer in", "EAST", "WEST")
 
 

@@ -3,9 +3,8 @@ and through `slt recall`.
 
 The lot comes from two vendors (two receipts) and goes to three customers (three shipments); the rest stays
 in its bin. Every vendor, customer, document and date the recall names is the one the warehouse's commands
-and facts named. Transfer orders (X1-X6) do not post on this branch yet: the transfer test writes the two
-entries X2 posts for a transfer shipment straight into the item ledger (document type transfer_shipment, the
-transfer order's number, one posting), to show how the recall reads entries of type transfer.
+and facts named. A transfer order (X1-X6) shows as a transfer out of its source to its destination and a
+transfer in there from its source; what is still in transit shows where it is now.
 """
 
 import csv
@@ -13,12 +12,10 @@ import io
 import json
 from decimal import Decimal
 
-import asyncpg
-
-from contracts import warehouse as wh
 from tests.cli.test_slt_live import slt
 from tests.integration.test_journeys_end_to_end import Journey
 from tests.support.ids import unique
+from tests.support.transfers import partly_received
 from tests.support.warehouse import lot, serial
 
 D = Decimal
@@ -141,55 +138,22 @@ async def test_R1_a_number_neither_ledger_knows_is_refused_with_exit_code_2(stac
     assert run.exit_code == 2 and "neither ledger knows" in run.err
 
 
-async def write_transfer_shipment(inventory_db: str, item_no: str, lot_no: str, source: str, transit: str,
-                                  quantity: int) -> str:
-    """X2's transfer shipment as the item ledger is to hold it: - at the source applied to its receipt (I2),
-    + in transit, one posting; the transfer order is the document."""
-    transfer_no, posting_id = unique("TO"), unique("posting")
-    conn = await asyncpg.connect(inventory_db)
-    try:
-        async with conn.transaction():
-            received = await conn.fetchval("SELECT entry_no FROM item_ledger_entry WHERE item_no = $1 AND lot_no = $2",
-                                           item_no, lot_no)
-            for location, signed in ((source, -quantity), (transit, quantity)):
-                await conn.execute(
-                    """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, variant_code,
-                           location_code, serial_no, lot_no, quantity, remaining_quantity, open, document_type,
-                           document_no, document_line_no, source_type, source_no, source_line_no, posting_date)
-                       VALUES (nextval('item_ledger_entry_no'), $1, 'transfer', $2, '', $3, '', $4, $5::numeric,
-                               greatest($5::numeric, 0), $5::numeric > 0, 'transfer_shipment', $6, 1,
-                               'transfer_order', $6, 1, current_date)""",
-                    posting_id, item_no, location, lot_no, signed, transfer_no)
-            await conn.execute(
-                """INSERT INTO item_application SELECT entry_no, $2, $3 FROM item_ledger_entry
-                   WHERE posting_id = $1 AND quantity < 0""", posting_id, received, quantity)
-            await conn.execute("UPDATE item_ledger_entry SET remaining_quantity = remaining_quantity - $2, "
-                               "open = remaining_quantity - $2 > 0 WHERE entry_no = $1", received, quantity)
-    finally:
-        await conn.close()
-    return transfer_no
-
-
-async def test_R1_a_transfer_shipment_is_a_forward_posting_with_its_destination_and_the_rest_is_in_transit(
+async def test_R1_a_transfer_is_a_transfer_out_to_its_destination_and_in_from_its_source_the_rest_in_transit(
         stack, kafka):
-    journey = await Journey(stack, kafka).start()
-    item_no, lot_no, transit = await journey.item("lot"), unique("LOT"), unique("TRANSIT")
-    await journey.put_away(await journey.receive(item_no, [lot(lot_no, 10)], vendor_no="V1"))
-    # The warehouse side of the transfer shipment: 3 leave bin P-01.
-    await journey.run(wh.RegisterWarehouseAdjustment, {
-        "document_no": unique("WJ"), "location_code": journey.location,
-        "lines": [{"item_no": item_no, "bin_code": "P-01", "lot": lot_no, "quantity": "-3"}]},
-        wh.WarehouseAdjustmentRegistered)
-    transfer_no = await write_transfer_shipment(stack.inventory_db, item_no, lot_no, journey.location, transit, 3)
+    # X1-X3: 3 of lot L1 shipped from A to B through the in-transit location, 1 received at B (receive bin).
+    transfer, transfer_no, item_no = await partly_received(stack, kafka)
+    source, destination = transfer.source.location, transfer.destination.location
     urls = ("--warehouse-url", stack.warehouse.url, "--inventory-url", stack.inventory.url)
 
-    found = json.loads((await slt(stack, "recall", "--lot", lot_no, "--output", "json", *urls)).out)
+    found = json.loads((await slt(stack, "recall", "--lot", "L1", "--item", item_no, "--output", "json", *urls)).out)
 
+    # The legs into and out of the in-transit location are internal: only the order's two ends show.
     assert [(p["kind"], p["location_code"], p["destination"], p["document"], p["quantity"])
-            for p in found["forward"]] == [("transfer out", journey.location, transit,
-                                            f"transfer_shipment {transfer_no}", "3")]
-    # The leg's other entry: into transit, from the source.
-    assert [(p["kind"], p["vendor_no"], p["origin"], p["location_code"]) for p in found["backward"]] == [
-        ("receipt", "V1", "", journey.location), ("transfer in", "", journey.location, transit)]
+            for p in found["forward"]] == [("transfer out", source, destination, f"transfer_shipment {transfer_no}",
+                                            "3")]
+    assert [(p["kind"], p["location_code"], p["origin"], p["quantity"]) for p in found["backward"]] == [
+        ("receipt", source, "", "3"), ("transfer in", destination, source, "1")]
+    assert found["backward"][1]["document"] == f"transfer_receipt {transfer_no}"
     assert [(w["place"], w["location_code"], w["bin_code"], w["quantity"]) for w in found["where_now"]] == [
-        ("bin", journey.location, "P-01", "7"), ("in transit", transit, "", "3")]
+        ("bin", destination, "R-01", "1"), ("in transit", transfer.in_transit, "", "2")]
+    assert found["totals"] == {"in": "4", "out": "3", "now": "3"}

@@ -128,9 +128,11 @@ class SetTrackingInformation:
 # --- from the warehouse: one item at one location (all its variants) per fact ----------------------
 @dataclass(frozen=True)
 class RecordLocation:
-    """The warehouse configured a location: inventory work may name it from now on (I3, I4)."""
+    """The warehouse configured a location: inventory work may name it from now on (I3, I4). Its kind
+    (warehouse or in_transit, X1) tells a recall what lies in transit (R1)."""
 
     location_code: str
+    kind: str = "warehouse"
 
 
 @dataclass(frozen=True)

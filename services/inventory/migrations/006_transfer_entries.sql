@@ -9,3 +9,6 @@ CREATE INDEX item_ledger_entry_transferred_from ON item_ledger_entry (transferre
 -- X5: the in-transit entries of a transfer order, to reserve against them.
 CREATE INDEX item_ledger_entry_transfer ON item_ledger_entry (item_no, document_no)
     WHERE entry_type = 'transfer' AND open;
+-- X1, R1: the location's kind as the warehouse configured it; a recall shows what lies at an in-transit
+-- location as in transit and leaves the transfer entries there (internal legs) out of its postings.
+ALTER TABLE location ADD COLUMN kind text NOT NULL DEFAULT 'warehouse';

@@ -64,9 +64,9 @@ async def set_warranty_formula(conn: asyncpg.Connection, item: Item) -> None:
                        str(item.warranty_formula or ""))
 
 
-async def save_location(conn: asyncpg.Connection, location_code: str) -> None:
+async def save_location(conn: asyncpg.Connection, location_code: str, kind: str) -> None:
     await conn.execute(
-        """INSERT INTO location (location_code) VALUES ($1)
-           ON CONFLICT (location_code) DO UPDATE SET configured_at = now()""",
-        location_code,
+        """INSERT INTO location (location_code, kind) VALUES ($1, $2)
+           ON CONFLICT (location_code) DO UPDATE SET configured_at = now(), kind = $2""",
+        location_code, kind,
     )

@@ -448,18 +448,9 @@ def _(event: events.TrackingInformationChanged) -> inv.TrackingInformationChange
 
 @fact.register
 def _(event: events.AvailabilityChanged) -> inv.AvailabilityChanged:
-    figures = event.figures
-    return inv.AvailabilityChanged(
-        **_stock(event.location),
-        inventory=figures.inventory,
-        on_picks_and_movements=figures.on_picks_and_movements,
-        reserved=figures.reserved,
-        in_outbound_bins=figures.in_outbound_bins,
-        adjustment_bin_positive=figures.adjustment_bin_positive,
-        reserved_and_allocated_same_demand=figures.reserved_and_allocated_same_demand,
-        blocked=figures.blocked,
-        available_to_reserve=figures.available_to_reserve,
-    )
+    """The I5 terms of the location row, without the requesting demand's own allocation (no demand asks)."""
+    terms = breakdown(event.figures).model_dump(exclude={"own_allocation_not_reserved"})
+    return inv.AvailabilityChanged(**_stock(event.location), **terms)
 
 
 # --- facts in parts (Z2) -------------------------------------------------------------------------

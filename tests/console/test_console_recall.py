@@ -5,8 +5,8 @@ import io
 
 import httpx
 
-from tests.integration.test_journeys_end_to_end import Journey
 from tests.support.ids import unique
+from tests.support.journey import Journey
 from tests.support.warehouse import lot
 
 

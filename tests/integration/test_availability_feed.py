@@ -17,9 +17,9 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
 from contracts.topics import INVENTORY_COMMANDS
-from tests.cli.test_slt_live import slt
-from tests.integration.test_journeys_end_to_end import Journey
+from tests.cli.operator import slt
 from tests.support.ids import unique
+from tests.support.journey import Journey
 from tests.support.warehouse import SOON, lot, serial
 
 D = Decimal

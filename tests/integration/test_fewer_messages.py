@@ -15,9 +15,8 @@ from contracts import warehouse as wh
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_EVENTS
 from slt_cli import kafka as slt_kafka
 from slt_cli.lag import lags
-from tests.integration.test_scale_z2 import WAREHOUSE_READS_INVENTORY, read_by_the_warehouse
 from tests.support.ids import unique
-from tests.support.warehouse import Warehouse, serial
+from tests.support.warehouse import WAREHOUSE_READS_INVENTORY, Warehouse, read_by_the_warehouse, serial
 
 SERIALS = 400  # one part of each fact (LINES_PER_PART is 500)
 

@@ -14,8 +14,8 @@ from contracts import warehouse as wh
 from contracts.topics import INVENTORY_COMMANDS
 from slt_cli.readapi import ReadApis
 from slt_cli.trace import trace
-from tests.integration.test_journeys_end_to_end import Journey, allocated
 from tests.support.ids import unique
+from tests.support.journey import Journey, allocated
 from tests.support.warehouse import LATER, SOON, lot, serial
 
 D = Decimal

@@ -12,9 +12,9 @@ import io
 import json
 from decimal import Decimal
 
-from tests.cli.test_slt_live import slt
-from tests.integration.test_journeys_end_to_end import Journey
+from tests.cli.operator import slt
 from tests.support.ids import unique
+from tests.support.journey import Journey
 from tests.support.transfers import partly_received
 from tests.support.warehouse import lot, serial
 

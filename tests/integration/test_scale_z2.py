@@ -5,7 +5,6 @@ of at most LINES_PER_PART), and the inventory's ledger holds exactly one entry p
 The README ("How big a command may be") says how many serial lines fit in one command; this test sends 5,000
 per receipt posting and per pick registration, and ships in two postings of 5,000."""
 
-import asyncio
 import json
 import time
 from collections.abc import Iterator
@@ -18,15 +17,13 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.topics import INVENTORY_EVENTS, WAREHOUSE_EVENTS
 from servicekit.http_api import MAX_PAGE
-from slt_cli.lag import lags
 from tests.support.ids import unique
 from tests.support.kafka import Received
-from tests.support.warehouse import Warehouse
+from tests.support.warehouse import Warehouse, read_by_the_warehouse
 
 SERIALS = 10_000
 PER_COMMAND = 5_000
 BROKER_LIMIT = 1_000_000  # bytes; the producer's max_request_size is 1,048,576
-WAREHOUSE_READS_INVENTORY = "warehouse.inventory-facts"  # the consumer group (services/warehouse/subscribers.py)
 
 
 def chunks(values: list[Any]) -> Iterator[list[Any]]:
@@ -122,16 +119,6 @@ async def test_Z2_10000_serials_received_and_shipped_in_commands_that_fit_make_1
     assert max(len(m.value) for m in published) < BROKER_LIMIT
     await redelivered_parts_change_nothing(stack, kafka, warehouse, location, item_no)
     await read_by_the_warehouse(stack.infra.bootstrap)
-
-
-async def read_by_the_warehouse(bootstrap: str, timeout: float = 180.0) -> None:
-    """Wait until the warehouse has read every inventory fact meant for it, so that the next test on this stack
-    does not queue behind them. (The inventory's one small fact per serial for the pick and the shipment,
-    20,000 here, no longer reaches it: it reads `inventory.replication.v1`, issue 10 point 6.)"""
-    deadline = time.monotonic() + timeout
-    while behind := sum(row.lag for row in await lags(bootstrap, [WAREHOUSE_READS_INVENTORY])):
-        assert time.monotonic() < deadline, f"the warehouse is still {behind} inventory facts behind"
-        await asyncio.sleep(0.5)
 
 
 async def redelivered_parts_change_nothing(stack, kafka, warehouse: Warehouse, location: str, item_no: str) -> None:

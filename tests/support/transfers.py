@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from contracts import inventory as inv
 from contracts import warehouse as wh
-from tests.integration.test_journeys_end_to_end import Journey
 from tests.support.ids import unique
+from tests.support.journey import Journey
 
 D = Decimal
 

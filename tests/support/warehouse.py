@@ -17,6 +17,7 @@ from contracts import inventory as inv
 from contracts import warehouse as wh
 from contracts.base import Message
 from contracts.topics import INVENTORY_COMMANDS, INVENTORY_REPLICATION, WAREHOUSE_COMMANDS
+from slt_cli.lag import lags
 from tests.support.ids import unique
 from tests.support.kafka import Client, Received
 
@@ -189,3 +190,16 @@ class Warehouse:
         [created] = await self.run(wh.CreatePick, {"pick_no": unique("PK"), "shipment_no": shipment_no},
                                    wh.PickCreated)
         return created
+
+
+WAREHOUSE_READS_INVENTORY = "warehouse.inventory-facts"  # the consumer group (services/warehouse/subscribers.py)
+
+
+async def read_by_the_warehouse(bootstrap: str, timeout: float = 180.0) -> None:
+    """Wait until the warehouse has read every inventory fact meant for it, so that the next test on this stack
+    does not queue behind them. (The inventory's one small fact per serial for the pick and the shipment,
+    20,000 here, no longer reaches it: it reads `inventory.replication.v1`, issue 10 point 6.)"""
+    deadline = time.monotonic() + timeout
+    while behind := sum(row.lag for row in await lags(bootstrap, [WAREHOUSE_READS_INVENTORY])):
+        assert time.monotonic() < deadline, f"the warehouse is still {behind} inventory facts behind"
+        await asyncio.sleep(0.5)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from tests.cli.operator import slt
 from tests.support.ids import unique
 from tests.support.journey import Journey
-from tests.support.transfers import partly_received
+from tests.support.transfers import Transfer, partly_received
 from tests.support.warehouse import lot, serial
 
 D = Decimal
@@ -157,3 +157,33 @@ async def test_R1_a_transfer_is_a_transfer_out_to_its_destination_and_in_from_it
     assert [(w["place"], w["location_code"], w["bin_code"], w["quantity"]) for w in found["where_now"]] == [
         ("bin", destination, "R-01", "1"), ("in transit", transfer.in_transit, "", "2")]
     assert found["totals"] == {"in": "4", "out": "3", "now": "3"}
+
+
+async def test_R1_recall_of_a_lot_from_two_vendors_to_three_customers_and_one_transfer(stack, kafka):
+    """The issue's recall: 18 of the lot from two vendors at A, 12 shipped to three customers, 4 transferred
+    to B and received there; 2 stay in A's pick bin."""
+    transfer = await Transfer.start(stack, kafka)
+    source, destination = transfer.source.location, transfer.destination.location
+    item_no, lot_no, receipts, shipments = await lot_from_two_vendors_to_three_customers(transfer.source)
+    transfer_no = await transfer.release(item_no, 4)
+    await transfer.source.register_all((await transfer.source.pick(transfer_no))[item_no])
+    await transfer.ship(transfer_no)
+    await transfer.receive(transfer_no, [{"lot": lot_no, "quantity": "4"}])
+    urls = ("--warehouse-url", stack.warehouse.url, "--inventory-url", stack.inventory.url)
+
+    run = await slt(stack, "recall", "--lot", lot_no, "--output", "json", *urls)
+
+    assert run.exit_code == 0, run.err
+    found = json.loads(run.out)
+    assert [(p["kind"], p["location_code"], p["customer_no"], D(p["quantity"])) for p in found["forward"]] == [
+        *(("shipment", source, s["customer_no"], D(q)) for s, q in zip(shipments, (4, 3, 5), strict=True)),
+        ("transfer out", source, "", D(4))]
+    assert found["forward"][-1]["destination"] == destination
+    assert found["forward"][-1]["document"] == f"transfer_shipment {transfer_no}"
+    assert [(p["kind"], p["location_code"], p["vendor_no"], D(p["quantity"])) for p in found["backward"]] == [
+        *(("receipt", source, r["vendor_no"], D(q)) for r, q in zip(receipts, (10, 8), strict=True)),
+        ("transfer in", destination, "", D(4))]
+    assert found["backward"][-1]["origin"] == source
+    assert sorted((w["place"], w["location_code"], w["bin_code"], D(w["quantity"])) for w in found["where_now"]) == \
+        sorted([("bin", source, "P-01", D(2)), ("bin", destination, "R-01", D(4))])
+    assert found["totals"] == {"in": "22", "out": "16", "now": "6"}

@@ -4,7 +4,9 @@ One view joined from both services' ledgers, never from topics:
 - the inventory's item ledger (`GET /recall`, paged): `forward`, the outbound postings (shipments with their
   customer, transfers out with their destination, stock found missing); `backward`, the inbound postings
   (receipts with their vendor, transfers in with their origin, stock found); what remains per location;
-- the warehouse's bin content (`GET /recall`): the real bins holding it now.
+- the warehouse's bin content (`GET /recall`): the real bins holding it now;
+- the inventory's lot and serial information (`GET /tracking-information/{item}`, Q1): the quality status,
+  certificate and comment of the number; the warranty date of each inbound entry (Q2) is on its row.
 What the ledger holds beyond the warehouse's bins is "in transit" at an in-transit location (it has no bins,
 X1), otherwise "not in a bin" (a difference S7 would report). A transfer's legs through the in-transit location
 are internal: the ledger leaves them out, a transfer shows as "transfer out" to the order's destination and
@@ -28,7 +30,7 @@ _KINDS = {
     ("transfer", BACKWARD): "transfer in", ("positive_adjustment", BACKWARD): "found",
 }
 CSV_COLUMNS = ("part", "kind", "date", "item_no", "location_code", "serial", "lot", "quantity", "document",
-               "source", "partner", "bin_code", "zone_code", "remaining_quantity")
+               "source", "partner", "bin_code", "zone_code", "remaining_quantity", "warranty_date")
 
 
 @dataclass
@@ -39,10 +41,12 @@ class Recall:
     forward: list[dict] = field(default_factory=list)
     backward: list[dict] = field(default_factory=list)
     where_now: list[dict] = field(default_factory=list)
+    information: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"item_no": self.item_no, "serial": self.serial, "lot": self.lot, FORWARD: self.forward,
-                BACKWARD: self.backward, WHERE_NOW: self.where_now, "totals": self.totals()}
+                BACKWARD: self.backward, WHERE_NOW: self.where_now, "information": self.information,
+                "totals": self.totals()}
 
     def totals(self) -> dict[str, str]:
         def summed(rows: list[dict]) -> str:
@@ -65,7 +69,15 @@ async def recall(read: Session, item_no: str | None, serial: str = "", lot: str 
     if not (found.forward or found.backward or found.where_now):
         what = " ".join(f"{name} {value}" for name, value in numbers.items() if value)
         raise CliError(f"neither ledger knows {what}", INVALID_INPUT, "check the number, or leave out --item")
+    found.information = await _information(read, found, serial, lot)
     return found
+
+
+async def _information(read: Session, found: Recall, serial: str, lot: str) -> list[dict]:
+    """Q1: the information records of the number, per item it was found for (none: released)."""
+    items = sorted({row["item_no"] for rows in (found.forward, found.backward, found.where_now) for row in rows})
+    return [record for item_no in items
+            for record in await read.inventory(f"/tracking-information/{item_no}", serial=serial, lot=lot)]
 
 
 async def _ledger(read: Session, numbers: dict[str, Any]) -> list[dict]:
@@ -91,7 +103,7 @@ def _posting(row: dict, part: str) -> dict:
     }
     if part == FORWARD:
         return {**shown, "applied_to": row["applied_to"]}
-    return {**shown, "remaining_quantity": row["remaining_quantity"]}
+    return {**shown, "remaining_quantity": row["remaining_quantity"], "warranty_date": row.get("warranty_date") or ""}
 
 
 def _where_now(ledger: list[dict], bins: list[dict]) -> list[dict]:
@@ -122,7 +134,7 @@ def show(found: Recall) -> None:
         FORWARD: ("date", "kind", "item_no", "location_code", "lot", "serial", "quantity", "document", "source",
                   "customer_no", "destination"),
         BACKWARD: ("date", "kind", "item_no", "location_code", "lot", "serial", "quantity", "document", "source",
-                   "vendor_no", "origin", "remaining_quantity"),
+                   "vendor_no", "origin", "remaining_quantity", "warranty_date"),
         WHERE_NOW: ("place", "item_no", "location_code", "zone_code", "bin_code", "lot", "serial", "quantity"),
     }
     titles = {FORWARD: "forward: where it went", BACKWARD: "backward: where it came from", WHERE_NOW: "where it is now"}
@@ -133,6 +145,12 @@ def show(found: Recall) -> None:
         for row in rows:
             table.add_row(*(str(row.get(name) or "") for name in columns[part]))
         console.print(table)
+    for record in found.information:
+        number = " ".join(f"{name} {record[key]}" for name, key in (("lot", "lot_no"), ("serial", "serial_no"))
+                          if record[key])
+        console.print(f"{record['item_no']} {number}: {record['quality_status']}"
+                      f"{', certificate ' + record['certificate_no'] if record['certificate_no'] else ''}"
+                      f"{', ' + record['comment'] if record['comment'] else ''}")
     totals = found.totals()
     console.print(f"in {totals['in']}, out {totals['out']}, now {totals['now']}", style="dim")
 

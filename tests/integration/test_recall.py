@@ -12,6 +12,8 @@ import io
 import json
 from decimal import Decimal
 
+from contracts import inventory as inv
+from contracts.topics import INVENTORY_COMMANDS
 from tests.cli.operator import slt
 from tests.support.ids import unique
 from tests.support.journey import Journey
@@ -169,6 +171,12 @@ async def test_R1_recall_of_a_lot_from_two_vendors_to_three_customers_and_one_tr
     await transfer.source.register_all((await transfer.source.pick(transfer_no))[item_no])
     await transfer.ship(transfer_no)
     await transfer.receive(transfer_no, [{"lot": lot_no, "quantity": "4"}])
+    # Q1: the lot is quarantined once the recall starts; the recall shows its information record.
+    quarantine = inv.SetTrackingInformation(item_no=item_no, lot=lot_no, quality_status="quarantine",
+                                            certificate_no="COA-7", comment="recall")
+    command_id = await kafka.send_command(INVENTORY_COMMANDS, quarantine.TYPE, quarantine.model_dump(mode="json"),
+                                          key=quarantine.kafka_key())
+    await kafka.wait_for(type=inv.TrackingInformationChanged.TYPE, causation_id=command_id)
     urls = ("--warehouse-url", stack.warehouse.url, "--inventory-url", stack.inventory.url)
 
     run = await slt(stack, "recall", "--lot", lot_no, "--output", "json", *urls)
@@ -187,3 +195,5 @@ async def test_R1_recall_of_a_lot_from_two_vendors_to_three_customers_and_one_tr
     assert sorted((w["place"], w["location_code"], w["bin_code"], D(w["quantity"])) for w in found["where_now"]) == \
         sorted([("bin", source, "P-01", D(2)), ("bin", destination, "R-01", D(4))])
     assert found["totals"] == {"in": "22", "out": "16", "now": "6"}
+    assert [(i["item_no"], i["lot_no"], i["quality_status"], i["certificate_no"], i["comment"])
+            for i in found["information"]] == [(item_no, lot_no, "quarantine", "COA-7", "recall")]

@@ -220,9 +220,10 @@ const RECALL_PARTS = [
   ["forward", "Forward: where it went", ["date", "kind", "item_no", "location_code", "lot", "serial", "quantity",
     "document", "source", "customer_no", "destination"]],
   ["backward", "Backward: where it came from", ["date", "kind", "item_no", "location_code", "lot", "serial",
-    "quantity", "document", "source", "vendor_no", "origin", "remaining_quantity"]],
+    "quantity", "document", "source", "vendor_no", "origin", "remaining_quantity", "warranty_date"]],
   ["where_now", "Where it is now", ["place", "item_no", "location_code", "zone_code", "bin_code", "lot", "serial",
     "quantity"]],
+  ["information", "Quality (Q1)", ["item_no", "lot_no", "serial_no", "quality_status", "certificate_no", "comment"]],
 ];
 
 function recallTable(part, title, columns, rows) {

@@ -39,6 +39,7 @@ from inventory.domain.information import withheld_reason
 from inventory.domain.items import register_item as register
 from inventory.domain.items import set_item_units as set_units
 from inventory.domain.keys import LocationKey
+from inventory.domain.scope import OutsideScope, StockScope
 from inventory.domain.workspace import StockChanges, StockState
 from inventory.repository import blocks, information, items, parked, reconciliations, stock, totals, transfers
 from servicekit.unit_of_work import UnitOfWork
@@ -207,20 +208,31 @@ async def post_warehouse_document(uow: UnitOfWork, command: PostWarehouseDocumen
     await stock.lock(uow.conn, place.item_no, codes)
     waiting = [parked_one for code in codes for parked_one in await parked.waiting(uow.conn, place.item_no, code)]
     needed = synchronization.entries_needed(posting, waiting)
-    state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed, also_at=codes)
-    await _store(uow, envelope, state, synchronization.post(posting, state, waiting), Feed(command.announce))
+    decide = partial(synchronization.post, posting, parked=waiting)
+    if len(codes) > 1:
+        state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=needed, also_at=codes)
+        return await _store(uow, envelope, state, decide(state), Feed(command.announce))
+    lines = [line for one in (posting, *(waiting_one.posting for waiting_one in waiting)) for line in one.lines]
+    scope = StockScope.of(place, (line.key for line in lines), (line.demand for line in lines))
+    await _decide_in_scope(uow, envelope, scope, decide, Feed(command.announce), new_entries=needed)
 
 
 # --- warehouse activities (S2, S3, W8, W9) -------------------------------------------------------
 async def record_allocations(uow: UnitOfWork, command: RecordAllocations, envelope: Envelope) -> None:
     """S2: a pick created or cancelled for a demand changes what can still be reserved."""
     record = partial(synchronization.record_allocation_changes, command.changes)
-    await _change_stock(uow, envelope, command.location, record, Feed(command.announce))
+    scope = StockScope.of(command.location, (change.key for change in command.changes),
+                          (change.demand for change in command.changes))
+    await stock.lock(uow.conn, command.location.item_no, [command.location.location_code])
+    await _decide_in_scope(uow, envelope, scope, record, Feed(command.announce))
 
 
 async def register_picks(uow: UnitOfWork, command: RegisterPicks, envelope: Envelope) -> None:
     register = partial(synchronization.register_pick, command.picks)
-    await _change_stock(uow, envelope, command.location, register, Feed(command.announce))
+    keys = [key for pick in command.picks for key in (pick.picked, pick.proposed) if key is not None]
+    scope = StockScope.of(command.location, keys, (pick.demand for pick in command.picks))
+    await stock.lock(uow.conn, command.location.item_no, [command.location.location_code])
+    await _decide_in_scope(uow, envelope, scope, register, Feed(command.announce))
 
 
 async def record_adjustment_bin_changes(
@@ -250,6 +262,22 @@ async def _change_stock(
 ) -> None:
     state = await stock.load(uow.conn, location.item_no, location.location_code)
     await _store(uow, envelope, state, decide(state), announced)
+
+
+async def _decide_in_scope(
+    uow: UnitOfWork, envelope: Envelope, scope: StockScope, decide: Decision, announced: Feed, new_entries: int = 0
+) -> None:
+    """Z1: decide on the stock the message names, under the stock lock the caller holds; only when that is
+    not enough (`OutsideScope`: the working copy is dropped, nothing was written) on the whole stock, with the same new
+    entry numbers."""
+    place = scope.location
+    state = await stock.read(uow.conn, place.item_no, place.location_code, new_entries=new_entries, scope=scope)
+    try:
+        changes = decide(state)
+    except OutsideScope:
+        state = replace(await stock.read(uow.conn, place.item_no, place.location_code), entry_nos=state.entry_nos)
+        changes = decide(state)
+    await _store(uow, envelope, state, changes, announced)
 
 
 async def _store(

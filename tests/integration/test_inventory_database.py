@@ -209,3 +209,64 @@ async def test_Z1_a_use_case_loads_its_state_in_at_most_three_statements(pool):
     assert {use_case: len(loads(queries)) <= 3 for use_case, queries in sent.items()} == dict.fromkeys(sent, True)
     # The maintained totals of all four tables: added in one statement, emptied rows pruned in another.
     assert {use_case: len(totals_writes(queries)) for use_case, queries in sent.items()} == dict.fromkeys(sent, 2)
+
+
+# --- Z1: a message loads the stock it names, not the item's whole stock at the location -----------
+def is_scoped_load(query: str) -> bool:
+    return "AS open_entries" in query and "unnest($4::text[]" in query
+
+
+def is_whole_load(query: str) -> bool:
+    return "AS open_entries" in query and "unnest($4::text[]" not in query
+
+
+async def serial_stock(pool: asyncpg.Pool, serials: list[str]) -> str:
+    item_no = f"SER-{uuid.uuid4().hex[:8]}"
+    await run(pool, inv.RegisterItem(item_no=item_no, base_unit="PCS", tracking_policy="serial"))
+    await run(pool, wh.LocationConfigured(
+        location_code=WH, zones=(), bins=(), receive_bin="R", ship_bin="S", adjustment_bin="A", pick_by_fefo=False))
+    await run(pool, wh.ReceiptPosted(
+        receipt_no="R-1", put_away_no="PA-1", location_code=WH, item_no=item_no, posting_date=TODAY,
+        lines=tuple(wh.PostedLineFact(document_line_no=n, source_type="purchase_order", source_no="PO-1",
+                                      source_line_no=1, variant="", bin_code="R", serial=serial, quantity=q(1))
+                    for n, serial in enumerate(serials, 1)),
+    ))
+    return item_no
+
+
+def serial_shipment(item_no: str, order: str, serial: str) -> wh.ShipmentPosted:
+    return wh.ShipmentPosted(
+        shipment_no=f"SH-{order}", location_code=WH, item_no=item_no, posting_date=TODAY,
+        lines=(wh.PostedLineFact(document_line_no=1, source_type="sales_order", source_no=order, source_line_no=1,
+                                 variant="", bin_code="S", serial=serial, quantity=q(1)),),
+    )
+
+
+async def test_Z1_a_shipment_of_one_serial_loads_that_serial_not_the_300_beside_it(pool):
+    serials = [f"SN-{n:03}" for n in range(1, 301)]
+    item_no = await serial_stock(pool, serials)
+
+    sent = await statements(pool, serial_shipment(item_no, "SO-1", "SN-150"))
+
+    assert [is_scoped_load(query) for query in sent].count(True) == 1
+    assert not any(map(is_whole_load, sent))
+    open_serials = await pool.fetch("SELECT serial_no FROM item_ledger_entry WHERE item_no = $1 AND open", item_no)
+    assert sorted(row["serial_no"] for row in open_serials) == [s for s in serials if s != "SN-150"]
+    totals = await pool.fetchrow("SELECT inventory FROM location_totals WHERE item_no = $1", item_no)
+    assert totals["inventory"] == 299
+
+
+async def test_Z1_a_shipment_that_must_move_another_demands_reservation_loads_the_whole_stock_and_moves_it(pool):
+    item_no = await serial_stock(pool, ["SN-1", "SN-2", "SN-3"])
+    await run(pool, reserve(item_no, "SO-1"))  # nonspecific: it sits on the first serial, SN-1
+    assert await pool.fetchval("SELECT serial_no FROM reservation WHERE item_no = $1", item_no) == "SN-1"
+
+    # SO-2 ships SN-1: SO-1's promise must move to other stock, which the shipment's scope did not load.
+    sent = await statements(pool, serial_shipment(item_no, "SO-2", "SN-1"))
+
+    assert list(map(is_scoped_load, sent)).count(True) == 1
+    assert list(map(is_whole_load, sent)).count(True) == 1
+    moved = await pool.fetch("SELECT source_no, serial_no, quantity FROM reservation WHERE item_no = $1", item_no)
+    assert [(row["source_no"], row["serial_no"], row["quantity"]) for row in moved] == [("SO-1", "SN-2", 1)]
+    totals = await pool.fetchrow("SELECT inventory, reserved FROM location_totals WHERE item_no = $1", item_no)
+    assert (totals["inventory"], totals["reserved"]) == (2, 1)

@@ -18,6 +18,7 @@ from .demand import Demand, Reservation
 from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import ItemLedgerEntry, LedgerIndex
 from .quantities import ZERO
+from .scope import OutsideScope, StockScope, require, require_demand
 from .totals import TotalsChanges
 
 Identity = tuple[Demand, int, TrackingNumbers]
@@ -62,9 +63,11 @@ class SupplyBook:
         reservations: Iterable[Reservation],
         totals: TotalsChanges,
         blocked: Iterable[BlockedTracking] = (),
+        scope: StockScope | None = None,
     ) -> None:
         self._entries = entries  # the workspace's ledger: shared, so applications show here at once
         self._blocked = tuple(blocked)
+        self._scope = scope  # only the reservations of these numbers and demands were loaded (Z1)
         self._rows = {row.identity: row for row in reservations}
         self._stored = dict(self._rows)
         self._touched: dict[Identity, None] = {}
@@ -83,6 +86,7 @@ class SupplyBook:
     # --- reading ---------------------------------------------------------------------------------
     def open_entries(self, location: LocationKey, named: TrackingNumbers = TrackingNumbers()) -> list[ItemLedgerEntry]:
         """Open inbound entries at the location carrying the named numbers and not blocked, first in first."""
+        require(self._scope, location.tracked(named))
         return sorted(
             (
                 entry
@@ -105,6 +109,7 @@ class SupplyBook:
     def _capacity(self, entry_no: int) -> Decimal:
         """What the entry can carry in reservations: its open quantity, nothing once blocked (T4)."""
         entry = self._entries[entry_no]
+        require(self._scope, entry.key)  # only then are all the rows on it loaded
         return ZERO if self.is_blocked(entry.key) else entry.open_quantity
 
     def rows(
@@ -118,6 +123,7 @@ class SupplyBook:
         """The rows that match every criterion given, by entry, demand and named numbers. Z1: read from the
         index of the narrowest criterion given, so a demand, an entry or a key costs its own rows only."""
         wanted_entries = None if entry_nos is None else set(entry_nos)
+        self._require_loaded(demand, wanted_entries, key)
         return sorted(
             (
                 row
@@ -129,6 +135,18 @@ class SupplyBook:
             ),
             key=lambda row: (row.entry_no, row.demand, row.named),
         )
+
+    def _require_loaded(self, demand: Demand | None, entry_nos: set[int] | None, key: TrackingKey | None) -> None:
+        """Every row matching the criteria was loaded: those of a covered key, of a named demand or on entries of
+        covered keys."""
+        scope = self._scope
+        if scope is None or (key is not None and scope.covers(key)) or (demand is not None and demand in scope.demands):
+            return
+        if entry_nos is not None and all(
+            (entry := self._entries.get(no)) is not None and scope.covers(entry.key) for no in entry_nos
+        ):
+            return
+        raise OutsideScope("these reservations were not all loaded")
 
     def _candidates(self, demand: Demand | None, entry_nos: set[int] | None,
                     key: TrackingKey | None) -> Iterable[Reservation]:
@@ -144,6 +162,7 @@ class SupplyBook:
         """The demand's rows at the location naming exactly `named`, by entry, each once, read lazily: rows
         added meanwhile are included in their place. Z1: a heap is kept per group, so reading the first few
         rows costs their number, not the group's. Close the iterator (`contextlib.closing`) when done."""
+        require_demand(self._scope, demand)
         group = (demand, location, named)
         if group not in self._heaps:
             self._heaps[group] = [(self._rows[i].entry_no, i) for i in self._by_named.get(group, ())]
@@ -162,6 +181,7 @@ class SupplyBook:
 
     def reserved_for(self, demand: Demand, location: LocationKey) -> Decimal:
         """What the demand has reserved at the location, all rows together."""
+        require_demand(self._scope, demand)
         return self._reserved_by[demand, location]
 
     def changed_rows(self) -> tuple[Reservation, ...]:

@@ -11,13 +11,24 @@ from .demand import Demand, Reservation
 from .keys import LocationKey, TrackingKey
 from .ledger import ItemLedgerEntry
 from .quantities import ZERO
+from .scope import OutsideScope, StockScope, require_whole
 
 
 class TotalsChanges:
     """Turns every ledger, reservation, allocation and adjustment-bin change into deltas for the
     maintained rows, including the same-demand overlap, which needs the demand rows as stored."""
 
-    def __init__(self, totals: Iterable[StockTotals] = (), demand_totals: Iterable[DemandTotals] = ()) -> None:
+    def __init__(
+        self,
+        totals: Iterable[StockTotals] = (),
+        demand_totals: Iterable[DemandTotals] = (),
+        scope: StockScope | None = None,
+        demands_with_rows: frozenset[Demand] = frozenset(),
+    ) -> None:
+        """`scope`: only its rows were loaded, with the location rows of the demands in `demands_with_rows`
+        (those with a loaded reservation); None: every row of the stock."""
+        self._scope = scope
+        self._demands_loaded = demands_with_rows | (scope.demands if scope else frozenset())
         self._stored = {row.key: row for row in totals}
         self._stored_for_demand = {(row.demand, row.key): row for row in demand_totals}
         self._changes: dict[StockKey, StockTotals] = {}
@@ -67,13 +78,33 @@ class TotalsChanges:
 
     # --- reading the result ----------------------------------------------------------------------
     def stored(self, key: StockKey) -> StockTotals:
-        return self._stored.get(key, StockTotals(key))
+        if key in self._stored:
+            return self._stored[key]
+        self._require_loaded(key)
+        return StockTotals(key)
 
     def stored_for_demand(self, demand: Demand, key: StockKey) -> DemandTotals:
-        return self._stored_for_demand.get((demand, key), DemandTotals(demand, key))
+        if (demand, key) in self._stored_for_demand:
+            return self._stored_for_demand[demand, key]
+        self._require_loaded(key, demand)
+        return DemandTotals(demand, key)
+
+    def _require_loaded(self, key: StockKey, demand: Demand | None = None) -> None:
+        """A row that is not stored reads as zeros only if the scope loaded it (Z1, `scope.py`)."""
+        scope = self._scope
+        if scope is None or (demand is not None and demand in scope.demands):
+            return
+        if isinstance(key, TrackingKey):
+            loaded = scope.covers(key)
+        else:
+            loaded = key.item_no == scope.location.item_no and key.location_code == scope.location.location_code
+            loaded = loaded and (demand is None or demand in self._demands_loaded)
+        if not loaded:
+            raise OutsideScope(f"the totals of {key} were not loaded")
 
     def tracking_keys(self, location: LocationKey) -> set[TrackingKey]:
         """The serial/lot rows known at the location, stored or touched by this message."""
+        require_whole(self._scope, "the location's serial/lot rows")
         return set(self._tracking_keys_at.get(location, ()))
 
     def after(self, key: StockKey) -> StockTotals:

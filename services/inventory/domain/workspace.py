@@ -20,6 +20,7 @@ from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, EntryType, ItemLedgerEntry, LedgerIndex, TransferLeg, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
+from .scope import StockScope, require, require_demand
 from .supply import SupplyBook
 from .totals import TotalsChanges
 
@@ -32,7 +33,8 @@ class StockState:
     the item's blocked serial/lot numbers (T4) and its quarantined or rejected ones (`information`,
     Q1: they are withheld like blocked ones). `entry_nos` are the numbers new item ledger
     entries take, in this order: ascending and above every entry of the stock (FIFO compares
-    them), not necessarily consecutive. A posting needs one per line it may apply."""
+    them), not necessarily consecutive. A posting needs one per line it may apply. `scope`: only
+    what it names was loaded (Z1, `scope.py`); None: the whole stock."""
 
     items: tuple[Item, ...] = ()
     locations: frozenset[str] = frozenset()
@@ -44,6 +46,7 @@ class StockState:
     blocked: tuple[BlockedTracking, ...] = ()
     entry_nos: Sequence[int] = ()
     information: tuple[TrackingInformation, ...] = ()
+    scope: StockScope | None = None
 
     @property
     def withheld(self) -> tuple[BlockedTracking, ...]:
@@ -83,6 +86,7 @@ class Workspace:
         self._items = {item.item_no: item for item in state.items}
         self._locations = state.locations
         self._blocked = state.withheld
+        self._scope = state.scope
         self.information = state.information
         self._entries = LedgerIndex(state.open_entries)
         self._new_entry_nos: dict[int, None] = {}  # in posting order; a dict, so membership is no scan (Z1)
@@ -95,8 +99,9 @@ class Workspace:
         self._events: list[object] = []
         self._parked: list[ParkedPosting] = []
         self._unparked: list[str] = []
-        self.totals = TotalsChanges(state.totals, state.demand_totals)
-        self.supply = SupplyBook(self._entries, state.reservations, self.totals, self._blocked)
+        self.totals = TotalsChanges(state.totals, state.demand_totals, state.scope,
+                                    frozenset(row.demand for row in state.reservations))
+        self.supply = SupplyBook(self._entries, state.reservations, self.totals, self._blocked, state.scope)
 
     # --- master data -----------------------------------------------------------------------------
     def item(self, item_no: str) -> Item:
@@ -117,6 +122,7 @@ class Workspace:
 
     # --- ledger ----------------------------------------------------------------------------------
     def open_quantity(self, key: TrackingKey) -> Decimal:
+        require(self._scope, key)
         return total(entry.open_quantity for entry in self._entries.of_key(key))
 
     def post_line(
@@ -125,6 +131,7 @@ class Workspace:
         """Append the line's entry; an outbound one is applied at once (I2). Stock that enters the
         company gets its warranty date (Q2)."""
         item = self.item(line.key.item_no)
+        require(self._scope, line.key)
         entry = new_entry(
             self._take_entry_no(),
             line.entry_type,
@@ -171,9 +178,12 @@ class Workspace:
 
     # --- demand lines ----------------------------------------------------------------------------
     def demand_tracking(self, demand: Demand, key: TrackingKey) -> DemandTracking:
+        if self._scope is not None and demand not in self._scope.demands:
+            self._scope.require(key)
         return self._tracking.get((demand, key), DemandTracking(demand, key))
 
     def demand_tracking_of(self, demand: Demand) -> list[DemandTracking]:
+        require_demand(self._scope, demand)
         return [row for (owner, _), row in self._tracking.items() if owner == demand]
 
     def set_demand_tracking(self, row: DemandTracking) -> None:

@@ -7,6 +7,7 @@ import asyncpg
 from inventory.domain.availability import DemandTotals, StockTotals
 from inventory.domain.demand import DemandTracking, Reservation
 from inventory.domain.events import LedgerEntriesPosted
+from inventory.domain.scope import StockScope
 from inventory.domain.workspace import StockChanges, StockState
 from servicekit import locks
 
@@ -28,15 +29,21 @@ async def load(conn: asyncpg.Connection, item_no: str, location_code: str) -> St
 
 
 async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, new_entries: int = 0,
-               also_at: Sequence[str] = ()) -> StockState:
+               also_at: Sequence[str] = (), scope: StockScope | None = None) -> StockState:
     """The `StockState` in one statement, under the stock lock the caller holds (taken in a statement
     of its own: a statement reads what was committed when it began), with `new_entries` entry
     numbers for a posting: drawn from the `item_ledger_entry_no` sequence, ascending. No lock is
     shared between items, and since they are drawn under the stock lock, after every earlier posting
     of this stock committed, they are above all of its entries: first in, first out holds
     (migration 005). Numbers a posting does not use are left as gaps. `also_at`: more locations of the item
-    whose stock the message changes with it (a transfer, X2), locked by the caller too."""
-    [state] = await conn.fetch(_STATE, item_no, sorted({location_code, *also_at}), new_entries)
+    whose stock the message changes with it (a transfer, X2), locked by the caller too. `scope`: only
+    the rows of the serial/lot numbers and demands it names (Z1, `inventory.domain.scope`), at one location."""
+    codes = sorted({location_code, *also_at})
+    if scope is None:
+        [state] = await conn.fetch(_STATE, item_no, codes, new_entries)
+    else:
+        assert codes == [scope.location.location_code] and item_no == scope.location.item_no
+        [state] = await conn.fetch(_SCOPED_STATE, item_no, codes, new_entries, *_scope_values(scope))
     loaded = [table.to_domain(row) for table in totals.TABLES for row in state[table.name]]
     return StockState(
         items=(items.item(state["item"]),) if state["item"] else (),
@@ -49,7 +56,16 @@ async def read(conn: asyncpg.Connection, item_no: str, location_code: str, *, ne
         blocked=tuple(map(blocks.blocked, state["blocked"])),
         entry_nos=sorted(state["entry_nos"]),
         information=tuple(map(information.information, state["information"])),
+        scope=scope,
     )
+
+
+def _scope_values(scope: StockScope) -> list[list[str] | list[int]]:
+    """The filters as three arrays (variant, serial, lot), then the demands as three (type, number, line)."""
+    filters = sorted(scope.filters)
+    demands = list(zip(*map(rows.demand_values, sorted(scope.demands)), strict=True)) or [(), (), ()]
+    return [[variant for variant, _ in filters], [numbers.serial_no for _, numbers in filters],
+            [numbers.lot_no for _, numbers in filters], *(list(column) for column in demands)]
 
 
 _AT = "item_no = $1 AND location_code = ANY($2::text[])"
@@ -60,6 +76,55 @@ _STATE = f"""
            ARRAY(SELECT t FROM reservation t WHERE {_AT}) AS reservations,
            {", ".join(f"ARRAY(SELECT t FROM {table.name} t WHERE {_AT}) AS {table.name}" for table in totals.TABLES)},
            ARRAY(SELECT t FROM demand_tracking t WHERE {_AT}) AS demand_tracking,
+           ARRAY(SELECT t FROM blocked_tracking t WHERE item_no = $1 ORDER BY {blocks.ORDER}) AS blocked,
+           ARRAY(SELECT nextval('item_ledger_entry_no') FROM generate_series(1, $3)) AS entry_nos,
+           ARRAY(SELECT t FROM tracking_information t WHERE item_no = $1 AND {information.WITHHELD}
+                 ORDER BY {information.ORDER}) AS information
+"""
+
+
+# A scope's parameters, from $4 on (`_scope_values`): its filters and its demands.
+_FILTERS = "unnest($4::text[], $5::text[], $6::text[]) AS f(variant_code, serial_no, lot_no)"
+_DEMANDS = "unnest($7::text[], $8::text[], $9::int[]) AS d(source_type, source_no, source_line_no)"
+
+
+def _covered(alias: str) -> str:
+    """The row's serial/lot is one a filter of the scope covers (`inventory.domain.scope`)."""
+    return (f"(({alias}.variant_code, {alias}.serial_no) IN"
+            f" (SELECT variant_code, serial_no FROM {_FILTERS} WHERE serial_no <> '')"
+            f" OR ({alias}.variant_code, {alias}.lot_no) IN"
+            f" (SELECT variant_code, lot_no FROM {_FILTERS} WHERE serial_no = '' AND lot_no <> '')"
+            f" OR {alias}.variant_code IN (SELECT variant_code FROM {_FILTERS} WHERE serial_no = '' AND lot_no = ''))")
+
+
+def _of_demand(alias: str) -> str:
+    return f"({alias}.source_type, {alias}.source_no, {alias}.source_line_no) IN (SELECT * FROM {_DEMANDS})"
+
+
+_HELD = f"""EXISTS (SELECT 1 FROM (SELECT variant_code, serial_no, lot_no FROM blocked_tracking WHERE item_no = $1
+                                 UNION ALL SELECT variant_code, serial_no, lot_no FROM tracking_information
+                                 WHERE item_no = $1 AND {information.WITHHELD}) h
+                    WHERE h.variant_code = t.variant_code AND h.serial_no IN ('', t.serial_no)
+                    AND h.lot_no IN ('', t.lot_no))"""
+_IN_SCOPE = f"{_AT} AND ({_covered('t')} OR {_of_demand('t')})"
+_TOTALS_IN_SCOPE = {
+    "location_totals": _AT,
+    "tracking_totals": f"{_AT} AND ({_covered('t')} OR {_HELD})",
+    "demand_location_totals": f"""{_AT} AND ({_of_demand('t')} OR (t.source_type, t.source_no, t.source_line_no) IN
+        (SELECT r.source_type, r.source_no, r.source_line_no FROM reservation r
+         WHERE r.item_no = $1 AND r.location_code = ANY($2::text[]) AND {_covered('r')}))""",
+    "demand_tracking_totals": _IN_SCOPE,
+}
+_SCOPED_STATE = f"""
+    SELECT (SELECT t FROM item t WHERE item_no = $1) AS item,
+           ARRAY(SELECT location_code FROM location WHERE location_code = ANY($2::text[])) AS known_locations,
+           ARRAY(SELECT t FROM item_ledger_entry t WHERE {_AT} AND open AND ({_covered('t')} OR entry_no IN
+                 (SELECT r.entry_no FROM reservation r WHERE r.item_no = $1 AND r.location_code = ANY($2::text[])
+                  AND {_of_demand('r')}))) AS open_entries,
+           ARRAY(SELECT t FROM reservation t WHERE {_IN_SCOPE}) AS reservations,
+           {", ".join(f"ARRAY(SELECT t FROM {table.name} t WHERE {_TOTALS_IN_SCOPE[table.name]}) AS {table.name}"
+                      for table in totals.TABLES)},
+           ARRAY(SELECT t FROM demand_tracking t WHERE {_IN_SCOPE}) AS demand_tracking,
            ARRAY(SELECT t FROM blocked_tracking t WHERE item_no = $1 ORDER BY {blocks.ORDER}) AS blocked,
            ARRAY(SELECT nextval('item_ledger_entry_no') FROM generate_series(1, $3)) AS entry_nos,
            ARRAY(SELECT t FROM tracking_information t WHERE item_no = $1 AND {information.WITHHELD}

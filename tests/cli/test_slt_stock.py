@@ -99,6 +99,9 @@ async def test_availability_shows_the_breakdown_per_location_and_serial_lot(ware
     await warehouse.register_item(item_no, "lot")
     await warehouse.configure(location)
     await warehouse.stock_up(location, item_no, [lot("A1", 7), lot("A2", 5)])
+    # The reservation goes to the inventory directly: it must not overtake the receipt's way through the warehouse.
+    await kafka.wait_until(lambda m: m.type == inv.LedgerEntriesPosted.TYPE and m.json()["item_no"] == item_no,
+                           describe=f"the receipt of {item_no} in the item ledger")
     await reserve(kafka, item_no, location, unique("SO"), 2, lot="A1")
 
     run = await slt(stack, "availability", item_no, "--location", location)

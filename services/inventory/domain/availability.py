@@ -13,7 +13,7 @@ particular lot. A specific request must fit both levels.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Self
 
@@ -29,14 +29,25 @@ class _Figures:
     """A row whose Decimal fields add up: stored row + delta = new row."""
 
     def __add__(self, other: Self) -> Self:
-        return replace(self, **{name: value + getattr(other, name) for name, value in self._figures()})
-
-    def _figures(self) -> list[tuple[str, Decimal]]:
-        return [(name, value) for name, value in vars(self).items() if isinstance(value, Decimal)]
+        # Built without __init__ (no field is derived): `+` runs for every row a message changes (Z1).
+        added = object.__new__(type(self))
+        added.__dict__.update(vars(self), **{name: getattr(self, name) + getattr(other, name)
+                                             for name in _figure_names(type(self))})
+        return added
 
     @property
     def is_zero(self) -> bool:
-        return all(value == ZERO for _, value in self._figures())
+        return all(getattr(self, name) == ZERO for name in _figure_names(type(self)))
+
+
+def _figure_names(figures: type[_Figures]) -> tuple[str, ...]:
+    """The quantity fields (all default to zero), found once per class: `+` runs for every changed row (Z1)."""
+    if figures not in _FIGURE_NAMES:
+        _FIGURE_NAMES[figures] = tuple(field.name for field in fields(figures) if isinstance(field.default, Decimal))
+    return _FIGURE_NAMES[figures]
+
+
+_FIGURE_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 adjustment-bin change becomes a delta to add to the stored rows."""
 
 from collections.abc import Iterable
-from dataclasses import astuple
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,12 +22,14 @@ class TotalsChanges:
         totals: Iterable[StockTotals] = (),
         demand_totals: Iterable[DemandTotals] = (),
         scope: StockScope | None = None,
-        demands_with_rows: frozenset[Demand] = frozenset(),
+        reservations: Iterable[Reservation] = (),
     ) -> None:
-        """`scope`: only its rows were loaded, with the location rows of the demands in `demands_with_rows`
-        (those with a loaded reservation); None: every row of the stock."""
+        """`scope`: only its rows were loaded (`scope.py`), with the per-demand rows of the `reservations`
+        loaded: at location level for their demands, at serial/lot level for their keys; None: every row."""
         self._scope = scope
-        self._demands_loaded = demands_with_rows | (scope.demands if scope else frozenset())
+        reservations = tuple(reservations) if scope else ()
+        self._demands_loaded = {row.demand for row in reservations}
+        self._demand_keys_loaded = {(row.demand, row.key) for row in reservations}
         self._stored = {row.key: row for row in totals}
         self._stored_for_demand = {(row.demand, row.key): row for row in demand_totals}
         self._changes: dict[StockKey, StockTotals] = {}
@@ -92,13 +93,13 @@ class TotalsChanges:
     def _require_loaded(self, key: StockKey, demand: Demand | None = None) -> None:
         """A row that is not stored reads as zeros only if the scope loaded it (Z1, `scope.py`)."""
         scope = self._scope
-        if scope is None or (demand is not None and demand in scope.demands):
+        if scope is None:
             return
         if isinstance(key, TrackingKey):
-            loaded = scope.covers(key)
+            loaded = scope.covers(key) or (demand, key) in self._demand_keys_loaded
         else:
             loaded = key.item_no == scope.location.item_no and key.location_code == scope.location.location_code
-            loaded = loaded and (demand is None or demand in self._demands_loaded)
+            loaded = loaded and (demand is None or demand in scope.demands or demand in self._demands_loaded)
         if not loaded:
             raise OutsideScope(f"the totals of {key} were not loaded")
 
@@ -139,4 +140,5 @@ def _accumulate(changes: dict[Any, FiguresT], slot: object, delta: FiguresT) -> 
 
 def _sort_key(key: StockKey) -> tuple[LocationKey, bool, tuple[object, ...]]:
     """Each location row, then its serial/lot rows: a stable order keeps the output deterministic."""
-    return (key.location_key, isinstance(key, TrackingKey), astuple(key))
+    numbers = (key.serial_no, key.lot_no) if isinstance(key, TrackingKey) else ()
+    return key.location_key, isinstance(key, TrackingKey), (key.item_no, key.location_code, key.variant_code, *numbers)

@@ -20,7 +20,7 @@ from .keys import BlockedTracking, LocationKey, TrackingKey, TrackingNumbers
 from .ledger import Application, EntryType, ItemLedgerEntry, LedgerIndex, TransferLeg, apply_outbound, new_entry
 from .postings import ParkedPosting, PostedLine
 from .quantities import ZERO, total
-from .scope import StockScope, require, require_demand
+from .scope import StockScope, require, require_whole
 from .supply import SupplyBook
 from .totals import TotalsChanges
 
@@ -99,8 +99,7 @@ class Workspace:
         self._events: list[object] = []
         self._parked: list[ParkedPosting] = []
         self._unparked: list[str] = []
-        self.totals = TotalsChanges(state.totals, state.demand_totals, state.scope,
-                                    frozenset(row.demand for row in state.reservations))
+        self.totals = TotalsChanges(state.totals, state.demand_totals, state.scope, state.reservations)
         self.supply = SupplyBook(self._entries, state.reservations, self.totals, self._blocked, state.scope)
 
     # --- master data -----------------------------------------------------------------------------
@@ -178,12 +177,11 @@ class Workspace:
 
     # --- demand lines ----------------------------------------------------------------------------
     def demand_tracking(self, demand: Demand, key: TrackingKey) -> DemandTracking:
-        if self._scope is not None and demand not in self._scope.demands:
-            self._scope.require(key)
+        require(self._scope, key)
         return self._tracking.get((demand, key), DemandTracking(demand, key))
 
     def demand_tracking_of(self, demand: Demand) -> list[DemandTracking]:
-        require_demand(self._scope, demand)
+        require_whole(self._scope, "a demand's serial/lot numbers")
         return [row for (owner, _), row in self._tracking.items() if owner == demand]
 
     def set_demand_tracking(self, row: DemandTracking) -> None:

@@ -101,11 +101,13 @@ def _of_demand(alias: str) -> str:
     return f"({alias}.source_type, {alias}.source_no, {alias}.source_line_no) IN (SELECT * FROM {_DEMANDS})"
 
 
-_HELD = f"""EXISTS (SELECT 1 FROM (SELECT variant_code, serial_no, lot_no FROM blocked_tracking WHERE item_no = $1
-                                 UNION ALL SELECT variant_code, serial_no, lot_no FROM tracking_information
-                                 WHERE item_no = $1 AND {information.WITHHELD}) h
-                    WHERE h.variant_code = t.variant_code AND h.serial_no IN ('', t.serial_no)
-                    AND h.lot_no IN ('', t.lot_no))"""
+_HELD_NUMBERS = f"""(SELECT variant_code, serial_no, lot_no FROM blocked_tracking WHERE item_no = $1
+                 UNION ALL SELECT variant_code, serial_no, lot_no FROM tracking_information
+                 WHERE item_no = $1 AND {information.WITHHELD})"""
+# The first EXISTS is evaluated once: without a block or a withheld number, no row pays for the second.
+_HELD = f"""(EXISTS (SELECT 1 FROM {_HELD_NUMBERS} h) AND EXISTS (SELECT 1 FROM {_HELD_NUMBERS} h
+                WHERE h.variant_code = t.variant_code AND h.serial_no IN ('', t.serial_no)
+                AND h.lot_no IN ('', t.lot_no)))"""
 _IN_SCOPE = f"{_AT} AND ({_covered('t')} OR {_of_demand('t')})"
 _TOTALS_IN_SCOPE = {
     "location_totals": _AT,
@@ -113,7 +115,10 @@ _TOTALS_IN_SCOPE = {
     "demand_location_totals": f"""{_AT} AND ({_of_demand('t')} OR (t.source_type, t.source_no, t.source_line_no) IN
         (SELECT r.source_type, r.source_no, r.source_line_no FROM reservation r
          WHERE r.item_no = $1 AND r.location_code = ANY($2::text[]) AND {_covered('r')}))""",
-    "demand_tracking_totals": _IN_SCOPE,
+    "demand_tracking_totals": f"""{_AT} AND ({_covered('t')} OR (t.source_type, t.source_no, t.source_line_no,
+        t.variant_code, t.serial_no, t.lot_no) IN (SELECT r.source_type, r.source_no, r.source_line_no, r.variant_code,
+        r.serial_no, r.lot_no FROM reservation r WHERE r.item_no = $1 AND r.location_code = ANY($2::text[])
+        AND {_of_demand('r')}))""",
 }
 _SCOPED_STATE = f"""
     SELECT (SELECT t FROM item t WHERE item_no = $1) AS item,
@@ -124,7 +129,7 @@ _SCOPED_STATE = f"""
            ARRAY(SELECT t FROM reservation t WHERE {_IN_SCOPE}) AS reservations,
            {", ".join(f"ARRAY(SELECT t FROM {table.name} t WHERE {_TOTALS_IN_SCOPE[table.name]}) AS {table.name}"
                       for table in totals.TABLES)},
-           ARRAY(SELECT t FROM demand_tracking t WHERE {_IN_SCOPE}) AS demand_tracking,
+           ARRAY(SELECT t FROM demand_tracking t WHERE {_AT} AND {_covered('t')}) AS demand_tracking,
            ARRAY(SELECT t FROM blocked_tracking t WHERE item_no = $1 ORDER BY {blocks.ORDER}) AS blocked,
            ARRAY(SELECT nextval('item_ledger_entry_no') FROM generate_series(1, $3)) AS entry_nos,
            ARRAY(SELECT t FROM tracking_information t WHERE item_no = $1 AND {information.WITHHELD}
@@ -135,15 +140,19 @@ _SCOPED_STATE = f"""
 async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
     """Write what the domain decided; the events are the caller's (they go to the outbox)."""
     await _insert_entries(conn, changes)
-    if changes.updated_entries:
-        await conn.executemany(
-            "UPDATE item_ledger_entry SET remaining_quantity = $2, open = $3 WHERE entry_no = $1",
-            [(entry.entry_no, entry.remaining_quantity, entry.open) for entry in changes.updated_entries],
+    if changes.updated_entries:  # one statement, however many entries (an executemany costs a round of work per row)
+        updated = changes.updated_entries
+        await conn.execute(
+            """UPDATE item_ledger_entry e SET remaining_quantity = u.remaining_quantity, open = u.open
+               FROM unnest($1::bigint[], $2::numeric[], $3::boolean[]) AS u(entry_no, remaining_quantity, open)
+               WHERE e.entry_no = u.entry_no""",
+            [entry.entry_no for entry in updated], [entry.remaining_quantity for entry in updated],
+            [entry.open for entry in updated],
         )
     if changes.applications:
-        await conn.executemany(
-            "INSERT INTO item_application (outbound_entry_no, inbound_entry_no, quantity) VALUES ($1, $2, $3)",
-            [(a.outbound_entry_no, a.inbound_entry_no, a.quantity) for a in changes.applications],
+        await conn.copy_records_to_table(
+            "item_application", columns=("outbound_entry_no", "inbound_entry_no", "quantity"),
+            records=[(a.outbound_entry_no, a.inbound_entry_no, a.quantity) for a in changes.applications],
         )
     await _save_reservations(conn, changes.reservations)
     await _save_demand_tracking(conn, changes.demand_tracking)
@@ -162,15 +171,8 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
         if isinstance(event, LedgerEntriesPosted)
         for entry in event.entries
     }
-    await conn.executemany(
-        """INSERT INTO item_ledger_entry (entry_no, posting_id, entry_type, item_no, location_code, variant_code,
-               serial_no, lot_no, expiration_date, quantity, remaining_quantity, open, document_type, document_no,
-               document_line_no, source_type, source_no, source_line_no, warranty_date, posting_date, vendor_no,
-               customer_no, unit_code, quantity_per_unit, transfer_from_location, transfer_to_location,
-               transferred_from_entry_no)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                   $22, $23, $24, $25, $26, $27)""",
-        [
+    await conn.copy_records_to_table(  # COPY: one round trip for the whole posting
+        "item_ledger_entry", columns=_ENTRY_COLUMNS, records=[
             (
                 entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
                 entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
@@ -182,6 +184,14 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
             for entry in changes.new_entries
         ],
     )
+
+
+_ENTRY_COLUMNS = (
+    "entry_no", "posting_id", "entry_type", "item_no", "location_code", "variant_code", "serial_no", "lot_no",
+    "expiration_date", "quantity", "remaining_quantity", "open", "document_type", "document_no", "document_line_no",
+    "source_type", "source_no", "source_line_no", "warranty_date", "posting_date", "vendor_no", "customer_no",
+    "unit_code", "quantity_per_unit", "transfer_from_location", "transfer_to_location", "transferred_from_entry_no",
+)
 
 
 async def _save_reservations(conn: asyncpg.Connection, changed: Sequence[Reservation]) -> None:
@@ -226,9 +236,11 @@ async def _save_demand_tracking(conn: asyncpg.Connection, changed: Sequence[Dema
             for row in changed
         ],
     )
-    await conn.executemany(
-        """DELETE FROM demand_tracking WHERE item_no = $1 AND location_code = $2 AND variant_code = $3
-               AND serial_no = $4 AND lot_no = $5 AND source_type = $6 AND source_no = $7 AND source_line_no = $8
-               AND assigned_quantity = 0 AND picked_quantity = 0""",
-        [(*rows.key_values(row.key), *rows.demand_values(row.demand)) for row in changed if not row.assigned_quantity],
-    )
+    emptied = [row for row in changed if not row.assigned_quantity and not row.picked_quantity]
+    if emptied:
+        await conn.executemany(
+            """DELETE FROM demand_tracking WHERE item_no = $1 AND location_code = $2 AND variant_code = $3
+                   AND serial_no = $4 AND lot_no = $5 AND source_type = $6 AND source_no = $7 AND source_line_no = $8
+                   AND assigned_quantity = 0 AND picked_quantity = 0""",
+            [(*rows.key_values(row.key), *rows.demand_values(row.demand)) for row in emptied],
+        )

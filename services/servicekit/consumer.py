@@ -181,11 +181,16 @@ class MessageProcessor:
             self.busy_since, self.last_done = None, time.monotonic()
 
     async def _applied_together(self, records: Sequence[ConsumerRecord], started: float) -> bool:
-        """Apply the records in one transaction, each command in its own savepoint; count their outcomes once it
-        has committed. False, with nothing done, when one of them needs a transaction of its own."""
+        """Apply the records in one transaction and count their outcomes once it has committed. First without
+        savepoints (two round trips per command saved); if a command is refused, the batch is rolled back and
+        applied again with each command in its own savepoint, so that the refusal loses only its own writes.
+        False, with nothing done, when one of them needs a transaction of its own."""
         try:
             taken = [_Taken(record, *self._decode(record)) for record in records]
-            outcomes = await self._apply_batch(taken)
+            try:
+                outcomes = await self._apply_batch(taken, savepoints=False)
+            except _Refused:
+                outcomes = await self._apply_batch(taken, savepoints=True)
         except Exception as error:  # a dead letter, a hold, a reused id, an unexpected or infrastructure error
             structlog.contextvars.clear_contextvars()
             expected = isinstance(error, (DeadLetter, AwaitingOtherService, _FallBack, locks.LockOutOfOrder))
@@ -200,8 +205,9 @@ class MessageProcessor:
             self._count(self._type_label(message.envelope.type), outcome, started)
         return True
 
-    async def _apply_batch(self, taken: list["_Taken"]) -> list[tuple[str, str]]:
-        """Per message, its outcome and reason code; the ignored facts cost no statement."""
+    async def _apply_batch(self, taken: list["_Taken"], savepoints: bool) -> list[tuple[str, str]]:
+        """Per message, its outcome and reason code; the ignored facts cost no statement. Without `savepoints`,
+        a refused command raises `_Refused`."""
         routed = [message for message in taken if message.payload is not None]
         if not routed:
             return [("ignored", "")] * len(taken)
@@ -215,7 +221,7 @@ class MessageProcessor:
                 with self.traced(message.record):
                     _bind_log_context(message.envelope)
                     reason_code = await self.run(uow, message.envelope, cast(Message, message.payload),
-                                                 time.perf_counter())
+                                                 time.perf_counter(), savepoint=savepoints)
                     structlog.contextvars.clear_contextvars()
                 outcomes[id(message)] = ("refused" if reason_code else "applied", reason_code)
             await uow.commit()
@@ -314,15 +320,23 @@ class MessageProcessor:
             return "refused"
         return "applied"
 
-    async def run(self, uow: UnitOfWork, envelope: Envelope, payload: Message, received: float) -> str:
+    async def run(self, uow: UnitOfWork, envelope: Envelope, payload: Message, received: float,
+                  savepoint: bool = True) -> str:
         """The message's use case in `uow`; a refused command keeps nothing it wrote or queued and answers
-        with its rejection. Returns the refusal's reason code, '' when applied."""
+        with its rejection. Returns the refusal's reason code, '' when applied. Without `savepoint`, a refusal
+        raises `_Refused` instead: the caller rolls back and runs the message again with one."""
         route = self._routes[type(payload)]
         if self._rejections is None:  # a fact cannot be refused: any error rolls back the whole transaction
             await route.apply(uow, payload, envelope)
             return ""
         # A fact too large to publish refuses the command that would make it (it can be split).
         refusals: tuple[type[Exception], ...] = (*self._rejections.refusal_types, MessageTooLarge)
+        if not savepoint:
+            try:
+                await route.apply(uow, payload, envelope)
+            except refusals as refusal:
+                raise _Refused() from refusal
+            return ""
         try:
             async with uow.savepoint():
                 await route.apply(uow, payload, envelope)
@@ -427,6 +441,10 @@ def _bind_log_context(envelope: Envelope) -> None:
 
 class _FallBack(Exception):
     """The batch cannot be applied in one transaction: its messages are processed one at a time."""
+
+
+class _Refused(Exception):
+    """A command of a batch applied without savepoints was refused: apply the batch again with them."""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 """Batch-native processing (issue 10, point 3) and partitions in parallel (point 4).
 
-A subscription applies what one fetch delivers in one transaction: set-based inbox claims, each command in
-its own savepoint, one multi-row outbox insert, one commit, one offset commit. A refusal inside the batch
-answers only that command; a poison message makes the batch fall back to one message per transaction, so
+A subscription applies what one fetch delivers in one transaction: set-based inbox claims, the commands in
+order (each in its own savepoint only once one of them was refused), one multi-row outbox insert, one commit,
+one offset commit. A refusal inside the batch answers only that command; a poison message makes the batch fall back to one message per transaction, so
 only it is dead-lettered. Test-only use cases (`Route`s of these tests) stand in for the services' own.
 """
 
 import asyncio
+import itertools
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -121,6 +122,37 @@ async def test_a_refused_command_inside_a_batch_gets_its_own_rejection_and_the_o
     assert await pool.fetchval("SELECT count(*) FROM inbox") == 3
     assert (counted(metrics, "applied"), counted(metrics, "refused")) == (2, 1)
     assert batches(metrics, "together", "") == 1
+
+
+async def test_a_batch_takes_savepoints_only_when_a_command_is_refused(pool):
+    sent: list[str] = []
+
+    async def watched(uow: UnitOfWork, command: wh.ReleaseInboundRequest, envelope: Envelope) -> None:
+        if command.receipt_no in ("A", "D"):  # the batch's one connection, from its first command on
+            uow.conn.add_query_logger(lambda query: sent.append(query.query.split()[0].upper()))
+        await release(uow, command, envelope)
+
+    def statements() -> list[str]:
+        """What the batch's connection was sent, by first word (a connection the pool lends again keeps the
+        loggers added to it before: repeats are folded)."""
+        return [word for word, _ in itertools.groupby(sent)]
+
+    rejections = Rejections(WAREHOUSE_EVENTS, wh.CommandRejected, "/warehouse", (WarehouseError,))
+    watching = MessageProcessor(pool, CONSUMER, [Route(wh.ReleaseInboundRequest, lambda m: m, watched)], wh.COMMANDS,
+                                ServiceMetrics(), rejections)
+    await watching.process_batch([record(command("A"), 0), record(command("B"), 1), record(command("C"), 2)])
+    assert "SAVEPOINT" not in statements() and "COMMIT;" in statements()
+    assert sorted(r["receipt_no"] for r in await pool.fetch("SELECT receipt_no FROM done")) == ["A", "B", "C"]
+
+    sent.clear()
+    await watching.process_batch([record(command("D"), 3), record(command("E", "refuse"), 4), record(command("F"), 5)])
+    # The refusal rolled the first attempt back; the batch ran again, each command in its own savepoint.
+    first_attempt, second_attempt = " ".join(statements()).split("ROLLBACK; ", 1)
+    assert "SAVEPOINT" not in first_attempt
+    assert [word for word in second_attempt.split() if word in ("SAVEPOINT", "RELEASE", "ROLLBACK")] == [
+        "SAVEPOINT", "RELEASE", "SAVEPOINT", "ROLLBACK", "SAVEPOINT", "RELEASE"]
+    assert sorted(r["receipt_no"] for r in await pool.fetch("SELECT receipt_no FROM done")) == list("ABCDF")
+    assert await outbox_types(pool) == [wh.ReceiptReleased.TYPE] * 4 + [wh.CommandRejected.TYPE, wh.ReceiptReleased.TYPE]
 
 
 async def test_a_poison_message_in_a_batch_is_dead_lettered_alone_and_the_rest_applies(pool):

@@ -150,9 +150,12 @@ async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
             [entry.open for entry in updated],
         )
     if changes.applications:
-        await conn.copy_records_to_table(
-            "item_application", columns=("outbound_entry_no", "inbound_entry_no", "quantity"),
-            records=[(a.outbound_entry_no, a.inbound_entry_no, a.quantity) for a in changes.applications],
+        applied = changes.applications
+        await conn.execute(
+            """INSERT INTO item_application (outbound_entry_no, inbound_entry_no, quantity)
+               SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::numeric[])""",
+            [a.outbound_entry_no for a in applied], [a.inbound_entry_no for a in applied],
+            [a.quantity for a in applied],
         )
     await _save_reservations(conn, changes.reservations)
     await _save_demand_tracking(conn, changes.demand_tracking)
@@ -171,26 +174,33 @@ async def _insert_entries(conn: asyncpg.Connection, changes: StockChanges) -> No
         if isinstance(event, LedgerEntriesPosted)
         for entry in event.entries
     }
-    await conn.copy_records_to_table(  # COPY: one round trip for the whole posting
-        "item_ledger_entry", columns=_ENTRY_COLUMNS, records=[
-            (
-                entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
-                entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
-                entry.source.document_type, entry.source.document_no, entry.source.line_no,
-                *rows.demand_values(entry.demand or rows.NO_DEMAND), entry.warranty_date,
-                entry.source.posting_date, entry.source.vendor_no, entry.source.customer_no, entry.stated.code,
-                entry.stated.per_base, *rows.transfer_values(entry.transfer),
-            )
-            for entry in changes.new_entries
-        ],
-    )
+    records = [
+        (
+            entry.entry_no, posted_by[entry.entry_no], entry.entry_type.value, *rows.key_values(entry.key),
+            entry.expiration_date, entry.quantity, entry.remaining_quantity, entry.open,
+            entry.source.document_type, entry.source.document_no, entry.source.line_no,
+            *rows.demand_values(entry.demand or rows.NO_DEMAND), entry.warranty_date,
+            entry.source.posting_date, entry.source.vendor_no, entry.source.customer_no, entry.stated.code,
+            entry.stated.per_base, *rows.transfer_values(entry.transfer),
+        )
+        for entry in changes.new_entries
+    ]
+    await conn.execute(_INSERT_ENTRIES, *(list(column) for column in zip(*records, strict=True)))
 
 
-_ENTRY_COLUMNS = (
-    "entry_no", "posting_id", "entry_type", "item_no", "location_code", "variant_code", "serial_no", "lot_no",
-    "expiration_date", "quantity", "remaining_quantity", "open", "document_type", "document_no", "document_line_no",
-    "source_type", "source_no", "source_line_no", "warranty_date", "posting_date", "vendor_no", "customer_no",
-    "unit_code", "quantity_per_unit", "transfer_from_location", "transfer_to_location", "transferred_from_entry_no",
+# Set-based: one statement and one round trip for the whole posting, an array per column.
+_ENTRY_COLUMNS = {
+    "entry_no": "bigint", "posting_id": "text", "entry_type": "text", "item_no": "text", "location_code": "text",
+    "variant_code": "text", "serial_no": "text", "lot_no": "text", "expiration_date": "date", "quantity": "numeric",
+    "remaining_quantity": "numeric", "open": "boolean", "document_type": "text", "document_no": "text",
+    "document_line_no": "int", "source_type": "text", "source_no": "text", "source_line_no": "int",
+    "warranty_date": "date", "posting_date": "date", "vendor_no": "text", "customer_no": "text", "unit_code": "text",
+    "quantity_per_unit": "numeric", "transfer_from_location": "text", "transfer_to_location": "text",
+    "transferred_from_entry_no": "bigint",
+}
+_INSERT_ENTRIES = (
+    f"INSERT INTO item_ledger_entry ({', '.join(_ENTRY_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(_ENTRY_COLUMNS.values(), 1)) + ")"
 )
 
 

@@ -119,6 +119,15 @@ class TotalsChanges:
         deltas = (self._delta(key) for key in sorted(keys, key=_sort_key))
         return tuple(delta for delta in deltas if not delta.is_zero)
 
+    def may_come_to_nothing(self, delta: StockTotals | DemandTotals) -> bool:
+        """Whether the stored row plus `delta` may be all zeros: yes when the stored row was not loaded."""
+        try:
+            if isinstance(delta, DemandTotals):
+                return self.after_for_demand(delta.demand, delta.key).is_zero
+            return self.after(delta.key).is_zero
+        except OutsideScope:
+            return True
+
     def demand_deltas(self) -> tuple[DemandTotals, ...]:
         ordered = sorted(self._demand_changes.items(), key=lambda item: (item[0][0], _sort_key(item[0][1])))
         return tuple(delta for _, delta in ordered if not delta.is_zero)

@@ -62,7 +62,8 @@ class StockChanges:
     - `reservations`, `demand_tracking`: the new state of each touched row (upsert); a row whose
       quantities are all zero is deleted.
     - `totals`, `demand_totals`: deltas; add them column by column to the stored rows (upsert
-      `col = col + excluded.col`), creating missing rows.
+      `col = col + excluded.col`), creating missing rows. `emptied_totals`: those of them whose rows may have
+      come to nothing: delete those rows if all their figures are zero (the others are known not to be).
     - `parked`: insert; `unparked`: delete these posting ids from the parked postings.
     - `events`: to the outbox, in this order.
     """
@@ -74,6 +75,7 @@ class StockChanges:
     demand_tracking: tuple[DemandTracking, ...] = ()
     totals: tuple[StockTotals, ...] = ()
     demand_totals: tuple[DemandTotals, ...] = ()
+    emptied_totals: tuple[StockTotals | DemandTotals, ...] = ()
     parked: tuple[ParkedPosting, ...] = ()
     unparked: tuple[str, ...] = ()
     events: tuple[object, ...] = ()
@@ -211,14 +213,17 @@ class Workspace:
         self._events.append(event)
 
     def outcome(self) -> StockChanges:
+        totals, demand_totals = self.totals.deltas(), self.totals.demand_deltas()
         return StockChanges(
             new_entries=tuple(self._entries[no] for no in self._new_entry_nos),
             updated_entries=tuple(self._entries[no] for no in sorted(self._updated_entry_nos)),
             applications=tuple(self._applications),
             reservations=self.supply.changed_rows(),
             demand_tracking=self._changed_tracking(),
-            totals=self.totals.deltas(),
-            demand_totals=self.totals.demand_deltas(),
+            totals=totals,
+            demand_totals=demand_totals,
+            emptied_totals=(*(row for row in totals if self.totals.may_come_to_nothing(row)),
+                            *(row for row in demand_totals if self.totals.may_come_to_nothing(row))),
             parked=tuple(self._parked),
             unparked=tuple(self._unparked),
             events=(*self._events, *self._moves(), *self._demand_reservations()),

@@ -159,7 +159,7 @@ async def save(conn: asyncpg.Connection, changes: StockChanges) -> None:
         )
     await _save_reservations(conn, changes.reservations)
     await _save_demand_tracking(conn, changes.demand_tracking)
-    await totals.add(conn, (*changes.totals, *changes.demand_totals))
+    await totals.add(conn, (*changes.totals, *changes.demand_totals), changes.emptied_totals)
     await parked.park(conn, changes.parked)
     await parked.unpark(conn, changes.unparked)
 

@@ -87,17 +87,27 @@ DEMAND_TABLES = (
 TABLES = (*STOCK_TABLES, *DEMAND_TABLES)
 
 
-async def add(conn: asyncpg.Connection, deltas: Sequence[StockTotals | DemandTotals]) -> None:
-    """`col = col + delta` in the message's transaction, then drop rows that came to nothing: two
-    statements for all four tables (each table once in each, as a data-modifying CTE)."""
-    changed = [(table, [row for row in deltas if table.holds(row)]) for table in TABLES]
-    changed = [(table, rows) for table, rows in changed if rows]
+async def add(conn: asyncpg.Connection, deltas: Sequence[StockTotals | DemandTotals],
+              emptied: Sequence[StockTotals | DemandTotals] | None = None) -> None:
+    """`col = col + delta` in the message's transaction, then drop the rows that came to nothing among
+    `emptied` (None: all of the deltas' rows): a statement for all four tables (each table once in it, as a
+    data-modifying CTE), and one more only when a row may have come to nothing."""
+    changed = _per_table(deltas)
     if not changed:
         return
     keys = [list(zip(*(table.key_of(row) for row in rows), strict=True)) for table, rows in changed]
     figures = [[[getattr(row, figure) for row in rows] for figure in table.figures] for table, rows in changed]
     await conn.execute(*_each(changed, TotalsTable.add_sql, [k + f for k, f in zip(keys, figures, strict=True)]))
-    await conn.execute(*_each(changed, TotalsTable.prune_sql, keys))
+    pruned = changed if emptied is None else _per_table(emptied)
+    if pruned:
+        keys = [list(zip(*(table.key_of(row) for row in rows), strict=True)) for table, rows in pruned]
+        await conn.execute(*_each(pruned, TotalsTable.prune_sql, keys))
+
+
+def _per_table(rows: Sequence[StockTotals | DemandTotals]) -> list[tuple[TotalsTable, list[Any]]]:
+    """The rows each table holds, for the tables that hold any."""
+    per_table = [(table, [row for row in rows if table.holds(row)]) for table in TABLES]
+    return [(table, held) for table, held in per_table if held]
 
 
 def _each(

@@ -122,10 +122,7 @@ async def add(conn: asyncpg.Connection, document: Document[Any]) -> None:
 
 async def update(conn: asyncpg.Connection, document: Document[Any]) -> None:
     """Store what handling changed: quantities (handled, cancelled, on pick) and, for shipments, what is picked."""
-    document_type = type_of(document)
-    await conn.execute("UPDATE warehouse_document SET updated_at = now() WHERE document_type = $1 AND document_no = $2",
-                       document_type.value, document.no)
-    await _save_lines(conn, document_type, document)
+    await _save_lines(conn, type_of(document), document, touch=True)
 
 
 async def count_posting(conn: asyncpg.Connection, document_type: DocumentType, document_no: str) -> int:
@@ -136,11 +133,15 @@ async def count_posting(conn: asyncpg.Connection, document_type: DocumentType, d
     return postings
 
 
-async def _save_lines(conn: asyncpg.Connection, document_type: DocumentType, document: Document[Any]) -> None:
+async def _save_lines(conn: asyncpg.Connection, document_type: DocumentType, document: Document[Any],
+                      touch: bool = False) -> None:
+    """The lines as they are now; `touch`: the document's `updated_at` too, in the same statement."""
     rows = [_line_values(line) for line in document.lines]
     columns = list(_LINE_COLUMNS)
+    touched = ("WITH touched AS (UPDATE warehouse_document SET updated_at = now() "
+               "WHERE document_type = $1 AND document_no = $2) ") if touch else ""
     await conn.execute(
-        f"""INSERT INTO warehouse_document_line (document_type, document_no, {", ".join(columns)})
+        f"""{touched}INSERT INTO warehouse_document_line (document_type, document_no, {", ".join(columns)})
             SELECT $1, $2, * FROM unnest({", ".join(f"${i}::{t}[]" for i, t in enumerate(_LINE_COLUMNS.values(), 3))})
             ON CONFLICT (document_type, document_no, line_no) DO UPDATE SET quantity = EXCLUDED.quantity,
                 quantity_handled = EXCLUDED.quantity_handled, quantity_on_pick = EXCLUDED.quantity_on_pick""",

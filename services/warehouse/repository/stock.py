@@ -102,10 +102,11 @@ async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], delt
         raise SerialAlreadyInStockError(
             "A serial number would be in stock twice: another command placed it first. Check the label."
         ) from error
-    await conn.execute(
-        "DELETE FROM bin_content WHERE quantity = 0 AND location_code = $1 AND item_no = ANY($2::text[])",
-        keys[0].location_code, list({k.item_no for k in keys}),
-    )
+    if any(delta < 0 for delta in deltas):  # only stock that leaves can bring a row to zero
+        await conn.execute(
+            "DELETE FROM bin_content WHERE quantity = 0 AND location_code = $1 AND item_no = ANY($2::text[])",
+            keys[0].location_code, list({k.item_no for k in keys}),
+        )
 
 
 async def items_with_adjustment_balance(conn: asyncpg.Connection, location_code: str) -> set[str]:

@@ -123,6 +123,7 @@ async def test_W9_W10_found_stock_is_balanced_then_calculated_and_S7_totals_are_
         "document_no": document_no, "location_code": loc}, wh.WarehouseAdjustmentPosted)
     assert [D(x["quantity"]) for x in calculated["lines"]] == [D(1)]
     assert await reported() == [(D(11), D(0))]
+    assert [key for key in await warehouse.content(loc) if key[0] == "ADJ"] == []  # no row of nothing is left
     again = await warehouse.refused(wh.CalculateWarehouseAdjustment, {"document_no": document_no,
                                                                       "location_code": loc})
     assert again["reason_code"] == "duplicate_document"

@@ -102,7 +102,8 @@ async def _move_content(conn: asyncpg.Connection, keys: Sequence[StockKey], delt
         raise SerialAlreadyInStockError(
             "A serial number would be in stock twice: another command placed it first. Check the label."
         ) from error
-    if any(delta < 0 for delta in deltas):  # only stock that leaves can bring a row to zero
+    # Only stock that leaves can bring a real bin's row to zero; the adjustment bin's may be negative (found stock).
+    if any(delta < 0 for delta in deltas) or any(key.bin_code == adjustment_bin for key in keys):
         await conn.execute(
             "DELETE FROM bin_content WHERE quantity = 0 AND location_code = $1 AND item_no = ANY($2::text[])",
             keys[0].location_code, list({k.item_no for k in keys}),

@@ -4,14 +4,15 @@ A pick registration, an allocation change or a posting names its serial and lot 
 demands. Loading only their entries, reservations and totals makes a part of a 10,000-serial
 document cost its own 500 lines, not the 10,000 units of stock beside them. The domain decides as
 before; whenever it would read something the scope did not load (a nonspecific reservation that
-must move to other stock, the whole location's serial/lot rows), it raises `OutsideScope` before
-deciding anything, and the caller loads the whole stock and decides again.
+must move to other stock, the whole location's serial/lot rows), it raises `OutsideScope`: the
+working copy is dropped (nothing was written) and the caller loads the whole stock and decides again.
 
 Loaded for a scope, at its location (one item):
 - every open entry, reservation, serial/lot totals row, per-demand serial/lot totals row and demand
   tracking row whose serial/lot a filter covers;
-- every reservation, per-demand totals row and demand tracking row of the named demands, and the
-  entries those reservations sit on;
+- every reservation of the named demands, the entries they sit on and the demands' per-demand
+  serial/lot totals rows of those entries' numbers (a demand's demand tracking rows are loaded only
+  for covered numbers: every registered pick adds one);
 - the location's totals rows, the per-demand location rows of every demand with a loaded
   reservation, the serial/lot rows a block or a quality status covers (the feed's blocked term).
 

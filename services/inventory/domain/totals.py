@@ -120,11 +120,12 @@ class TotalsChanges:
         return tuple(delta for delta in deltas if not delta.is_zero)
 
     def may_come_to_nothing(self, delta: StockTotals | DemandTotals) -> bool:
-        """Whether the stored row plus `delta` may be all zeros: yes when the stored row was not loaded."""
+        """Whether the stored row plus `delta` (one of `deltas` or `demand_deltas`) may be all zeros: yes when
+        the stored row was not loaded."""
         try:
             if isinstance(delta, DemandTotals):
-                return self.after_for_demand(delta.demand, delta.key).is_zero
-            return self.after(delta.key).is_zero
+                return (self.stored_for_demand(delta.demand, delta.key) + delta).is_zero
+            return (self.stored(delta.key) + delta).is_zero
         except OutsideScope:
             return True
 

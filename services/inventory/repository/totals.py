@@ -88,20 +88,23 @@ TABLES = (*STOCK_TABLES, *DEMAND_TABLES)
 
 
 async def add(conn: asyncpg.Connection, deltas: Sequence[StockTotals | DemandTotals],
-              emptied: Sequence[StockTotals | DemandTotals] | None = None) -> None:
+              emptied: Sequence[StockTotals | DemandTotals]) -> None:
     """`col = col + delta` in the message's transaction, then drop the rows that came to nothing among
-    `emptied` (None: all of the deltas' rows): a statement for all four tables (each table once in it, as a
-    data-modifying CTE), and one more only when a row may have come to nothing."""
+    `emptied`: a statement for all four tables (each table once in it, as a data-modifying CTE), and one
+    more only when a row may have come to nothing."""
     changed = _per_table(deltas)
     if not changed:
         return
-    keys = [list(zip(*(table.key_of(row) for row in rows), strict=True)) for table, rows in changed]
     figures = [[[getattr(row, figure) for row in rows] for figure in table.figures] for table, rows in changed]
-    await conn.execute(*_each(changed, TotalsTable.add_sql, [k + f for k, f in zip(keys, figures, strict=True)]))
-    pruned = changed if emptied is None else _per_table(emptied)
-    if pruned:
-        keys = [list(zip(*(table.key_of(row) for row in rows), strict=True)) for table, rows in pruned]
-        await conn.execute(*_each(pruned, TotalsTable.prune_sql, keys))
+    arrays = [k + f for k, f in zip(_key_columns(changed), figures, strict=True)]
+    await conn.execute(*_each(changed, TotalsTable.add_sql, arrays))
+    if pruned := _per_table(emptied):
+        await conn.execute(*_each(pruned, TotalsTable.prune_sql, _key_columns(pruned)))
+
+
+def _key_columns(per_table: list[tuple[TotalsTable, list[Any]]]) -> list[list[Any]]:
+    """Per table, its rows' key values as one sequence per key column."""
+    return [list(zip(*(table.key_of(row) for row in rows), strict=True)) for table, rows in per_table]
 
 
 def _per_table(rows: Sequence[StockTotals | DemandTotals]) -> list[tuple[TotalsTable, list[Any]]]:
